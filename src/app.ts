@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import { articleRoutes } from './modules/articles/articles.routes.js';
+import { authorRoutes } from './modules/authors/authors.routes.js';
+import { bureauRoutes } from './modules/bureaus/bureaus.routes.js';
+import { tagRoutes } from './modules/tags/tags.routes.js';
+import authPlugin from './plugins/auth.js';
+import dbPlugin from './plugins/db.js';
+import errorHandler from './plugins/error-handler.js';
+import jsonBody from './plugins/json-body.js';
+import openapi from './plugins/openapi.js';
+
+export type BuildOptions = {
+  config: Config;
+  logger?: FastifyServerOptions['logger'];
+};
+
+export async function buildApp({ config, logger }: BuildOptions) {
+  const app = Fastify({
+    logger: logger ?? {
+      level: config.logLevel,
+      // Tokens must never reach a log line, whatever a future serializer decides to print.
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.token'], censor: '[redacted]' },
+    },
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorHandler);
+  await app.register(jsonBody);
+  await app.register(helmet, {
+    global: true,
+    // TLS is terminated in front of the app, which decides HSTS; upgrading requests would
+    // break Swagger UI on a plain-http development server.
+    hsts: false,
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    // Public content is meant to be embedded and fetched from other origins.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  await app.register(cors, {
+    origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    exposedHeaders: ['link', 'etag', 'location', 'x-request-id'],
+  });
+  await app.register(dbPlugin, { file: config.databaseFile });
+  await app.register(authPlugin);
+  await app.register(openapi);
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(bureauRoutes);
+  await app.register(authorRoutes);
+  await app.register(tagRoutes);
+  await app.register(articleRoutes);
+
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

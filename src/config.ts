@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+// The only place that reads process.env. Every setting is described, defaulted where a
+// default is safe, and validated at start so a typo stops the server with a clear message.
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('TCP port to listen on'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('Interface to bind; 0.0.0.0 in containers'),
+  DATABASE_FILE: z.string().min(1).default('./data/dateline.db').describe('SQLite database file'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level'),
+  BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024)
+    .describe('Largest accepted request body, in bytes'),
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .describe('Comma-separated list of allowed browser origins, or * for any'),
+  DEMO_DATA: bool.default(true).describe('Create a small demo newsroom when the database is empty'),
+  PUBLIC_BASE_URL: z
+    .url()
+    .optional()
+    .describe('Public address used in printed links; defaults to http://localhost:PORT'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseFile: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  bodyLimit: number;
+  corsOrigins: '*' | string[];
+  demoData: boolean;
+  publicBaseUrl: string;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const origins = e.CORS_ORIGINS.trim();
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseFile: e.DATABASE_FILE,
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.BODY_LIMIT,
+    corsOrigins:
+      origins === '*'
+        ? '*'
+        : origins
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+    demoData: e.DEMO_DATA,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+  };
+}

@@ -1,0 +1,52 @@
+import MarkdownIt from 'markdown-it';
+import sanitizeHtml from 'sanitize-html';
+
+// Raw HTML in the Markdown is escaped rather than passed through, and typographer is off
+// so quotes and dashes stay exactly as the reporter typed them. The sanitiser is a second
+// line of defence: it also drops `javascript:`/`data:` links that Markdown allows.
+const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
+type Token = ReturnType<typeof md.parse>[number];
+
+const sanitizeOptions: sanitizeHtml.IOptions = {
+  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img'],
+  allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title'], ol: ['start'], code: ['class'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesAppliedToAttributes: ['href', 'src'],
+  allowProtocolRelative: false,
+};
+
+export function renderHtml(markdown: string): string {
+  return sanitizeHtml(md.render(markdown), sanitizeOptions);
+}
+
+/** Plain text: one paragraph per block, inline markup dropped, characters untouched. */
+export function renderText(markdown: string): string {
+  const blocks: string[] = [];
+  for (const token of md.parse(markdown, {})) {
+    if (token.type === 'inline') blocks.push(inlineText(token.children ?? []));
+    else if (token.type === 'fence' || token.type === 'code_block') blocks.push(token.content.replace(/\n$/, ''));
+  }
+  return blocks.filter((b) => b.length > 0).join('\n\n');
+}
+
+function inlineText(children: Token[]): string {
+  let out = '';
+  for (const child of children) {
+    if (child.type === 'text' || child.type === 'code_inline') out += child.content;
+    else if (child.type === 'softbreak' || child.type === 'hardbreak') out += '\n';
+    else if (child.type === 'image') out += inlineText(child.children ?? []);
+  }
+  return out;
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+
+/** Counts words the way Intl does, so scripts without spaces are counted too. */
+export function countWords(text: string): number {
+  let n = 0;
+  for (const s of segmenter.segment(text)) if (s.isWordLike) n++;
+  return n;
+}
+
+export const WORDS_PER_MINUTE = 230;
+export const readingMinutes = (words: number) => (words === 0 ? 0 : Math.max(1, Math.ceil(words / WORDS_PER_MINUTE)));

@@ -1,0 +1,56 @@
+import { readingMinutes } from '../../lib/markdown.js';
+import type { ArticleRow, BodyColumns, Summary } from './articles.repository.js';
+import type { ArticleField, Format, Include } from './articles.schemas.js';
+
+export type ViewOptions = { include: Include[]; fields?: ArticleField[]; formats: Format[] };
+
+const formatColumn = { markdown: 'body', html: 'bodyHtml', text: 'bodyText' } as const;
+
+/** Which body columns to read: `fields`, when given, decides; otherwise `formats`. */
+export function bodyColumns(o: ViewOptions): BodyColumns {
+  const out: BodyColumns = {};
+  for (const [format, column] of Object.entries(formatColumn) as [Format, keyof BodyColumns][]) {
+    out[column] = o.fields ? o.fields.includes(column) : o.formats.includes(format);
+  }
+  return out;
+}
+
+export const wantsRelation = (o: ViewOptions, rel: Include) =>
+  o.include.includes(rel) && (!o.fields || o.fields.includes(rel));
+
+/** Shapes a stored row into the API's article, leaving out what the reader did not ask for. */
+export function toArticleView(
+  row: ArticleRow,
+  bylines: Map<number, Summary[]> | undefined,
+  tagsOf: Map<number, Summary[]> | undefined,
+  o: ViewOptions,
+): Record<string, unknown> & { id: number } {
+  const full: Record<string, unknown> & { id: number } = {
+    id: row.id,
+    slug: row.slug,
+    headline: row.headline,
+    standfirst: row.standfirst,
+    dateline: row.dateline,
+    language: row.language,
+    status: row.status,
+    publishedAt: row.publishedAt,
+    wordCount: row.wordCount,
+    readingTimeMinutes: readingMinutes(row.wordCount),
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    featuredImage: row.imageUrl
+      ? { url: row.imageUrl, alt: row.imageAlt, caption: row.imageCaption, credit: row.imageCredit }
+      : null,
+  };
+  if (wantsRelation(o, 'bureau')) full.bureau = { id: row.bureauId, slug: row.bureauSlug, name: row.bureauName };
+  if (bylines && wantsRelation(o, 'authors')) full.authors = bylines.get(row.id) ?? [];
+  if (tagsOf && wantsRelation(o, 'tags')) full.tags = tagsOf.get(row.id) ?? [];
+  if (row.body !== undefined) full.body = row.body;
+  if (row.bodyHtml !== undefined) full.bodyHtml = row.bodyHtml;
+  if (row.bodyText !== undefined) full.bodyText = row.bodyText;
+  if (!o.fields) return full;
+  const picked: Record<string, unknown> & { id: number } = { id: row.id };
+  for (const f of o.fields) if (f in full) picked[f] = full[f];
+  return picked;
+}

@@ -1,0 +1,69 @@
+import { count, eq, inArray, like, or, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../../db/client.js';
+import { AppError, notFound } from '../../errors.js';
+import { uniqueSlug } from '../../lib/slug.js';
+
+type SluggedTable = SQLiteTable & { id: SQLiteColumn; slug: SQLiteColumn };
+
+/** `/things/{idOrSlug}`: digits are an id, anything else a slug. */
+export const idOrSlugWhere = (table: SluggedTable, key: string) =>
+  /^\d+$/.test(key) ? eq(table.id, Number(key)) : eq(table.slug, key);
+
+/** The first free slug among `base`, `base-2`, … in one query. */
+export function freeSlug(db: Db, table: SluggedTable, base: string): string {
+  const taken = db
+    .select({ slug: table.slug })
+    .from(table)
+    .where(or(eq(table.slug, base), like(table.slug, `${base.replace(/[%_]/g, '')}-%`)))
+    .all() as { slug: string }[];
+  return uniqueSlug(base, new Set(taken.map((r) => r.slug)));
+}
+
+/** True when `slug` belongs to a row other than `exceptId`. */
+export function slugTaken(db: Db, table: SluggedTable, slug: string, exceptId?: number): boolean {
+  const row = db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get() as { id: number } | undefined;
+  return row !== undefined && row.id !== exceptId;
+}
+
+/** COUNT(*) run synchronously, so it can sit inside a better-sqlite3 transaction. */
+export const countWhere = (db: Db, table: SQLiteTable, where?: SQL) =>
+  db.select({ n: count() }).from(table).where(where).get()?.n ?? 0;
+
+export function required<T>(row: T | undefined, what: string, key: string): T {
+  if (row === undefined) throw notFound(what, key);
+  return row;
+}
+
+export type RefKey = number | string;
+
+/** `[path, key]` pairs for a list field: `body.authors.0`, `body.authors.1`, … */
+export const listRefs = (path: string, keys: RefKey[]) => keys.map((k, i): [string, RefKey] => [`${path}.${i}`, k]);
+
+/**
+ * Turns ids-or-slugs sent by a client into ids, in one query, or fails with a 422 that
+ * names every field and value that points nowhere.
+ */
+export function resolveRefs(db: Db, table: SluggedTable, what: string, refs: [path: string, key: RefKey][]): number[] {
+  if (refs.length === 0) return [];
+  const keys = refs.map(([, k]) => k);
+  const ids = keys.filter((k): k is number => typeof k === 'number');
+  const slugs = keys.filter((k): k is string => typeof k === 'string');
+  const rows = db
+    .select({ id: table.id, slug: table.slug })
+    .from(table)
+    .where(or(ids.length ? inArray(table.id, ids) : undefined, slugs.length ? inArray(table.slug, slugs) : undefined))
+    .all() as { id: number; slug: string }[];
+  const byId = new Set(rows.map((r) => r.id));
+  const bySlug = new Map(rows.map((r) => [r.slug, r.id]));
+  const errors: { path: string; message: string }[] = [];
+  const out = refs.map(([path, k]) => {
+    const id = typeof k === 'number' ? (byId.has(k) ? k : undefined) : bySlug.get(k);
+    if (id === undefined) errors.push({ path, message: `No ${what} with id or slug "${k}"` });
+    return id ?? 0;
+  });
+  if (errors.length > 0) {
+    throw new AppError('unprocessable', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+  }
+  return out;
+}

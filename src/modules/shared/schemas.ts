@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { SLUG_PATTERN } from '../../lib/slug.js';
+
+export const SlugSchema = z
+  .string()
+  .max(120)
+  .regex(SLUG_PATTERN, 'Use lower-case letters, digits and single hyphens, not only digits')
+  .meta({ description: 'URL-safe identifier, unique per resource', examples: ['washington-bureau'] });
+
+export const IdOrSlugParams = z.object({
+  idOrSlug: z
+    .string()
+    .min(1)
+    .max(120)
+    .meta({ description: 'Numeric id or slug', examples: ['washington-bureau'] }),
+});
+
+/** `?include=a,b` and friends: comma-separated values from a fixed list. */
+export const csvEnum = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s, ctx) => {
+      const parts = s === '' ? [] : s.split(',').map((p) => p.trim());
+      const bad = parts.filter((p) => !(values as readonly string[]).includes(p));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `Unknown value ${bad.map((b) => `"${b}"`).join(', ')}; use ${values.join(', ')}` });
+        return z.NEVER;
+      }
+      return [...new Set(parts)] as T[];
+    })
+    .pipe(z.array(z.enum(values)));
+
+export const PagingQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: 'Items per page (1–100)' }),
+  cursor: z
+    .string()
+    .max(500)
+    .optional()
+    .meta({ description: 'Opaque keyset cursor from `meta.nextCursor`; stable while new items arrive' }),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .optional()
+    .meta({ description: 'Rows to skip, for page numbers; cannot be combined with `cursor`' }),
+  total: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .meta({ description: 'Set `true` to get `meta.total`; it costs a count, so it is only given when asked for' }),
+});
+
+export const ListMetaSchema = z
+  .object({
+    limit: z.int(),
+    offset: z.int().optional().describe('Present when paging by offset'),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+    total: z.int().optional().describe('Number of matching items; only when `total=true` was asked for'),
+  })
+  .meta({ id: 'ListMeta' });
+
+export const listOf = <T extends z.ZodType>(item: T, id: string) =>
+  z.object({ data: z.array(item), meta: ListMetaSchema }).meta({ id });
+
+export const bearer = [{ bearerAuth: [] }];
+
+export type PagingInput = z.output<typeof PagingQuery>;
+
+/** A reference in a request body: a numeric id or a slug. */
+export const RefSchema = z
+  .union([z.int().positive(), z.string().min(1).max(120)])
+  .meta({ description: 'Numeric id or slug of the referenced item' });
+
+/** The short form of a related item embedded in another resource. */
+export const SummarySchema = z
+  .object({ id: z.int(), slug: z.string(), name: z.string() })
+  .meta({ id: 'Summary', examples: [{ id: 1, slug: 'washington-bureau', name: 'Washington Bureau' }] });

@@ -1,0 +1,90 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { pickProblems, readProblems, writeProblems } from '../../errors.js';
+import { setLinkHeader } from '../shared/paging.js';
+import { bearer, IdOrSlugParams } from '../shared/schemas.js';
+import { TagList, TagListQuery, TagSchema, CreateTagBody, UpdateTagBody } from './tags.schemas.js';
+import { createTagsService } from './tags.service.js';
+
+const tags = ['Tags'];
+
+export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
+  const service = createTagsService(app.db);
+
+  app.get('/v1/tags', {
+    schema: {
+      operationId: 'listTags',
+      tags,
+      summary: 'List tags',
+      description: 'All tags, ordered by name. Paged by `cursor` or `offset`.',
+      querystring: TagListQuery,
+      response: { 200: TagList, ...readProblems() },
+    },
+    handler: async (req, reply) => {
+      const { rows, meta } = service.list(req.query);
+      setLinkHeader(req, reply, meta);
+      return { data: rows, meta };
+    },
+  });
+
+  app.get('/v1/tags/:idOrSlug', {
+    schema: {
+      operationId: 'getTag',
+      tags,
+      summary: 'Get a tag',
+      description: 'One tag by numeric id or by slug.',
+      params: IdOrSlugParams,
+      response: { 200: TagSchema, ...readProblems() },
+    },
+    handler: async (req) => service.get(req.params.idOrSlug),
+  });
+
+  app.post('/v1/tags', {
+    schema: {
+      operationId: 'createTag',
+      tags,
+      summary: 'Create a tag',
+      description: 'The slug is generated from the name unless one is given; a given slug that is taken is a 409.',
+      security: bearer,
+      body: CreateTagBody,
+      response: { 201: TagSchema, ...writeProblems() },
+    },
+    preHandler: app.authenticate,
+    handler: async (req, reply) => {
+      const tag = service.create(req.body);
+      return reply.code(201).header('location', `/v1/tags/${tag.id}`).send(tag);
+    },
+  });
+
+  app.patch('/v1/tags/:idOrSlug', {
+    schema: {
+      operationId: 'updateTag',
+      tags,
+      summary: 'Update a tag',
+      description: 'Partial update: only the fields sent change.',
+      security: bearer,
+      params: IdOrSlugParams,
+      body: UpdateTagBody,
+      response: { 200: TagSchema, ...writeProblems() },
+    },
+    preHandler: app.authenticate,
+    handler: async (req) => service.update(req.params.idOrSlug, req.body),
+  });
+
+  app.delete('/v1/tags/:idOrSlug', {
+    schema: {
+      operationId: 'deleteTag',
+      tags,
+      summary: 'Delete a tag',
+      description: 'The tag is removed from every article that carried it; the articles stay.',
+      security: bearer,
+      params: IdOrSlugParams,
+      response: { 204: z.undefined().describe('Deleted'), ...pickProblems(400, 401, 403, 404, 500) },
+    },
+    preHandler: app.authenticate,
+    handler: async (req, reply) => {
+      service.remove(req.params.idOrSlug);
+      return reply.code(204).send();
+    },
+  });
+};

@@ -1,0 +1,56 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { apiTokens, type tokenRoles } from '../../db/schema.js';
+import { nowIso } from '../../lib/time.js';
+
+export type Role = (typeof tokenRoles)[number];
+export type Principal = { tokenId: number; name: string; role: Role; authorId: number | null };
+
+const TOKEN_PATTERN = /^dl_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+
+const hashSecret = (secret: string) => createHash('sha256').update(secret).digest();
+
+// High-entropy random secrets need no slow KDF: SHA-256 of 256 random bits cannot be
+// brute-forced, and it keeps authentication off the hot path's CPU budget.
+export function createToken(
+  db: Db,
+  input: { name: string; role?: Role; authorId?: number | null; expiresAt?: string | null },
+): { token: string; id: number } {
+  const publicId = randomBytes(9).toString('base64url').replace(/[-_]/g, '0').slice(0, 12);
+  const secret = randomBytes(32).toString('base64url');
+  const row = db
+    .insert(apiTokens)
+    .values({
+      publicId,
+      secretHash: hashSecret(secret).toString('hex'),
+      name: input.name,
+      role: input.role ?? 'admin',
+      authorId: input.authorId ?? null,
+      expiresAt: input.expiresAt ?? null,
+    })
+    .returning({ id: apiTokens.id })
+    .get();
+  return { token: `dl_${publicId}_${secret}`, id: row.id };
+}
+
+export const countTokens = (db: Db) =>
+  db.select({ n: sql<number>`count(*)` }).from(apiTokens).get()?.n ?? 0;
+
+export type VerifyResult = { ok: true; principal: Principal } | { ok: false; reason: string };
+
+export function verifyToken(db: Db, token: string): VerifyResult {
+  const m = TOKEN_PATTERN.exec(token);
+  if (!m) return { ok: false, reason: 'The bearer token is malformed' };
+  const [, publicId, secret] = m as unknown as [string, string, string];
+  const row = db.select().from(apiTokens).where(eq(apiTokens.publicId, publicId)).get();
+  const given = hashSecret(secret);
+  // Compare even when the row is missing so timing does not reveal which ids exist.
+  const stored = row ? Buffer.from(row.secretHash, 'hex') : Buffer.alloc(given.length);
+  if (!timingSafeEqual(given, stored) || !row) return { ok: false, reason: 'The bearer token is not known' };
+  if (row.revokedAt) return { ok: false, reason: 'The bearer token has been revoked' };
+  const now = nowIso();
+  if (row.expiresAt && row.expiresAt <= now) return { ok: false, reason: 'The bearer token has expired' };
+  db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
+  return { ok: true, principal: { tokenId: row.id, name: row.name, role: row.role, authorId: row.authorId } };
+}

@@ -1,0 +1,38 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../errors.js';
+import { verifyToken, type Principal } from '../modules/tokens/tokens.service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyInstance {
+    /** preHandler for routes that need a bearer token. */
+    authenticate: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+}
+
+// Reads are public but a token widens them (drafts, e-mail addresses), so every request
+// with an Authorization header is verified; a bad token is a 401 even on a public read
+// rather than a silently narrower answer.
+export default fp(
+  async (app) => {
+    app.decorateRequest('principal', null);
+    app.addHook('onRequest', async (req) => {
+      const header = req.headers.authorization;
+      if (header === undefined) return;
+      const [scheme, token] = header.split(' ', 2);
+      if (scheme?.toLowerCase() !== 'bearer' || !token) {
+        throw new AppError('unauthorized', 'Use the header `Authorization: Bearer <token>`');
+      }
+      const result = verifyToken(app.db, token.trim());
+      if (!result.ok) throw new AppError('unauthorized', result.reason);
+      req.principal = result.principal;
+    });
+    app.decorate('authenticate', async (req: FastifyRequest) => {
+      if (!req.principal) throw new AppError('unauthorized', 'This operation needs `Authorization: Bearer <token>`');
+    });
+  },
+  { name: 'auth', dependencies: ['db'] },
+);

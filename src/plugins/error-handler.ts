@@ -1,0 +1,96 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, errorCatalogue, problemTypeUri, type FieldError, type Problem } from '../errors.js';
+
+// Fastify's own request errors, mapped onto the catalogue so they look like ours.
+const fastifyCodes: Record<string, AppError['code']> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+};
+
+const locationNames: Record<string, string> = { querystring: 'query', body: 'body', params: 'path', headers: 'header' };
+
+function validationErrors(err: FastifyError): FieldError[] {
+  const where = locationNames[err.validationContext ?? 'body'] ?? 'body';
+  const out: FieldError[] = [];
+  for (const v of err.validation ?? []) {
+    const base = v.instancePath.split('/').filter(Boolean);
+    const keys = (v.params as { keys?: unknown }).keys;
+    if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      for (const k of keys) out.push({ path: [where, ...base, String(k)].join('.'), message: 'Unknown field' });
+    } else {
+      out.push({ path: [where, ...base].join('.'), message: v.message ?? 'Invalid value' });
+    }
+  }
+  return out;
+}
+
+export function toProblem(err: unknown, req: FastifyRequest): Problem {
+  let code: AppError['code'] = 'internal';
+  let detail = 'Something went wrong on our side. It has been logged.';
+  let errors: FieldError[] | undefined;
+  let extra: Record<string, unknown> | undefined;
+  const fe = err as FastifyError;
+
+  if (err instanceof AppError) {
+    ({ code, errors, extra } = err);
+    detail = err.message;
+  } else if (hasZodFastifySchemaValidationErrors(fe)) {
+    code = 'validation_failed';
+    errors = validationErrors(fe);
+    detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+  } else if (fe.code && fastifyCodes[fe.code]) {
+    code = fastifyCodes[fe.code]!;
+    detail = fe.message;
+  } else if (fe instanceof SyntaxError || (fe.statusCode === 400 && /JSON/i.test(fe.message))) {
+    code = 'malformed_json';
+    detail = fe.message;
+  } else if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    // Any other client error Fastify raises; keep its status, use our envelope.
+    const match = Object.entries(errorCatalogue).find(([, v]) => v.status === fe.statusCode);
+    code = (match?.[0] as AppError['code'] | undefined) ?? 'validation_failed';
+    detail = fe.message;
+  }
+
+  const { status, title } = errorCatalogue[code];
+  return {
+    type: problemTypeUri(code),
+    title,
+    status,
+    detail,
+    instance: req.url.split('?')[0],
+    code,
+    requestId: String(req.id),
+    ...(errors ? { errors } : {}),
+    ...extra,
+  };
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem) {
+  // The envelope is serialised here, not by a route's schema, so an error can never
+  // fail response validation and turn into a different error.
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .serializer((p) => JSON.stringify(p))
+    .send(problem);
+}
+
+export default fp(
+  async (app) => {
+    app.setErrorHandler((err, req, reply) => {
+      const problem = toProblem(err, req);
+      if (problem.status >= 500) req.log.error({ err }, 'unhandled error');
+      else req.log.info({ code: problem.code, status: problem.status }, problem.detail);
+      return sendProblem(reply, problem);
+    });
+    app.setNotFoundHandler((req, reply) =>
+      sendProblem(reply, toProblem(new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), req)),
+    );
+  },
+  { name: 'error-handler' },
+);

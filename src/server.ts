@@ -1,0 +1,49 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { seedDemoData } from './db/demo.js';
+import { countTokens, createToken } from './modules/tokens/tokens.service.js';
+
+// Listens and shuts down gracefully; building the app is app.ts's job.
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+
+  const app = await buildApp({ config });
+  if (config.demoData && seedDemoData(app.db)) app.log.info('created demo content');
+
+  // The first admin token is printed once to the terminal, deliberately not through the
+  // logger: log lines are shipped and kept, and secrets must never be in them.
+  let firstToken: string | undefined;
+  if (countTokens(app.db) === 0) firstToken = createToken(app.db, { name: 'first admin', role: 'admin' }).token;
+
+  const shutdown = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 10_000).unref();
+    await app.close();
+    clearTimeout(timer);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const docs = `${config.publicBaseUrl}/docs`;
+  process.stdout.write(
+    firstToken
+      ? `\nDateline is running. Swagger UI: ${docs}\nAdmin API token (shown once, store it now):\n\n  ${firstToken}\n\n`
+      : `\nDateline is running. Swagger UI: ${docs}\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
