@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { tidyOpenApi } from '../lib/openapi-tidy.js';
 
 // The contract is generated from the route schemas: nothing here describes a route by hand.
 export default fp(
@@ -34,7 +35,7 @@ export default fp(
         },
       },
       transform: jsonSchemaTransform,
-      transformObject: jsonSchemaTransformObject,
+      transformObject: (doc) => tidyOpenApi(jsonSchemaTransformObject(doc)),
     });
     await app.register(swaggerUi, {
       routePrefix: '/docs',

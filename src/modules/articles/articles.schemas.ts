@@ -120,7 +120,7 @@ export const CreateArticleBody = createInsertSchema(articles, {
   standfirst: (s) => s.max(2000),
   dateline: (s) => s.max(200),
   body: (s) => s.max(500_000),
-  language: bcp47,
+  language: bcp47.optional().describe('BCP 47 language tag; default `en`'),
   publishedAt: z.iso
     .datetime({ offset: true })
     .nullable()
@@ -161,7 +161,7 @@ export const PublishArticleBody = z
       .optional()
       .describe('When it becomes public. In the future schedules it; absent keeps an earlier publish time or uses now'),
   })
-  .optional()
+  .nullish()
   .meta({ id: 'PublishArticle', examples: [{ publishedAt: '2026-11-25T06:00:00Z' }] });
 
 export const ArticleParams = IdOrSlugParams;

@@ -1,0 +1,19 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+
+/** The contract exactly as the server serves it at /openapi.json, pretty-printed. */
+export async function openapiDocument(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'dateline-openapi-'));
+  const config = { ...loadConfig({}), databaseFile: join(dir, 'openapi.db'), demoData: false };
+  const app = await buildApp({ config, logger: false });
+  try {
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+    return `${JSON.stringify(res.json(), null, 2)}\n`;
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

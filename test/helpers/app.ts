@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Test } from 'tap';
+import { buildApp, type App } from '../../src/app.js';
+import type { Config } from '../../src/config.js';
+import { createToken } from '../../src/modules/tokens/tokens.service.js';
+
+export type TestApp = { app: App; token: string; auth: { authorization: string }; dir: string; config: Config };
+
+/** A real app on a fresh SQLite file with the real migrations, closed and deleted after the test. */
+export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'dateline-test-'));
+  const config: Config = {
+    port: 0,
+    host: '127.0.0.1',
+    databaseFile: join(dir, 'test.db'),
+    logLevel: 'silent',
+    bodyLimit: 1024 * 1024,
+    corsOrigins: '*',
+    demoData: false,
+    publicBaseUrl: 'http://localhost',
+    ...overrides,
+  };
+  const app = await buildApp({ config, logger: false });
+  await app.ready();
+  const { token } = createToken(app.db, { name: 'test admin', role: 'admin' });
+  t.teardown(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { app, token, auth: { authorization: `Bearer ${token}` }, dir, config };
+}

@@ -1,0 +1,55 @@
+import t from 'tap';
+import { countWords, readingMinutes, renderHtml, renderText } from '../src/lib/markdown.js';
+import { slugFrom, uniqueSlug } from '../src/lib/slug.js';
+import { decodeCursor, encodeCursor } from '../src/lib/cursor.js';
+
+t.test('slugs transliterate and never look like ids', async (t) => {
+  t.equal(slugFrom('Brasília approves a new fiscal framework', 'article'), 'brasilia-approves-a-new-fiscal-framework');
+  t.equal(slugFrom('São Paulo — “Quotes” & Dashes', 'article'), 'sao-paulo-quotes-and-dashes');
+  t.equal(slugFrom('Москва', 'article'), 'moskva');
+  t.equal(slugFrom('2026', 'article'), 'article-2026');
+  t.equal(slugFrom('!!!', 'bureau'), 'bureau');
+  t.equal(uniqueSlug('a', new Set(['a', 'a-2'])), 'a-3');
+  t.equal(uniqueSlug('b', new Set(['a'])), 'b');
+});
+
+t.test('markdown renders to sanitised HTML', async (t) => {
+  const hostile = [
+    '<script>alert(1)</script>',
+    '[click](javascript:alert(1))',
+    '[data](data:text/html;base64,PHNjcmlwdD4=)',
+    '<img src=x onerror=alert(1)>',
+    '![x](javascript:alert(1))',
+    '<svg onload=alert(1)>',
+  ].join('\n\n');
+  const html = renderHtml(hostile);
+  t.notMatch(html, /<script/i);
+  // Refused links stay as harmless escaped text; what matters is that no attribute carries them.
+  t.notMatch(html, /(href|src)\s*=\s*["']?\s*(javascript|data):/i);
+  t.notMatch(html, /<a /i);
+  t.notMatch(html, /<img[^>]*onerror/i);
+  t.notMatch(html, /<svg/i);
+  t.match(renderHtml('**bold** and [link](https://example.com)'), '<strong>bold</strong> and <a href="https://example.com">link</a>');
+});
+
+t.test('plain text keeps every character as written', async (t) => {
+  const md = 'Lisbon: “Curly” and ‘single’ and `back-ticks` — em – en.\n\n> ‘A quoted line,’ she said.';
+  t.equal(renderText(md), 'Lisbon: “Curly” and ‘single’ and back-ticks — em – en.\n\n‘A quoted line,’ she said.');
+  t.equal(renderHtml('“Quotes” -- and \'straight\''), '<p>“Quotes” -- and \'straight\'</p>\n');
+});
+
+t.test('word count and reading time', async (t) => {
+  t.equal(countWords('One two, three — four.'), 4);
+  t.ok(countWords('東京で地震があった') > 1, 'counts words in scripts without spaces');
+  t.equal(readingMinutes(0), 0);
+  t.equal(readingMinutes(1), 1);
+  t.equal(readingMinutes(231), 2);
+});
+
+t.test('cursors round-trip and reject garbage', async (t) => {
+  const c = { sort: '-publishedAt', key: '2026-01-01T00:00:00.000Z', id: 7 };
+  t.same(decodeCursor(encodeCursor(c)), c);
+  t.equal(decodeCursor('not-a-cursor'), null);
+  t.equal(decodeCursor(Buffer.from('[1,2,3]').toString('base64url')), null);
+  t.equal(decodeCursor(Buffer.from('{"a":1}').toString('base64url')), null);
+});
