@@ -10,7 +10,7 @@ import { bureauRoutes } from './modules/bureaus/bureaus.routes.js';
 import { tagRoutes } from './modules/tags/tags.routes.js';
 import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { sendProblem, toProblem } from './plugins/error-handler.js';
 import jsonBody from './plugins/json-body.js';
 import openapi from './plugins/openapi.js';
 
@@ -29,7 +29,10 @@ export async function buildApp({ config, logger }: BuildOptions) {
     bodyLimit: config.bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Errors raised by the router before a route is found (bad percent-encoding, an
+    // over-long path segment) get the same problem+json envelope as everything else.
+    frameworkErrors: (err, req, reply) => sendProblem(reply, toProblem(err, req)),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

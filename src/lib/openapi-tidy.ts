@@ -56,7 +56,11 @@ export function tidyOpenApi<T extends object>(doc: T): T {
   for (let queue = [...reached]; queue.length > 0; ) {
     const more = new Set<string>();
     refsIn(kept[queue.pop()!], more);
-    for (const r of more) if (!reached.has(r)) (reached.add(r), queue.push(r));
+    for (const r of more) {
+      if (reached.has(r)) continue;
+      reached.add(r);
+      queue.push(r);
+    }
   }
   for (const name of Object.keys(kept)) if (!reached.has(name)) delete kept[name];
   // An input copy whose output twin is unused takes the plain name.
