@@ -108,6 +108,7 @@ t.test('Swagger UI: authorize, try listArticles, see the live response', { timeo
   );
   await op.locator('button.execute').click();
   const sent = await executed;
+  t.comment(sent.url());
   const sentResponse = await sent.response();
   t.equal(sentResponse?.status(), 200, 'the server answered the request Swagger UI sent with 200');
 
