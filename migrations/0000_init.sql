@@ -91,6 +91,7 @@ CREATE TABLE `bureaus` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `bureaus_slug_unique` ON `bureaus` (`slug`);--> statement-breakpoint
+CREATE INDEX `bureaus_name_idx` ON `bureaus` (`name`,`id`);--> statement-breakpoint
 CREATE TABLE `tags` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`slug` text NOT NULL,
@@ -99,4 +100,5 @@ CREATE TABLE `tags` (
 	`updated_at` text NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `tags_slug_unique` ON `tags` (`slug`);
+CREATE UNIQUE INDEX `tags_slug_unique` ON `tags` (`slug`);--> statement-breakpoint
+CREATE INDEX `tags_name_idx` ON `tags` (`name`,`id`);

@@ -8,15 +8,19 @@ const timestamps = {
   updatedAt: text('updated_at').notNull(),
 };
 
-export const bureaus = sqliteTable('bureaus', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  slug: text('slug').notNull().unique(),
-  name: text('name').notNull(),
-  location: text('location'),
-  description: text('description'),
-  version: integer('version').notNull().default(1),
-  ...timestamps,
-});
+export const bureaus = sqliteTable(
+  'bureaus',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    location: text('location'),
+    description: text('description'),
+    version: integer('version').notNull().default(1),
+    ...timestamps,
+  },
+  (t) => [index('bureaus_name_idx').on(t.name, t.id)],
+);
 
 export const authors = sqliteTable(
   'authors',
@@ -34,12 +38,16 @@ export const authors = sqliteTable(
   (t) => [index('authors_bureau_idx').on(t.bureauId), index('authors_name_idx').on(t.name, t.id)],
 );
 
-export const tags = sqliteTable('tags', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  slug: text('slug').notNull().unique(),
-  name: text('name').notNull(),
-  ...timestamps,
-});
+export const tags = sqliteTable(
+  'tags',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    ...timestamps,
+  },
+  (t) => [index('tags_name_idx').on(t.name, t.id)],
+);
 
 export const articleStatuses = ['draft', 'published', 'archived'] as const;
 

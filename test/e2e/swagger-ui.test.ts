@@ -102,15 +102,30 @@ t.test('Swagger UI: authorize, try listArticles, see the live response', { timeo
   await op.waitFor();
   await op.locator('.opblock-summary-control').first().click();
   await op.locator('button.try-out__btn').click();
+  // Try it out pre-fills each parameter's schema example (bureau=washington-bureau, language=en),
+  // which would filter our articles away; an editor who wants "everything" empties those boxes.
+  const rows = op.locator('.parameters tr[data-param-in="query"]');
+  await rows.first().waitFor();
+  const cleared: string[] = [];
+  for (const row of await rows.all()) {
+    const input = row.locator('input[type="text"]:not([disabled])');
+    if ((await input.count()) !== 1) continue;
+    const value = await input.inputValue();
+    if (value === '') continue;
+    cleared.push(`${await row.getAttribute('data-param-name')}=${value}`);
+    await input.fill('');
+  }
+  t.comment(`emptied pre-filled query parameters: ${cleared.join(', ') || 'none'}`);
   const executed = page.waitForRequest(
     (req) => new URL(req.url()).pathname === '/v1/articles' && req.method() === 'GET',
     { timeout: STEP },
   );
   await op.locator('button.execute').click();
   const sent = await executed;
-  t.comment(sent.url());
   const sentResponse = await sent.response();
   t.equal(sentResponse?.status(), 200, 'the server answered the request Swagger UI sent with 200');
+  const sentQuery = new URL(sent.url()).searchParams;
+  t.notOk(sentQuery.has('bureau') || sentQuery.has('language'), `no leftover filters in ${sent.url()}`);
 
   const live = op.locator('.live-responses-table');
   await live.waitFor();
@@ -132,7 +147,17 @@ t.test('Swagger UI: authorize, try listArticles, see the live response', { timeo
   t.match(curl, /Authorization: Bearer dl_/, 'the curl snippet shows the Authorization header');
   t.match(curl, `${origin}/v1/articles`, 'the curl snippet targets the test server');
 
-  await page.screenshot({ path: SCREENSHOT, fullPage: true, timeout: STEP });
+  // The picture a person would check: the locked Authorize button down to the live response.
+  await page.evaluate(() => globalThis.scrollTo(0, 0));
+  const top = await page.locator('.scheme-container').boundingBox();
+  const end = await live.boundingBox();
+  t.ok(top && end, 'the authorize bar and the live response are on screen');
+  await page.screenshot({
+    path: SCREENSHOT,
+    fullPage: true,
+    timeout: STEP,
+    ...(top && end ? { clip: { x: 0, y: top.y, width: 1280, height: end.y + end.height - top.y + 20 } } : {}),
+  });
 
   const violations = await page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations);
   const cspConsole = consoleErrors.filter((m) => /Content[- ]Security[- ]Policy/i.test(m));
