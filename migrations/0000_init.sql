@@ -92,6 +92,12 @@ CREATE TABLE `bureaus` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `bureaus_slug_unique` ON `bureaus` (`slug`);--> statement-breakpoint
 CREATE INDEX `bureaus_name_idx` ON `bureaus` (`name`,`id`);--> statement-breakpoint
+CREATE TABLE `content_version` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`version` integer NOT NULL,
+	`changed_at` text NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `tags` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`slug` text NOT NULL,

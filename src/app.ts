@@ -9,6 +9,7 @@ import { authorRoutes } from './modules/authors/authors.routes.js';
 import { bureauRoutes } from './modules/bureaus/bureaus.routes.js';
 import { tagRoutes } from './modules/tags/tags.routes.js';
 import authPlugin from './plugins/auth.js';
+import caching from './plugins/caching.js';
 import dbPlugin from './plugins/db.js';
 import errorHandler, { sendProblem, toProblem } from './plugins/error-handler.js';
 import jsonBody from './plugins/json-body.js';
@@ -56,6 +57,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   });
   await app.register(dbPlugin, { file: config.databaseFile });
   await app.register(authPlugin);
+  await app.register(caching, { cache: config.cache });
   await app.register(openapi);
 
   app.addHook('onSend', async (req, reply) => {

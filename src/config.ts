@@ -26,6 +26,14 @@ const envSchema = z.object({
     .default('*')
     .describe('Comma-separated list of allowed browser origins, or * for any'),
   DEMO_DATA: bool.default(true).describe('Create a small demo newsroom when the database is empty'),
+  CACHE_MAX_AGE: z.coerce.number().int().min(0).default(60).describe('Cache-Control max-age of public reads, seconds'),
+  CACHE_S_MAXAGE: z.coerce.number().int().min(0).default(300).describe('Cache-Control s-maxage (CDNs) of public reads, seconds'),
+  CACHE_STALE_WHILE_REVALIDATE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60)
+    .describe('Cache-Control stale-while-revalidate of public reads, seconds'),
   PUBLIC_BASE_URL: z
     .url()
     .optional()
@@ -41,6 +49,7 @@ export type Config = {
   corsOrigins: '*' | string[];
   demoData: boolean;
   publicBaseUrl: string;
+  cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number };
 };
 
 export class ConfigError extends Error {
@@ -70,5 +79,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             .filter(Boolean),
     demoData: e.DEMO_DATA,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+    cache: { maxAge: e.CACHE_MAX_AGE, sMaxAge: e.CACHE_S_MAXAGE, staleWhileRevalidate: e.CACHE_STALE_WHILE_REVALIDATE },
   };
 }

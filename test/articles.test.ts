@@ -227,6 +227,8 @@ t.test('updateArticle', async (t) => {
     const slug = await ctx.app.inject({ method: 'PATCH', url: `/v1/articles/${a.id}`, headers: ctx.auth, payload: { slug: 'edited-slug' } });
     t.equal(slug.json().slug, 'edited-slug');
     t.equal(slug.json().version, 3);
+    t.same(slug.json().authors, u.authors, 'lists not sent are left alone');
+    t.same(slug.json().tags, u.tags);
   });
 
   t.test('status, id and version cannot be set through an update', async (t) => {

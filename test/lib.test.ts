@@ -53,3 +53,16 @@ t.test('cursors round-trip and reject garbage', async (t) => {
   t.equal(decodeCursor(Buffer.from('[1,2,3]').toString('base64url')), null);
   t.equal(decodeCursor(Buffer.from('{"a":1}').toString('base64url')), null);
 });
+
+t.test('search input becomes a safe FTS5 query', async (t) => {
+  const { toFtsQuery, snippetHtml, HIT_START, HIT_END } = await import('../src/lib/fts-query.js');
+  t.equal(toFtsQuery('brasilia'), '"brasilia"');
+  t.equal(toFtsQuery('fiscal frame*'), '"fiscal" "frame"*');
+  t.equal(toFtsQuery('"new fiscal framework" vote'), '"new fiscal framework" "vote"');
+  t.equal(toFtsQuery('a AND b OR NOT c NEAR(d)'), '"a" "AND" "b" "OR" "NOT" "c" "NEAR(d)"');
+  t.equal(toFtsQuery('headline:x "unclosed'), '"headline:x" "unclosed"');
+  t.equal(toFtsQuery('say "hi""'), '"say" "hi"');
+  t.equal(toFtsQuery('*** "" - ()'), null);
+  t.equal(toFtsQuery('   '), null);
+  t.equal(snippetHtml(`a <b> ${HIT_START}hit${HIT_END} & "q"`), 'a &lt;b&gt; <mark>hit</mark> &amp; &quot;q&quot;');
+});

@@ -140,3 +140,14 @@ export const apiTokens = sqliteTable(
       .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
   },
 );
+
+/**
+ * One row that every content write bumps (through triggers, see migrations/0001), so a
+ * public read can answer "has anything changed?" with one primary-key lookup: the base
+ * of ETags and Last-Modified.
+ */
+export const contentVersion = sqliteTable('content_version', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull(),
+  changedAt: text('changed_at').notNull(),
+});

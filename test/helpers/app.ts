@@ -20,6 +20,7 @@ export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Pr
     corsOrigins: '*',
     demoData: false,
     publicBaseUrl: 'http://localhost',
+    cache: { maxAge: 60, sMaxAge: 300, staleWhileRevalidate: 60 },
     ...overrides,
   };
   const app = await buildApp({ config, logger: false });

@@ -1,5 +1,7 @@
-import { and, eq, exists, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, exists, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { AppError } from '../../errors.js';
+import { decodeCursor } from '../../lib/cursor.js';
 import { articleAuthors, articles, articleTags, authors, bureaus, tags, type articleStatuses } from '../../db/schema.js';
 import { countWhere, idOrSlugWhere } from '../shared/lookup.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
@@ -24,7 +26,7 @@ export type ArticleFilter = {
 
 export type BodyColumns = { body?: boolean; bodyHtml?: boolean; bodyText?: boolean };
 
-const sorts: Record<ArticleSort, SortSpec> = {
+const sorts: Record<Exclude<ArticleSort, 'relevance'>, SortSpec> = {
   '-publishedAt': { name: '-publishedAt', column: articles.publishedAt, dir: 'desc', nullable: true },
   publishedAt: { name: 'publishedAt', column: articles.publishedAt, dir: 'asc', nullable: true },
   '-updatedAt': { name: '-updatedAt', column: articles.updatedAt, dir: 'desc' },
@@ -33,7 +35,7 @@ const sorts: Record<ArticleSort, SortSpec> = {
   '-headline': { name: '-headline', column: articles.headline, dir: 'desc' },
 };
 
-const sortKey: Record<ArticleSort, (r: ArticleRow) => string | null> = {
+const sortKey: Record<Exclude<ArticleSort, 'relevance'>, (r: ArticleRow) => string | null> = {
   '-publishedAt': (r) => r.publishedAt,
   publishedAt: (r) => r.publishedAt,
   '-updatedAt': (r) => r.updatedAt,
@@ -69,7 +71,7 @@ export type ArticleRow = {
   [K in keyof typeof baseColumns]: (typeof baseColumns)[K]['_']['notNull'] extends true
     ? (typeof baseColumns)[K]['_']['data']
     : (typeof baseColumns)[K]['_']['data'] | null;
-} & { body?: string; bodyHtml?: string; bodyText?: string };
+} & { body?: string; bodyHtml?: string; bodyText?: string; snippet?: string };
 
 // The unary `+` keeps SQLite from using `published_at <= now` as the index range: it is a
 // cheap filter (only scheduled articles fail it), and leaving the range free lets a keyset
@@ -77,17 +79,50 @@ export type ArticleRow = {
 const visible = (v: Visibility) =>
   v.publicOnly ? and(eq(articles.status, 'published'), sql`+${articles.publishedAt} <= ${v.now}`) : undefined;
 
+// The FTS5 table is created by a hand-written migration (drizzle-kit has no virtual tables).
+const fts = sql.raw('articles_fts');
+// bm25 weights per column: headline, standfirst, body, bylines.
+const RANK_WEIGHTS = '10.0, 4.0, 1.0, 2.0';
+const RELEVANCE: SortSpec = { name: 'relevance', column: articles.id, dir: 'asc' };
+
+function relevanceOffset(paging: PagingInput): number {
+  if (paging.cursor === undefined) return paging.offset ?? 0;
+  const c = decodeCursor(paging.cursor);
+  const offset = c?.sort === 'relevance' && c.key !== null ? Number(c.key) : NaN;
+  if (paging.offset !== undefined || !Number.isSafeInteger(offset) || offset < 0) {
+    throw new AppError('invalid_cursor', 'The cursor is malformed or was made for another sort order', {
+      errors: [{ path: 'query.cursor', message: 'Use the `meta.nextCursor` of a page with the same sort' }],
+    });
+  }
+  return offset;
+}
+
 export function createArticlesRepository(db: Db) {
-  const select = (bodies: BodyColumns) =>
-    db
+  const countMatching = (where: SQL | undefined, match?: string) => {
+    if (!match) return countWhere(db, articles, where);
+    return (
+      db
+        .select({ n: count() })
+        .from(articles)
+        .innerJoin(fts, sql`${fts}.rowid = ${articles.id}`)
+        .where(where)
+        .get()?.n ?? 0
+    );
+  };
+
+  const select = (bodies: BodyColumns, match?: string) => {
+    const query = db
       .select({
         ...baseColumns,
         ...(bodies.body ? { body: articles.body } : {}),
         ...(bodies.bodyHtml ? { bodyHtml: articles.bodyHtml } : {}),
         ...(bodies.bodyText ? { bodyText: articles.bodyText } : {}),
+        ...(match ? { snippet: sql<string>`snippet(articles_fts, -1, char(2), char(3), '…', 24)` } : {}),
       })
       .from(articles)
       .innerJoin(bureaus, eq(bureaus.id, articles.bureauId));
+    return match ? query.innerJoin(fts, sql`${fts}.rowid = ${articles.id}`) : query;
+  };
 
   const filterWhere = (f: ArticleFilter, v: Visibility): SQL | undefined =>
     and(
@@ -123,18 +158,30 @@ export function createArticlesRepository(db: Db) {
     /** The raw stored row, for services that need every column. */
     findStored: (key: string) => db.select().from(articles).where(idOrSlugWhere(articles, key)).get(),
 
-    list(f: ArticleFilter, v: Visibility, sort: ArticleSort, paging: PagingInput, bodies: BodyColumns) {
+    list(f: ArticleFilter, v: Visibility, sort: ArticleSort, paging: PagingInput, bodies: BodyColumns, match?: string) {
+      const where = and(filterWhere(f, v), match ? sql`${fts} MATCH ${match}` : undefined);
+      const total = paging.total ? countMatching(where, match) : undefined;
+      if (sort === 'relevance') {
+        if (!match) throw new AppError('validation_failed', 'Sorting by relevance needs a search (`q`)', { errors: [{ path: 'query.sort', message: 'Only with q' }] });
+        // Ranked results page by position: the cursor carries the next offset.
+        const offset = relevanceOffset(paging);
+        const rows = select(bodies, match)
+          .where(where)
+          .orderBy(sql`bm25(${fts}, ${sql.raw(RANK_WEIGHTS)})`, articles.id)
+          .limit(paging.limit + 1)
+          .offset(offset)
+          .all() as ArticleRow[];
+        return finishPage(rows, paging, RELEVANCE, () => String(offset + paging.limit), total);
+      }
       // Public reads never see a NULL publish time; leaving out the NULL branch lets SQLite
       // seek straight to the cursor in the index instead of filtering row by row.
       const spec = v.publicOnly ? { ...sorts[sort], nullable: false } : sorts[sort];
-      const where = filterWhere(f, v);
-      const rows = select(bodies)
+      const rows = select(bodies, match)
         .where(and(where, afterCursor(spec, articles.id, paging)))
         .orderBy(...orderFor(spec, articles.id))
         .limit(paging.limit + 1)
         .offset(paging.offset ?? 0)
         .all() as ArticleRow[];
-      const total = paging.total ? countWhere(db, articles, where) : undefined;
       return finishPage(rows, paging, spec, sortKey[sort], total);
     },
 

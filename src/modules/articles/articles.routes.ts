@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pickProblems, readProblems, writeProblems } from '../../errors.js';
 import { setLinkHeader } from '../shared/paging.js';
-import { bearer } from '../shared/schemas.js';
+import { bearer, notModified } from '../shared/schemas.js';
 import {
   ArticleList,
   ArticleParams,
@@ -24,6 +24,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = createArticlesService(app.db);
 
   app.get('/v1/articles', {
+    config: { publicCache: 'article' },
     schema: {
       operationId: 'listArticles',
       tags,
@@ -38,7 +39,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       ].join('\n'),
       security: readAuth,
       querystring: ListArticlesQuery,
-      response: { 200: ArticleList, ...pickProblems(400, 401, 500) },
+      response: { 200: ArticleList, ...notModified, ...pickProblems(400, 401, 500) },
     },
     handler: async (req, reply) => {
       const result = service.list(req.query, req.principal === null);
@@ -48,6 +49,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/v1/articles/:idOrSlug', {
+    config: { publicCache: 'article' },
     schema: {
       operationId: 'getArticle',
       tags,
@@ -57,7 +59,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       security: readAuth,
       params: ArticleParams,
       querystring: GetArticleQuery,
-      response: { 200: ArticleViewSchema, ...readProblems(), 401: pickProblems(401)[401] },
+      response: { 200: ArticleViewSchema, ...notModified, ...readProblems(), 401: pickProblems(401)[401] },
     },
     handler: async (req) =>
       service.get(

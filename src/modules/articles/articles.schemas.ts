@@ -58,6 +58,12 @@ export type ArticleField = (typeof articleFields)[number];
 
 export const ArticleViewSchema = ArticleSchema.partial()
   .required({ id: true })
+  .extend({
+    snippet: z
+      .string()
+      .optional()
+      .describe('With `q`: the best matching passage, HTML-escaped, hits wrapped in `<mark>…</mark>`'),
+  })
   .meta({
     id: 'ArticleView',
     description:
@@ -74,10 +80,10 @@ export type Format = (typeof formats)[number];
 const ViewQuery = z.object({
   include: csvEnum(include)
     .optional()
-    .meta({ description: 'Related items to embed (default: all of `authors,bureau,tags`; empty for none)', examples: ['authors,bureau'] }),
+    .meta({ description: 'Related items to embed, e.g. `authors,bureau` (default: all of `authors,bureau,tags`; empty for none)' }),
   fields: csvEnum(articleFields)
     .optional()
-    .meta({ description: 'Only these fields (the `id` always comes)', examples: ['slug,headline,publishedAt,authors'] }),
+    .meta({ description: 'Only these fields, e.g. `slug,headline,publishedAt,authors` (the `id` always comes)' }),
 });
 
 export const GetArticleQuery = ViewQuery.extend({
@@ -88,24 +94,37 @@ export const GetArticleQuery = ViewQuery.extend({
 
 const isoFilter = (description: string) => z.iso.datetime({ offset: true }).optional().meta({ description });
 
-export const articleSorts = ['-publishedAt', 'publishedAt', '-updatedAt', 'updatedAt', 'headline', '-headline'] as const;
+export const articleSorts = ['-publishedAt', 'publishedAt', '-updatedAt', 'updatedAt', 'headline', '-headline', 'relevance'] as const;
 
 export const ListArticlesQuery = PagingQuery.extend(ViewQuery.shape)
   .extend({
     formats: csvEnum(formats)
       .default([])
       .meta({ description: 'Body renderings to return; none by default so list pages stay light' }),
-    bureau: z.string().max(120).optional().meta({ description: 'Bureau slug', examples: ['washington-bureau'] }),
+    bureau: z.string().max(120).optional().meta({ description: 'Bureau slug, e.g. `washington-bureau`' }),
     author: z.string().max(120).optional().meta({ description: 'Author slug (any position on the byline)' }),
     tag: z.string().max(120).optional().meta({ description: 'Tag slug' }),
-    language: z.string().max(35).optional().meta({ description: 'BCP 47 language tag', examples: ['en'] }),
+    language: z.string().max(35).optional().meta({ description: 'BCP 47 language tag, e.g. `en` or `pt-BR`' }),
     publishedAfter: isoFilter('Only articles published at or after this time'),
     publishedBefore: isoFilter('Only articles published before this time'),
     status: z
       .enum(articleStatuses)
       .optional()
       .meta({ description: 'Needs a token unless `published`. Without a token only public articles are listed' }),
-    sort: z.enum(articleSorts).default('-publishedAt').meta({ description: 'Order; `-` means newest or Z first' }),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({
+        description:
+          'Full-text search, e.g. `fiscal framework`, over headline, standfirst, body and bylines, ranked by relevance (headline weighs most). Accents are ignored (`brasilia` finds `Brasília`); `"exact phrase"` and `prefix*` work; anything else is searched literally.',
+      }),
+    sort: z
+      .enum(articleSorts)
+      .optional()
+      .meta({ description: 'Order; `-` means newest or Z first. Default `relevance` with `q`, else `-publishedAt`' }),
   })
   .strict();
 
@@ -134,15 +153,15 @@ export const CreateArticleBody = createInsertSchema(articles, {
     authors: z
       .array(RefSchema)
       .max(20)
-      .default([])
       .refine((a) => new Set(a).size === a.length, 'An author appears twice on the byline')
-      .describe('Bylines in order, by id or slug'),
+      .optional()
+      .describe('Bylines in order, by id or slug (none when absent)'),
     tags: z
       .array(RefSchema)
       .max(50)
-      .default([])
       .refine((a) => new Set(a).size === a.length, 'A tag appears twice')
-      .describe('Tags by id or slug'),
+      .optional()
+      .describe('Tags by id or slug (none when absent)'),
     featuredImage: FeaturedImageSchema.nullable().optional(),
   })
   .strict()

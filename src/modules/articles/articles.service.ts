@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.js';
 import { articles, authors, bureaus, tags } from '../../db/schema.js';
 import { AppError, type FieldError } from '../../errors.js';
+import { toFtsQuery } from '../../lib/fts-query.js';
 import { countWords, renderHtml, renderText } from '../../lib/markdown.js';
 import { slugFrom } from '../../lib/slug.js';
 import { nowIso, toIso } from '../../lib/time.js';
@@ -59,7 +60,14 @@ export function createArticlesService(db: Db) {
     get: read,
 
     list(q: ListArticlesInput, publicOnly: boolean) {
-      const { limit, cursor, offset, total, include, fields, formats, sort, status } = q;
+      const { limit, cursor, offset, total, include, fields, formats, status } = q;
+      const match = q.q === undefined ? undefined : toFtsQuery(q.q);
+      if (match === null) {
+        throw new AppError('validation_failed', 'The search has no words to look for', {
+          errors: [{ path: 'query.q', message: 'Give at least one letter or digit' }],
+        });
+      }
+      const sort = q.sort ?? (match ? 'relevance' : '-publishedAt');
       if (publicOnly && status && status !== 'published') {
         throw new AppError('unauthorized', `Listing ${status} articles needs \`Authorization: Bearer <token>\``);
       }
@@ -75,7 +83,7 @@ export function createArticlesService(db: Db) {
         authorId: q.author === undefined ? undefined : repo.idBySlug.author(q.author),
         tagId: q.tag === undefined ? undefined : repo.idBySlug.tag(q.tag),
       };
-      const page = repo.list(filter, { publicOnly, now: nowIso() }, sort, { limit, cursor, offset, total }, bodyColumns(o));
+      const page = repo.list(filter, { publicOnly, now: nowIso() }, sort, { limit, cursor, offset, total }, bodyColumns(o), match);
       const ids = page.rows.map((r) => r.id);
       const bylines = wantsRelation(o, 'authors') ? repo.bylines(ids) : undefined;
       const tagMap = wantsRelation(o, 'tags') ? repo.tags(ids) : undefined;
@@ -86,8 +94,8 @@ export function createArticlesService(db: Db) {
       // better-sqlite3 transactions are synchronous: everything inside runs before COMMIT.
       const id = db.transaction(() => {
         const [bureauId] = resolveRefs(db, bureaus, 'bureau', [['body.bureau', input.bureau]]);
-        const authorIds = resolveRefs(db, authors, 'author', listRefs('body.authors', input.authors));
-        const tagIds = resolveRefs(db, tags, 'tag', listRefs('body.tags', input.tags));
+        const authorIds = resolveRefs(db, authors, 'author', listRefs('body.authors', input.authors ?? []));
+        const tagIds = resolveRefs(db, tags, 'tag', listRefs('body.tags', input.tags ?? []));
         if (input.slug && slugTaken(db, articles, input.slug)) throw slugConflict('article', input.slug);
         const now = nowIso();
         const articleId = repo.insert({

@@ -1,3 +1,4 @@
+import { snippetHtml } from '../../lib/fts-query.js';
 import { readingMinutes } from '../../lib/markdown.js';
 import type { ArticleRow, BodyColumns, Summary } from './articles.repository.js';
 import type { ArticleField, Format, Include } from './articles.schemas.js';
@@ -49,8 +50,9 @@ export function toArticleView(
   if (row.body !== undefined) full.body = row.body;
   if (row.bodyHtml !== undefined) full.bodyHtml = row.bodyHtml;
   if (row.bodyText !== undefined) full.bodyText = row.bodyText;
+  if (row.snippet !== undefined) full.snippet = snippetHtml(row.snippet);
   if (!o.fields) return full;
-  const picked: Record<string, unknown> & { id: number } = { id: row.id };
+  const picked: Record<string, unknown> & { id: number } = { id: row.id, ...(row.snippet !== undefined ? { snippet: full.snippet } : {}) };
   for (const f of o.fields) if (f in full) picked[f] = full[f];
   return picked;
 }

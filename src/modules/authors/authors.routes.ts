@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pickProblems, readProblems, writeProblems } from '../../errors.js';
 import { setLinkHeader } from '../shared/paging.js';
-import { bearer, IdOrSlugParams } from '../shared/schemas.js';
+import { bearer, IdOrSlugParams, notModified } from '../shared/schemas.js';
 import { AuthorList, AuthorListQuery, AuthorSchema, CreateAuthorBody, UpdateAuthorBody } from './authors.schemas.js';
 import { createAuthorsService } from './authors.service.js';
 
@@ -12,6 +12,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = createAuthorsService(app.db);
 
   app.get('/v1/authors', {
+    config: { publicCache: 'author' },
     schema: {
       operationId: 'listAuthors',
       tags,
@@ -19,7 +20,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
       description:
         'All authors, ordered by name, each with their home bureau. Filter by `bureau` slug. E-mail addresses are only given to requests with a token.',
       querystring: AuthorListQuery,
-      response: { 200: AuthorList, ...readProblems() },
+      response: { 200: AuthorList, ...notModified, ...readProblems() },
     },
     handler: async (req, reply) => {
       const { limit, cursor, offset, total, ...filter } = req.query;
@@ -30,13 +31,14 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/v1/authors/:idOrSlug', {
+    config: { publicCache: 'author' },
     schema: {
       operationId: 'getAuthor',
       tags,
       summary: 'Get a author',
       description: 'One author by numeric id or by slug.',
       params: IdOrSlugParams,
-      response: { 200: AuthorSchema, ...readProblems() },
+      response: { 200: AuthorSchema, ...notModified, ...readProblems() },
     },
     handler: async (req) => service.get(req.params.idOrSlug, req.principal !== null),
   });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pickProblems, readProblems, writeProblems } from '../../errors.js';
 import { setLinkHeader } from '../shared/paging.js';
-import { bearer, IdOrSlugParams } from '../shared/schemas.js';
+import { bearer, IdOrSlugParams, notModified } from '../shared/schemas.js';
 import { BureauList, BureauListQuery, BureauSchema, CreateBureauBody, UpdateBureauBody } from './bureaus.schemas.js';
 import { createBureausService } from './bureaus.service.js';
 
@@ -12,13 +12,14 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = createBureausService(app.db);
 
   app.get('/v1/bureaus', {
+    config: { publicCache: 'bureau' },
     schema: {
       operationId: 'listBureaus',
       tags,
       summary: 'List bureaus',
       description: 'All bureaus, ordered by name. Paged by `cursor` or `offset`.',
       querystring: BureauListQuery,
-      response: { 200: BureauList, ...readProblems() },
+      response: { 200: BureauList, ...notModified, ...readProblems() },
     },
     handler: async (req, reply) => {
       const { rows, meta } = service.list(req.query);
@@ -28,13 +29,14 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/v1/bureaus/:idOrSlug', {
+    config: { publicCache: 'bureau' },
     schema: {
       operationId: 'getBureau',
       tags,
       summary: 'Get a bureau',
       description: 'One bureau by numeric id or by slug.',
       params: IdOrSlugParams,
-      response: { 200: BureauSchema, ...readProblems() },
+      response: { 200: BureauSchema, ...notModified, ...readProblems() },
     },
     handler: async (req) => service.get(req.params.idOrSlug),
   });

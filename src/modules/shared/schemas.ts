@@ -12,7 +12,7 @@ export const IdOrSlugParams = z.object({
     .string()
     .min(1)
     .max(120)
-    .meta({ description: 'Numeric id or slug', examples: ['washington-bureau'] }),
+    .meta({ description: 'Numeric id (`42`) or slug (`washington-bureau`)' }),
 });
 
 /** `?include=a,b` and friends: comma-separated values from a fixed list. */
@@ -76,3 +76,8 @@ export const RefSchema = z
 export const SummarySchema = z
   .object({ id: z.int(), slug: z.string(), name: z.string() })
   .meta({ id: 'Summary', examples: [{ id: 1, slug: 'washington-bureau', name: 'Washington Bureau' }] });
+
+/** Public reads answer conditional requests; see plugins/caching.ts. */
+export const notModified = {
+  304: z.undefined().describe('Not modified: the copy named by `If-None-Match` or `If-Modified-Since` is current'),
+};

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pickProblems, readProblems, writeProblems } from '../../errors.js';
 import { setLinkHeader } from '../shared/paging.js';
-import { bearer, IdOrSlugParams } from '../shared/schemas.js';
+import { bearer, IdOrSlugParams, notModified } from '../shared/schemas.js';
 import { TagList, TagListQuery, TagSchema, CreateTagBody, UpdateTagBody } from './tags.schemas.js';
 import { createTagsService } from './tags.service.js';
 
@@ -12,13 +12,14 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = createTagsService(app.db);
 
   app.get('/v1/tags', {
+    config: { publicCache: 'tag' },
     schema: {
       operationId: 'listTags',
       tags,
       summary: 'List tags',
       description: 'All tags, ordered by name. Paged by `cursor` or `offset`.',
       querystring: TagListQuery,
-      response: { 200: TagList, ...readProblems() },
+      response: { 200: TagList, ...notModified, ...readProblems() },
     },
     handler: async (req, reply) => {
       const { rows, meta } = service.list(req.query);
@@ -28,13 +29,14 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/v1/tags/:idOrSlug', {
+    config: { publicCache: 'tag' },
     schema: {
       operationId: 'getTag',
       tags,
       summary: 'Get a tag',
       description: 'One tag by numeric id or by slug.',
       params: IdOrSlugParams,
-      response: { 200: TagSchema, ...readProblems() },
+      response: { 200: TagSchema, ...notModified, ...readProblems() },
     },
     handler: async (req) => service.get(req.params.idOrSlug),
   });

@@ -1,0 +1,36 @@
+// Turns what a reader types into a safe FTS5 query. Every term is quoted, so FTS5 syntax
+// (AND, NEAR, column filters, stray quotes or brackets) is searched literally and can never
+// be a syntax error. Supported on purpose: "exact phrases" and prefix* terms.
+const TOKEN = /"([^"]*)"?|(\S+)/g;
+
+const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
+const hasWord = (s: string) => /[\p{L}\p{N}]/u.test(s);
+
+export function toFtsQuery(input: string): string | null {
+  const parts: string[] = [];
+  for (const m of input.matchAll(TOKEN)) {
+    const [, phrase, word] = m;
+    if (phrase !== undefined) {
+      if (hasWord(phrase)) parts.push(quote(phrase.trim()));
+    } else if (word !== undefined) {
+      const prefix = word.endsWith('*');
+      const bare = prefix ? word.replace(/\*+$/, '') : word;
+      if (hasWord(bare)) parts.push(prefix ? `${quote(bare)}*` : quote(bare));
+    }
+  }
+  return parts.length ? parts.join(' ') : null;
+}
+
+// snippet() marks hits with control characters that cannot occur in stored text; the
+// snippet is then escaped as HTML and only the marks become <mark> tags.
+export const HIT_START = '\u0002';
+export const HIT_END = '\u0003';
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function snippetHtml(raw: string): string {
+  return raw
+    .replace(/[&<>"']/g, (c) => escapes[c]!)
+    .replaceAll(HIT_START, '<mark>')
+    .replaceAll(HIT_END, '</mark>');
+}

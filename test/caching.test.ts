@@ -1,0 +1,87 @@
+import t from 'tap';
+import { buildTestApp } from './helpers/app.js';
+import { makeArticle, makeAuthor, publish } from './helpers/factories.js';
+
+t.test('public reads are cacheable and revalidate with 304', async (t) => {
+  const ctx = await buildTestApp(t, { cache: { maxAge: 30, sMaxAge: 600, staleWhileRevalidate: 15 } });
+  const a = await makeArticle(ctx, { tags: [] });
+  await publish(ctx, a.id);
+
+  const first = await ctx.app.inject({ url: '/v1/articles' });
+  t.equal(first.statusCode, 200);
+  t.equal(first.headers['cache-control'], 'public, max-age=30, s-maxage=600, stale-while-revalidate=15');
+  t.match(first.headers.etag, /^W\/".+"$/);
+  t.ok(first.headers['last-modified']);
+  t.match(first.headers.vary, /Authorization/);
+  const keys = String(first.headers['surrogate-key']).split(' ').sort();
+  t.same(keys, ['articles', `article-${a.id}`, `author-${a.authors[0].id}`, `bureau-${a.bureau.id}`].sort());
+  t.equal(first.headers['cache-tag'], String(first.headers['surrogate-key']).replaceAll(' ', ','));
+
+  t.test('If-None-Match answers 304 with no body', async (t) => {
+    const res = await ctx.app.inject({ url: '/v1/articles', headers: { 'if-none-match': String(first.headers.etag) } });
+    t.equal(res.statusCode, 304);
+    t.equal(res.body, '');
+    t.equal(res.headers.etag, first.headers.etag);
+    const list = await ctx.app.inject({ url: '/v1/articles', headers: { 'if-none-match': `"other", ${first.headers.etag}` } });
+    t.equal(list.statusCode, 304);
+    const stale = await ctx.app.inject({ url: '/v1/articles', headers: { 'if-none-match': 'W/"0-0"' } });
+    t.equal(stale.statusCode, 200);
+    const since = await ctx.app.inject({ url: `/v1/articles/${a.id}`, headers: { 'if-modified-since': String(first.headers['last-modified']) } });
+    t.equal(since.statusCode, 304);
+  });
+
+  t.test('a 304 does not run the handler', async (t) => {
+    let handled = 0;
+    ctx.app.db.$client.function('dateline_probe', () => ++handled);
+    // Count queries against articles by wrapping prepare: the 304 path must not list.
+    const prepare = ctx.app.db.$client.prepare.bind(ctx.app.db.$client);
+    const seen: string[] = [];
+    ctx.app.db.$client.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof prepare;
+    t.teardown(() => void (ctx.app.db.$client.prepare = prepare));
+    const res = await ctx.app.inject({ url: '/v1/articles', headers: { 'if-none-match': String(first.headers.etag) } });
+    t.equal(res.statusCode, 304);
+    t.notOk(seen.some((s) => s.includes('article_authors')), 'no bylines were loaded');
+    t.notOk(seen.some((s) => s.includes('"bureaus"')), 'no list query ran');
+  });
+
+  t.test('any write changes the ETag', async (t) => {
+    const before = String((await ctx.app.inject({ url: `/v1/articles/${a.id}` })).headers.etag);
+    await ctx.app.inject({ method: 'PATCH', url: `/v1/authors/${a.authors[0].id}`, headers: ctx.auth, payload: { name: 'Renamed Reporter' } });
+    const res = await ctx.app.inject({ url: `/v1/articles/${a.id}`, headers: { 'if-none-match': before } });
+    t.equal(res.statusCode, 200, 'the byline name changed, so the cached copy is stale');
+    t.equal(res.json().authors[0].name, 'Renamed Reporter');
+    t.not(res.headers.etag, before);
+  });
+
+  t.test('a scheduled article going live changes the ETag without any write', async (t) => {
+    const s = await makeArticle(ctx);
+    await publish(ctx, s.id, new Date(Date.now() + 1500).toISOString());
+    const before = await ctx.app.inject({ url: '/v1/articles' });
+    t.notOk(before.json().data.some((x: { id: number }) => x.id === s.id));
+    await new Promise((r) => setTimeout(r, 1600));
+    const after = await ctx.app.inject({ url: '/v1/articles', headers: { 'if-none-match': String(before.headers.etag) } });
+    t.equal(after.statusCode, 200);
+    t.ok(after.json().data.some((x: { id: number }) => x.id === s.id));
+  });
+
+  t.test('reads with a token and errors are private', async (t) => {
+    const tokened = await ctx.app.inject({ url: '/v1/articles', headers: ctx.auth });
+    t.equal(tokened.headers['cache-control'], 'private, no-store');
+    t.notOk(tokened.headers.etag);
+    t.notOk(tokened.headers['surrogate-key']);
+    const tokened304 = await ctx.app.inject({ url: '/v1/articles', headers: { ...ctx.auth, 'if-none-match': String(first.headers.etag) } });
+    t.equal(tokened304.statusCode, 200, 'no 304 for private reads');
+    const missing = await ctx.app.inject({ url: '/v1/articles/nope' });
+    t.equal(missing.headers['cache-control'], 'private, no-store');
+  });
+
+  t.test('surrogate keys follow what the response contains', async (t) => {
+    const author = await makeAuthor(ctx, { name: 'Key Person' });
+    const one = await ctx.app.inject({ url: `/v1/authors/${author.slug}` });
+    t.equal(one.headers['surrogate-key'], `author-${author.id}`);
+    const sparse = await ctx.app.inject({ url: `/v1/articles/${a.id}?fields=headline` });
+    t.equal(sparse.headers['surrogate-key'], `article-${a.id}`, 'no related keys when relations are left out');
+    const bureaus = await ctx.app.inject({ url: '/v1/bureaus' });
+    t.match(bureaus.headers['surrogate-key'], /^bureaus bureau-\d+/);
+  });
+});
