@@ -16,6 +16,7 @@ t.test('an editor publishes, a frontend reads, over real HTTP', async (t) => {
   const bureau = await send('POST', '/v1/bureaus', { name: 'Metro Desk', location: 'New York' });
   t.equal(bureau.status, 201);
   const jane = await send('POST', '/v1/authors', { name: 'Jane Q. Reporter', email: 'jane@example.com', bureau: 'metro-desk' });
+  t.equal(jane.status, 201);
   const ali = await send('POST', '/v1/authors', { name: 'Ali Çelik', bureau: bureau.json.id });
   t.equal(ali.json.slug, 'ali-celik');
 
