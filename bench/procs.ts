@@ -21,8 +21,9 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts `node --import tsx <script>` with the given environment; keeps the last 8 KB of output. */
-export function startNode(script: string, port: number, env: Record<string, string>): Child {
+export function startNode(cwd: string, script: string, port: number, env: Record<string, string>): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -75,6 +75,9 @@ export const articles = sqliteTable(
     imageAlt: text('image_alt'),
     imageCaption: text('image_caption'),
     imageCredit: text('image_credit'),
+    // When the `article.published` event went out; NULL while a scheduled article waits,
+    // so the scheduler (and a restart) can find what is due.
+    announcedAt: text('announced_at'),
     version: integer('version').notNull().default(1),
     ...timestamps,
   },
@@ -84,6 +87,7 @@ export const articles = sqliteTable(
     index('articles_bureau_status_published_idx').on(t.bureauId, t.status, t.publishedAt, t.id),
     index('articles_status_updated_idx').on(t.status, t.updatedAt, t.id),
     index('articles_status_headline_idx').on(t.status, t.headline, t.id),
+    index('articles_unannounced_idx').on(t.status, t.announcedAt, t.publishedAt),
   ],
 );
 
@@ -150,4 +154,114 @@ export const contentVersion = sqliteTable('content_version', {
   id: integer('id').primaryKey(),
   version: integer('version').notNull(),
   changedAt: text('changed_at').notNull(),
+});
+
+/** A full snapshot of an article after each change, for history, compare and restore. */
+export const articleRevisions = sqliteTable(
+  'article_revisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    snapshot: text('snapshot', { mode: 'json' }).notNull(),
+    actorName: text('actor_name').notNull(),
+    actorRole: text('actor_role').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('article_revisions_article_version_idx').on(t.articleId, t.version)],
+);
+
+export const slugResources = ['article', 'author', 'bureau'] as const;
+
+/** Slugs an item used to have: they redirect to the item and are not given to another. */
+export const slugHistory = sqliteTable(
+  'slug_history',
+  {
+    resource: text('resource', { enum: slugResources }).notNull(),
+    slug: text('slug').notNull(),
+    resourceId: integer('resource_id').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.resource, t.slug] }), index('slug_history_resource_idx').on(t.resource, t.resourceId)],
+);
+
+export const webhooks = sqliteTable('webhooks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  url: text('url').notNull(),
+  events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+  // The receiver verifies signatures with the same secret, so it cannot be stored as a
+  // hash; it is shown once on creation and never returned by reads or logged.
+  secret: text('secret').notNull(),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  disabledReason: text('disabled_reason'),
+  createdAt: text('created_at').notNull(),
+});
+
+export const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
+
+/** The outbox: written in the same transaction as the change that caused the event. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status', { enum: deliveryStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    lastStatus: integer('last_status'),
+    deliveredAt: text('delivered_at'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_webhook_idx').on(t.webhookId, t.id),
+  ],
+);
+
+/** Replays of POST creates that carried an `Idempotency-Key`. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    tokenId: integer('token_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code'),
+    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
+    body: text('body'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tokenId, t.key] })],
+);
+
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    actorName: text('actor_name').notNull(),
+    actorRole: text('actor_role').notNull(),
+    tokenId: integer('token_id'),
+    action: text('action').notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: integer('resource_id'),
+    version: integer('version'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    index('audit_events_resource_idx').on(t.resourceType, t.resourceId, t.id),
+    index('audit_events_created_idx').on(t.createdAt),
+  ],
+);
+
+/** Server-side secrets (e.g. the preview-link signing key), created on first use. */
+export const serverKeys = sqliteTable('server_keys', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
 });

@@ -1,0 +1,46 @@
+// One measured workload: a warm-up run, then the measured run, both with autocannon's
+// programmatic API, against 127.0.0.1 only.
+import autocannon from 'autocannon';
+
+export type LoadOptions = { duration: number; connections: number; warmup: number };
+export type Target = Pick<autocannon.Options, 'url' | 'method' | 'headers' | 'body' | 'requests'>;
+
+export type Measured = {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  /** Connection errors, timeouts included. */
+  errors: number;
+  timeouts: number;
+  /** Responses that were not 2xx (nor 304 where 304 is the expected answer). */
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  requests: number;
+  seconds: number;
+};
+
+export async function measure(target: Target, o: LoadOptions, accept304 = false): Promise<Measured> {
+  if (new URL(target.url).hostname !== '127.0.0.1') throw new Error(`refusing to load ${target.url}: 127.0.0.1 only`);
+  const run = (duration: number) => autocannon({ ...target, connections: o.connections, duration });
+  if (o.warmup > 0) await run(o.warmup);
+  const r = await run(o.duration);
+  const statusCodes: Record<string, number> = {};
+  let non2xx = 0;
+  for (const [code, { count = 0 } = {}] of Object.entries(r.statusCodeStats ?? {})) {
+    statusCodes[code] = count;
+    const status = Number(code);
+    const ok = (status >= 200 && status < 300) || (accept304 && status === 304);
+    if (!ok) non2xx += count;
+  }
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx,
+    statusCodes,
+    requests: r.requests.total,
+    seconds: r.duration,
+  };
+}

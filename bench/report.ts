@@ -1,0 +1,76 @@
+// The printed table and the PASS/MISS targets.
+import type { Measured } from './load.js';
+
+export type Row = {
+  id: string;
+  name: string;
+  /** Set when the workload could not run (the reason is printed instead of numbers). */
+  unavailable?: string;
+  note?: string;
+  m?: Measured;
+  rssMb: number | null;
+  /** req/s divided by the ceiling's req/s. */
+  ratio?: number;
+};
+
+export type Check = { target: string; pass: boolean; detail: string };
+
+const fmt = (n: number | undefined | null, digits = 0) => (n === undefined || n === null ? '-' : n.toFixed(digits));
+
+export function printTable(rows: Row[]): void {
+  const head = ['workload', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'RSS MB', 'x ceiling'];
+  const lines = rows.map((r) => [
+    `${r.id} ${r.name}`,
+    ...(r.m ? [fmt(r.m.reqPerSec), fmt(r.m.p50, 1), fmt(r.m.p99, 1), fmt(r.m.errors), fmt(r.m.non2xx)] : ['n/a', '', '', '', '']),
+    fmt(r.rssMb),
+    fmt(r.ratio, 2),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const pad = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(pad(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const l of lines) console.log(pad(l));
+  for (const r of rows) {
+    if (r.unavailable) console.log(`  ${r.id}: not available: ${r.unavailable}`);
+    if (r.note) console.log(`  ${r.id}: ${r.note}`);
+  }
+}
+
+export function checkTargets(rows: Row[]): Check[] {
+  const get = (id: string) => rows.find((r) => r.id === id);
+  const checks: Check[] = [];
+  const ratioAtLeast = (id: string, min: number) => {
+    const r = get(id);
+    checks.push({
+      target: `${id} >= ${min * 100}% of ceiling req/s`,
+      pass: r?.ratio !== undefined && r.ratio >= min,
+      detail: r?.ratio !== undefined ? `${(r.ratio * 100).toFixed(0)}%` : `not measured${r?.unavailable ? `: ${r.unavailable}` : ''}`,
+    });
+  };
+  ratioAtLeast('W1', 0.5);
+  ratioAtLeast('W2', 0.5);
+  ratioAtLeast('W3', 0.5);
+  const w4 = get('W4')?.m;
+  checks.push({ target: 'W4 p99 < 25 ms', pass: !!w4 && w4.p99 < 25, detail: w4 ? `${w4.p99} ms` : `not available: ${get('W4')?.unavailable}` });
+  const w5 = get('W5')?.m;
+  checks.push({ target: 'W5 >= 2000 creates/s', pass: !!w5 && w5.reqPerSec >= 2000, detail: w5 ? `${w5.reqPerSec}/s` : 'not measured' });
+  const w1 = get('W1')?.m;
+  const w6 = get('W6c')?.m;
+  checks.push({
+    target: 'W6 cursor page 200 >= W1 req/s / 1.3',
+    pass: !!w1 && !!w6 && w6.reqPerSec >= w1.reqPerSec / 1.3,
+    detail: w1 && w6 ? `${w6.reqPerSec} vs ${Math.round(w1.reqPerSec / 1.3)}` : 'not measured',
+  });
+  ratioAtLeast('W7', 0.7);
+  const bad = rows.filter((r) => r.m && (r.m.errors > 0 || r.m.non2xx > 0));
+  checks.push({
+    target: 'zero errors (connection errors, timeouts, unexpected non-2xx)',
+    pass: bad.length === 0,
+    detail: bad.length ? bad.map((r) => `${r.id}: ${r.m!.errors} errors, ${r.m!.non2xx} non-2xx`).join('; ') : 'none',
+  });
+  return checks;
+}
+
+export function printChecks(checks: Check[]): void {
+  for (const c of checks) console.log(`${c.pass ? 'PASS' : 'MISS'}  ${c.target}  (${c.detail})`);
+}
