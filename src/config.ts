@@ -34,6 +34,16 @@ const envSchema = z.object({
     .min(0)
     .default(60)
     .describe('Cache-Control stale-while-revalidate of public reads, seconds'),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool
+    .default(false)
+    .describe('Allow webhook URLs on loopback and private networks (refused by default: SSRF)'),
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .describe('Comma-separated hosts allowed as webhook targets even when private, e.g. 127.0.0.1'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('Per-delivery timeout'),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8).describe('Attempts before a delivery fails'),
+  REVISIONS_KEEP: z.coerce.number().int().min(1).max(10_000).default(50).describe('Revisions kept per article'),
   PUBLIC_BASE_URL: z
     .url()
     .optional()
@@ -50,6 +60,8 @@ export type Config = {
   demoData: boolean;
   publicBaseUrl: string;
   cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number };
+  webhooks: { allowPrivateTargets: boolean; allowedHosts: string[]; timeoutMs: number; maxAttempts: number };
+  revisionsKeep: number;
 };
 
 export class ConfigError extends Error {
@@ -80,5 +92,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.DEMO_DATA,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     cache: { maxAge: e.CACHE_MAX_AGE, sMaxAge: e.CACHE_S_MAXAGE, staleWhileRevalidate: e.CACHE_STALE_WHILE_REVALIDATE },
+    webhooks: {
+      allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      allowedHosts: e.WEBHOOK_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+    },
+    revisionsKeep: e.REVISIONS_KEEP,
   };
 }

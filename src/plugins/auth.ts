@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
-import { verifyToken, type Principal } from '../modules/tokens/tokens.service.js';
+import { verifyToken, type Principal, type Role } from '../modules/tokens/tokens.service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,6 +10,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** preHandler for routes that need a bearer token. */
     authenticate: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** preHandler for routes that need a token with one of these roles (401 without a token, 403 with another role). */
+    requireRole: (...roles: Role[]) => (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
 }
 
@@ -30,8 +32,15 @@ export default fp(
       if (!result.ok) throw new AppError('unauthorized', result.reason);
       req.principal = result.principal;
     });
-    app.decorate('authenticate', async (req: FastifyRequest) => {
+    const authenticate = async (req: FastifyRequest) => {
       if (!req.principal) throw new AppError('unauthorized', 'This operation needs `Authorization: Bearer <token>`');
+    };
+    app.decorate('authenticate', authenticate);
+    app.decorate('requireRole', (...roles: Role[]) => async (req: FastifyRequest) => {
+      await authenticate(req);
+      if (!roles.includes(req.principal!.role)) {
+        throw new AppError('forbidden', `The ${req.principal!.role} role may not do this; it needs ${roles.join(' or ')}`);
+      }
     });
   },
   { name: 'auth', dependencies: ['db'] },

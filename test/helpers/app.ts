@@ -21,6 +21,9 @@ export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Pr
     demoData: false,
     publicBaseUrl: 'http://localhost',
     cache: { maxAge: 60, sMaxAge: 300, staleWhileRevalidate: 60 },
+    // Tests run their webhook receivers on loopback; nothing else is allowed.
+    webhooks: { allowPrivateTargets: false, allowedHosts: ['127.0.0.1'], timeoutMs: 2000, maxAttempts: 5 },
+    revisionsKeep: 50,
     ...overrides,
   };
   const app = await buildApp({ config, logger: false });

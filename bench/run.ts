@@ -1,0 +1,122 @@
+// `npm run bench -- [--articles N] [--duration S] [--connections C] [--warmup S]`
+// Builds a seeded dataset in a temp dir, starts the real server and a bare node:http ceiling
+// as child processes, loads them over 127.0.0.1 with autocannon, prints a table and the
+// targets, and writes everything to bench/results/<timestamp>.json.
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { migrateDatabase, openDatabase } from '../src/db/client.js';
+import { createToken } from '../src/modules/tokens/tokens.service.js';
+import { buildDataset } from './dataset.js';
+import { measure, type LoadOptions } from './load.js';
+import { freePort, killAll, rssMb, startNode, stop, waitReady } from './procs.js';
+import { checkTargets, printChecks, printTable, type Row } from './report.js';
+import { HOME, workloads } from './workloads.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function options() {
+  const int = { type: 'string' } as const;
+  const { values } = parseArgs({ options: { articles: int, duration: int, connections: int, warmup: int } });
+  const num = (name: keyof typeof values, fallback: number, min: number) => {
+    const n = Number(values[name] ?? fallback);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}`);
+    return n;
+  };
+  return {
+    articles: num('articles', 10_000, 100),
+    duration: num('duration', 10, 1),
+    connections: num('connections', 50, 1),
+    warmup: num('warmup', 2, 0),
+  };
+}
+
+async function main() {
+  const opts = options();
+  const load: LoadOptions = opts;
+  const tmp = mkdtempSync(join(os.tmpdir(), 'dateline-bench-'));
+  // However the run ends: no child left behind, no temp dir left over.
+  process.on('exit', () => {
+    killAll();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+  const file = join(tmp, 'bench.db');
+  console.log(`Building ${opts.articles.toLocaleString('en')} articles in ${file} …`);
+  const t0 = performance.now();
+  const db = openDatabase(file);
+  migrateDatabase(db);
+  const ds = buildDataset(db, opts.articles);
+  const { token } = createToken(db, { name: 'benchmark', role: 'admin' });
+  const sqliteVersion = db.$client.prepare('SELECT sqlite_version()').pluck().get() as string;
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  db.$client.close();
+  const buildMs = performance.now() - t0;
+  const dbMb = Math.round(statSync(file).size / 2 ** 20);
+  console.log(`Dataset built in ${secs(buildMs)} (rendering ${secs(ds.renderMs)}, writing ${secs(ds.insertMs)}), ${dbMb} MB`);
+
+  const t1 = performance.now();
+  const env = { HOST: '127.0.0.1', DATABASE_FILE: file, LOG_LEVEL: 'warn', DEMO_DATA: 'false' };
+  const server = startNode(root, join(root, 'src/server.ts'), await freePort(), env);
+  const startupMs = await waitReady(server, '/v1/articles?limit=1', t1);
+  console.log(`Server (pid ${server.proc.pid}) answered after ${startupMs.toFixed(0)} ms`);
+
+  // The ceiling serves the exact bytes of the real home page.
+  const bodyFile = join(tmp, 'home.json');
+  writeFileSync(bodyFile, Buffer.from(await (await fetch(server.url + HOME)).arrayBuffer()));
+  const ceiling = startNode(root, join(root, 'bench/ceiling.ts'), await freePort(), { BODY_FILE: bodyFile });
+  await waitReady(ceiling, HOME, performance.now());
+  console.log(`Measuring: ${opts.warmup} s warm-up + ${opts.duration} s per workload, ${opts.connections} connections`);
+  const ceil = await measure({ url: ceiling.url + HOME }, load);
+  const rows: Row[] = [{ id: 'C', name: 'ceiling: bare node:http, W1 bytes', m: ceil, rssMb: rssMb(ceiling), ratio: 1 }];
+  await stop(ceiling);
+
+  for (const w of workloads(server.url, ds, token)) {
+    process.stdout.write(`  ${w.id} ${w.name} … `);
+    const p = await w.prepare();
+    if ('unavailable' in p) {
+      rows.push({ id: w.id, name: w.name, unavailable: p.unavailable, rssMb: rssMb(server) });
+      console.log('not available');
+      continue;
+    }
+    const m = await measure(p.target, load, p.accept304);
+    rows.push({ id: w.id, name: w.name, note: p.note, m, rssMb: rssMb(server), ratio: m.reqPerSec / ceil.reqPerSec });
+    console.log(`${m.reqPerSec} req/s`);
+  }
+  await stop(server);
+
+  console.log(`\nDataset: ${ds.articles} articles (${ds.published} published), build ${secs(buildMs)}; server start-up ${startupMs.toFixed(0)} ms\n`);
+  printTable(rows);
+  console.log('');
+  const checks = checkTargets(rows);
+  printChecks(checks);
+
+  const cpus = os.cpus();
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const out = join(root, 'bench/results', `${stamp}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  const { sampleSlugs: _s, authorSlugs: _a, ...dataset } = ds;
+  const machine = {
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpuCount: cpus.length,
+    totalMemoryMb: Math.round(os.totalmem() / 2 ** 20),
+    node: process.version,
+    sqlite: sqliteVersion,
+  };
+  const result = { at: new Date().toISOString(), options: opts, machine, dataset: { ...dataset, buildMs: Math.round(buildMs), dbMb }, startupMs: Math.round(startupMs), workloads: rows, targets: checks };
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nWrote ${out}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`Benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
