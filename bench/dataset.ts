@@ -67,8 +67,9 @@ export function buildDataset(db: Db, articleCount: number, seed = 20261124): Dat
     TAGS.forEach((name, i) => tag.run(i + 1, slugFrom(name, 'tag'), name, stamp, stamp));
   })();
 
-  // Every article gets its own body up to 10,000; above that one body per ~100 articles.
-  const variants = articleCount <= 10_000 ? articleCount : Math.ceil(articleCount / 100);
+  // Every article gets its own body up to 10,000; beyond that bodies are reused, at least
+  // one rendering per 100 articles, so a million articles render 10,000 bodies, not 1M.
+  const variants = Math.min(articleCount, Math.max(10_000, Math.ceil(articleCount / 100)));
   let t = performance.now();
   const bodies = Array.from({ length: variants }, () => renderBody(rng));
   const renderMs = performance.now() - t;
@@ -76,8 +77,8 @@ export function buildDataset(db: Db, articleCount: number, seed = 20261124): Dat
 
   const article = sqlite.prepare(
     `INSERT INTO articles (id, slug, headline, standfirst, dateline, body, body_html, body_text, word_count, bureau_id,
-       language, status, published_at, image_url, image_alt, image_caption, image_credit, version, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'en', ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+       language, status, published_at, announced_at, image_url, image_alt, image_caption, image_credit, version, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'en', ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
   );
   const byline = sqlite.prepare('INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)');
   const tagged = sqlite.prepare('INSERT INTO article_tags (article_id, tag_id) VALUES (?, ?)');
@@ -102,7 +103,9 @@ export function buildDataset(db: Db, articleCount: number, seed = 20261124): Dat
       authors.forEach((a, position) => byline.run(id, a + 1, position));
       for (const t of distinct(rng, TAGS.length, int(rng, 1, 3))) tagged.run(id, t + 1);
       article.run(id, slug, headline, `${headline}: what we know.`, CITIES[bureauIdx], b.body, b.html, b.text, b.words, bureauIdx + 1,
-        isPublished ? 'published' : 'draft', isPublished ? iso(when) : null, ...image, iso(created), iso(updated));
+        // Published articles were announced (webhook sent) when they went out; a NULL here
+        // would make the server's scheduler announce thousands of them at start.
+        isPublished ? 'published' : 'draft', isPublished ? iso(when) : null, isPublished ? iso(when) : null, ...image, iso(created), iso(updated));
       if (isPublished) published++;
       if (b.hasWord) withWord++;
       if (isPublished && id % sampleEvery === 0 && sampleSlugs.length < 1000) sampleSlugs.push(slug);

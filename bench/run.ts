@@ -84,7 +84,9 @@ async function main() {
       continue;
     }
     const m = await measure(p.target, load, p.accept304);
-    rows.push({ id: w.id, name: w.name, note: p.note, m, rssMb: rssMb(server), ratio: m.reqPerSec / ceil.reqPerSec });
+    const codes = Object.entries(m.statusCodes).map(([code, n]) => `${n} x ${code}`).join(', ');
+    const note = [p.note, p.accept304 ? codes : undefined].filter(Boolean).join('; ') || undefined;
+    rows.push({ id: w.id, name: w.name, note, m, rssMb: rssMb(server), ratio: m.reqPerSec / ceil.reqPerSec });
     console.log(`${m.reqPerSec} req/s`);
   }
   await stop(server);

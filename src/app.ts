@@ -5,15 +5,22 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { articleRoutes } from './modules/articles/articles.routes.js';
+import { articleWorkflowRoutes } from './modules/articles/articles.workflow.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import { authorRoutes } from './modules/authors/authors.routes.js';
 import { bureauRoutes } from './modules/bureaus/bureaus.routes.js';
 import { tagRoutes } from './modules/tags/tags.routes.js';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import authPlugin from './plugins/auth.js';
 import caching from './plugins/caching.js';
 import dbPlugin from './plugins/db.js';
 import errorHandler, { sendProblem, toProblem } from './plugins/error-handler.js';
+import idempotency from './plugins/idempotency.js';
+import scheduler from './plugins/scheduler.js';
 import jsonBody from './plugins/json-body.js';
 import openapi from './plugins/openapi.js';
+import webhookWorker from './plugins/webhook-worker.js';
 
 export type BuildOptions = {
   config: Config;
@@ -58,6 +65,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(dbPlugin, { file: config.databaseFile });
   await app.register(authPlugin);
   await app.register(caching, { cache: config.cache });
+  await app.register(idempotency);
   await app.register(openapi);
 
   app.addHook('onSend', async (req, reply) => {
@@ -67,7 +75,13 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(bureauRoutes);
   await app.register(authorRoutes);
   await app.register(tagRoutes);
-  await app.register(articleRoutes);
+  await app.register(articleRoutes, { revisionsKeep: config.revisionsKeep });
+  await app.register(articleWorkflowRoutes, { revisionsKeep: config.revisionsKeep });
+  await app.register(tokenRoutes);
+  await app.register(auditRoutes);
+  await app.register(webhookWorker, { webhooks: config.webhooks });
+  await app.register(webhookRoutes, { webhooks: config.webhooks });
+  await app.register(scheduler, { revisionsKeep: config.revisionsKeep });
 
   return app;
 }

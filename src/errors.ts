@@ -3,6 +3,7 @@ import { z } from 'zod';
 // One catalogue of every error the API answers with. Services throw AppError with a code
 // from here; the error handler (plugins/error-handler.ts) turns it into RFC 9457 problem+json.
 export const errorCatalogue = {
+  moved: { status: 308, title: 'Moved permanently: the slug changed' },
   validation_failed: { status: 400, title: 'Your request is not valid' },
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
   invalid_cursor: { status: 400, title: 'The paging cursor is not valid' },
@@ -10,10 +11,12 @@ export const errorCatalogue = {
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
+  precondition_failed: { status: 412, title: 'Precondition failed: the item changed' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   uri_too_long: { status: 414, title: 'Request address too long' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unprocessable: { status: 422, title: 'The request cannot be applied' },
+  precondition_required: { status: 428, title: 'Precondition required' },
   too_many_requests: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
 } as const;
@@ -86,6 +89,11 @@ export const ProblemSchema = z
 
 export type Problem = z.infer<typeof ProblemSchema>;
 
+export const movedResponse = {
+  description: 'The slug changed: `Location` and the body\'s `slug` and `location` give the new address',
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+};
+
 const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: ProblemSchema } },
@@ -102,6 +110,8 @@ export const problemResponses = {
   413: problemResponse('The request body is larger than the configured limit'),
   415: problemResponse('The request body is not `application/json`'),
   422: problemResponse('A referenced bureau, author or tag does not exist, or a rule forbids the change'),
+  412: problemResponse('`If-Match` or `version` names an older version; `currentVersion` and `current` say what is there now'),
+  428: problemResponse('The change needs `If-Match` or `version`'),
   500: problemResponse('Unexpected server error; the detail is logged, not shown'),
 } as const;
 

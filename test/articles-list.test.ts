@@ -112,7 +112,7 @@ t.test('listArticles', async (t) => {
 
   t.test('include, fields and formats', async (t) => {
     const { body } = await get(ctx, '/v1/articles?limit=1&fields=headline,publishedAt');
-    t.same(Object.keys(body.data[0]!).sort(), ['headline', 'id', 'publishedAt']);
+    t.same(Object.keys(body.data[0]!).sort(), ['headline', 'id', 'publishedAt', 'version']);
     const withBody = await get(ctx, '/v1/articles?limit=1&formats=html,text&include=bureau');
     const item = withBody.body.data[0] as unknown as Record<string, unknown>;
     t.ok(item.bodyHtml && item.bodyText);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildTestApp } from './helpers/app.js';
-import { makeArticle, makeAuthor, makeBureau, makeTag, publish } from './helpers/factories.js';
+import { change, makeArticle, makeAuthor, makeBureau, makeTag, publish } from './helpers/factories.js';
 
 // Wire copy as it arrives: curly and back-tick quotes, en and em dashes, non-Latin script.
 const wireBody = [
@@ -179,7 +179,7 @@ t.test('getArticle', async (t) => {
 
   t.test('fields and include', async (t) => {
     const res = await ctx.app.inject({ url: `/v1/articles/${live.id}?fields=headline,authors` });
-    t.same(Object.keys(res.json()).sort(), ['authors', 'headline', 'id']);
+    t.same(Object.keys(res.json()).sort(), ['authors', 'headline', 'id', 'version']);
     const noRel = await ctx.app.inject({ url: `/v1/articles/${live.id}?include=` });
     t.notOk('authors' in noRel.json());
     t.notOk('bureau' in noRel.json());
@@ -209,12 +209,7 @@ t.test('updateArticle', async (t) => {
   const tag = await makeTag(ctx);
 
   t.test('partial update bumps version, re-renders and replaces lists', async (t) => {
-    const res = await ctx.app.inject({
-      method: 'PATCH',
-      url: `/v1/articles/${a.id}`,
-      headers: ctx.auth,
-      payload: { body: 'New *body* — revised.', authors: [other.slug, a.authors[0].id], tags: [tag.id] },
-    });
+    const res = await change(ctx, 'PATCH', `/v1/articles/${a.id}`, { body: 'New *body* — revised.', authors: [other.slug, a.authors[0].id], tags: [tag.id] });
     t.equal(res.statusCode, 200, res.body);
     const u = res.json();
     t.equal(u.version, 2);
@@ -224,7 +219,7 @@ t.test('updateArticle', async (t) => {
     t.same(u.authors.map((x: { id: number }) => x.id), [other.id, a.authors[0].id]);
     t.same(u.tags.map((x: { id: number }) => x.id), [tag.id]);
     t.ok(u.updatedAt >= a.updatedAt);
-    const slug = await ctx.app.inject({ method: 'PATCH', url: `/v1/articles/${a.id}`, headers: ctx.auth, payload: { slug: 'edited-slug' } });
+    const slug = await change(ctx, 'PATCH', `/v1/articles/${a.id}`, { slug: 'edited-slug' });
     t.equal(slug.json().slug, 'edited-slug');
     t.equal(slug.json().version, 3);
     t.same(slug.json().authors, u.authors, 'lists not sent are left alone');
@@ -232,17 +227,20 @@ t.test('updateArticle', async (t) => {
   });
 
   t.test('status, id and version cannot be set through an update', async (t) => {
-    for (const field of ['status', 'id', 'version', 'createdAt']) {
-      const res = await ctx.app.inject({ method: 'PATCH', url: `/v1/articles/${a.id}`, headers: ctx.auth, payload: { [field]: 1 } });
+    for (const field of ['status', 'id', 'createdAt', 'updatedAt', 'wordCount']) {
+      const res = await change(ctx, 'PATCH', `/v1/articles/${a.id}`, { [field]: 1 });
       t.equal(res.statusCode, 400, field);
       t.same(res.json().errors, [{ path: `body.${field}`, message: 'Unknown field' }]);
     }
+    // `version` in the body is the precondition, never an assignment.
+    const stale = await ctx.app.inject({ method: 'PATCH', url: `/v1/articles/${a.id}`, headers: ctx.auth, payload: { version: 1, headline: 'x' } });
+    t.equal(stale.statusCode, 412);
   });
 
   t.test('a published article must keep a body and an author', async (t) => {
     const p = await makeArticle(ctx);
     await publish(ctx, p.id);
-    const res = await ctx.app.inject({ method: 'PATCH', url: `/v1/articles/${p.id}`, headers: ctx.auth, payload: { body: '  ', authors: [] } });
+    const res = await change(ctx, 'PATCH', `/v1/articles/${p.id}`, { body: '  ', authors: [] });
     t.equal(res.statusCode, 422);
     t.same(res.json().errors.map((e: { path: string }) => e.path), ['body.body', 'body.authors']);
     const still = await ctx.app.inject({ url: `/v1/articles/${p.id}` });
@@ -253,7 +251,7 @@ t.test('updateArticle', async (t) => {
   t.test('404, 409 and 401', async (t) => {
     t.equal((await ctx.app.inject({ method: 'PATCH', url: '/v1/articles/99999', headers: ctx.auth, payload: {} })).statusCode, 404);
     const b = await makeArticle(ctx);
-    const taken = await ctx.app.inject({ method: 'PATCH', url: `/v1/articles/${b.id}`, headers: ctx.auth, payload: { slug: 'edited-slug' } });
+    const taken = await change(ctx, 'PATCH', `/v1/articles/${b.id}`, { slug: 'edited-slug' });
     t.equal(taken.statusCode, 409);
     t.equal((await ctx.app.inject({ method: 'PATCH', url: `/v1/articles/${b.id}`, payload: {} })).statusCode, 401);
   });
@@ -270,7 +268,7 @@ t.test('publishArticle, unpublishArticle, archiveArticle', async (t) => {
       headers: ctx.auth,
       payload: { headline: 'Empty', bureau: bureau.id },
     });
-    const res = await ctx.app.inject({ method: 'POST', url: `/v1/articles/${empty.json().id}/publish`, headers: ctx.auth });
+    const res = await ctx.app.inject({ method: 'POST', url: `/v1/articles/${empty.json().id}/publish`, headers: { ...ctx.auth, 'if-match': '"v1"' } });
     t.equal(res.statusCode, 422);
     t.same(res.json().errors.map((e: { path: string }) => e.path), ['body.body', 'body.authors']);
   });
@@ -280,7 +278,7 @@ t.test('publishArticle, unpublishArticle, archiveArticle', async (t) => {
     const pub = await ctx.app.inject({
       method: 'POST',
       url: `/v1/articles/${a.id}/publish`,
-      headers: { ...ctx.auth, 'content-type': 'application/json' },
+      headers: { ...ctx.auth, 'content-type': 'application/json', 'if-match': `"v${a.version}"` },
       payload: '',
     });
     t.equal(pub.statusCode, 200, 'an empty JSON body is accepted');
@@ -288,13 +286,13 @@ t.test('publishArticle, unpublishArticle, archiveArticle', async (t) => {
     t.ok(pub.json().publishedAt);
     t.equal((await ctx.app.inject({ url: `/v1/articles/${a.id}` })).statusCode, 200);
 
-    const un = await ctx.app.inject({ method: 'POST', url: `/v1/articles/${a.id}/unpublish`, headers: ctx.auth });
+    const un = await change(ctx, 'POST', `/v1/articles/${a.id}/unpublish`);
     t.equal(un.json().status, 'draft');
     t.equal(un.json().publishedAt, pub.json().publishedAt, 'publish time kept');
     t.equal((await ctx.app.inject({ url: `/v1/articles/${a.id}` })).statusCode, 404);
 
     await publish(ctx, a.id);
-    const ar = await ctx.app.inject({ method: 'POST', url: `/v1/articles/${a.slug}/archive`, headers: ctx.auth });
+    const ar = await change(ctx, 'POST', `/v1/articles/${a.slug}/archive`);
     t.equal(ar.json().status, 'archived');
     t.equal((await ctx.app.inject({ url: `/v1/articles/${a.id}` })).statusCode, 404);
     t.equal((await ctx.app.inject({ url: '/v1/articles' })).json().data.length, 0);
@@ -327,11 +325,11 @@ t.test('deleteArticle', async (t) => {
   const ctx = await buildTestApp(t);
   const a = await makeArticle(ctx);
   t.equal((await ctx.app.inject({ method: 'DELETE', url: `/v1/articles/${a.id}` })).statusCode, 401);
-  const res = await ctx.app.inject({ method: 'DELETE', url: `/v1/articles/${a.id}`, headers: ctx.auth });
+  const res = await change(ctx, 'DELETE', `/v1/articles/${a.id}`);
   t.equal(res.statusCode, 204);
   t.equal(res.body, '');
   t.equal((await ctx.app.inject({ url: `/v1/articles/${a.id}`, headers: ctx.auth })).statusCode, 404);
-  t.equal((await ctx.app.inject({ method: 'DELETE', url: `/v1/articles/${a.id}`, headers: ctx.auth })).statusCode, 404);
+  t.equal((await ctx.app.inject({ method: 'DELETE', url: `/v1/articles/${a.id}`, headers: { ...ctx.auth, 'if-match': '"v1"' } })).statusCode, 404);
   // Its author can now be deleted: the bylines went with the article.
   t.equal((await ctx.app.inject({ method: 'DELETE', url: `/v1/authors/${a.authors[0].id}`, headers: ctx.auth })).statusCode, 204);
 });

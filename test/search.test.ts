@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildTestApp } from './helpers/app.js';
-import { makeArticle, makeAuthor, makeBureau, publish } from './helpers/factories.js';
+import { change, makeArticle, makeAuthor, makeBureau, publish } from './helpers/factories.js';
 
 type Hit = { id: number; headline: string; snippet?: string };
 
@@ -82,13 +82,13 @@ t.test('full-text search on listArticles', async (t) => {
   t.test('the index follows edits, byline renames and deletes', async (t) => {
     const a = await mk({ headline: 'Quokka census', body: 'Counting quokkas.' });
     t.same((await q('q=quokka')).hits.map((h) => h.id), [a.id]);
-    const edit = await ctx.app.inject({ method: 'PATCH', url: `/v1/articles/${a.id}`, headers: ctx.auth, payload: { headline: 'Wombat census', body: 'Counting wombats.' } });
+    const edit = await change(ctx, 'PATCH', `/v1/articles/${a.id}`, { headline: 'Wombat census', body: 'Counting wombats.' });
     t.equal(edit.statusCode, 200, edit.body);
     t.same((await q('q=quokka')).hits, []);
     t.same((await q('q=wombat')).hits.map((h) => h.id), [a.id]);
     await ctx.app.inject({ method: 'PATCH', url: `/v1/authors/${reporter.id}`, headers: ctx.auth, payload: { name: 'Zelda Xavier' } });
     t.ok((await q('q=zelda')).hits.length >= 4);
-    await ctx.app.inject({ method: 'DELETE', url: `/v1/articles/${a.id}`, headers: ctx.auth });
+    await change(ctx, 'DELETE', `/v1/articles/${a.id}`);
     t.same((await q('q=wombat')).hits, []);
   });
 });

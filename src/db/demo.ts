@@ -5,6 +5,7 @@ import { createAuthorsService } from '../modules/authors/authors.service.js';
 import { createBureausService } from '../modules/bureaus/bureaus.service.js';
 import { createTagsService } from '../modules/tags/tags.service.js';
 import { countWhere } from '../modules/shared/lookup.js';
+import { SYSTEM } from '../modules/shared/actor.js';
 
 /**
  * A small newsroom so that /docs shows real data on a first start. It goes through the
@@ -15,13 +16,13 @@ export function seedDemoData(db: Db): boolean {
   const bureaus = createBureausService(db);
   const authors = createAuthorsService(db);
   const tags = createTagsService(db);
-  const stories = createArticlesService(db);
+  const stories = createArticlesService(db, { revisionsKeep: 50 });
 
-  bureaus.create({ name: 'Lisbon Bureau', location: 'Lisbon, Portugal', description: 'Iberia, Brazil and Lusophone Africa.' });
-  authors.create({ name: 'Jane Q. Reporter', bio: 'Covers markets and the European economy.', email: 'jane@example.com', bureau: 'lisbon-bureau' });
-  authors.create({ name: 'João Sebastião', bio: 'Politics and the courts in Portugal and Brazil.', email: 'joao@example.com', bureau: 'lisbon-bureau' });
-  tags.create({ name: 'Economy' });
-  tags.create({ name: 'Brazil' });
+  bureaus.create({ name: 'Lisbon Bureau', location: 'Lisbon, Portugal', description: 'Iberia, Brazil and Lusophone Africa.' }, SYSTEM);
+  authors.create({ name: 'Jane Q. Reporter', bio: 'Covers markets and the European economy.', email: 'jane@example.com', bureau: 'lisbon-bureau' }, SYSTEM);
+  authors.create({ name: 'João Sebastião', bio: 'Politics and the courts in Portugal and Brazil.', email: 'joao@example.com', bureau: 'lisbon-bureau' }, SYSTEM);
+  tags.create({ name: 'Economy' }, SYSTEM);
+  tags.create({ name: 'Brazil' }, SYSTEM);
 
   const a = stories.create({
     headline: 'Portugal’s tourism boom lifts growth to a 15-year high',
@@ -38,8 +39,8 @@ export function seedDemoData(db: Db): boolean {
     authors: ['jane-q-reporter', 'joao-sebastiao'],
     tags: ['economy'],
     language: 'en',
-  });
-  stories.publish(String(a.id), '2026-11-20T09:00:00Z');
+  }, SYSTEM);
+  stories.publish(String(a.id), '2026-11-20T09:00:00Z', SYSTEM, a.version);
 
   const b = stories.create({
     headline: 'Brasília approves a new fiscal framework',
@@ -50,8 +51,8 @@ export function seedDemoData(db: Db): boolean {
     authors: ['joao-sebastiao'],
     tags: ['brazil', 'economy'],
     language: 'en',
-  });
-  stories.publish(String(b.id), '2026-11-21T18:30:00Z');
+  }, SYSTEM);
+  stories.publish(String(b.id), '2026-11-21T18:30:00Z', SYSTEM, b.version);
 
   stories.create({
     headline: 'Draft: Lisbon metro extension faces new delay',
@@ -62,6 +63,6 @@ export function seedDemoData(db: Db): boolean {
     authors: ['jane-q-reporter'],
     tags: [],
     language: 'en',
-  });
+  }, SYSTEM);
   return true;
 }

@@ -7,5 +7,11 @@ export const timestampFields = {
   updatedAt: z.iso.datetime().describe('When it last changed (UTC)'),
 };
 
-export const trimmed = (max: number) => z.string().trim().min(1).max(max);
+export const trimmed = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { abort: true })
+    .max(max)
+    .refine((s) => /[\p{L}\p{N}\p{P}\p{S}]/u.test(s), 'Needs at least one visible character');
 export const optionalText = (max: number) => z.string().max(max).nullable().optional();

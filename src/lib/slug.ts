@@ -4,7 +4,8 @@ import slugify from '@sindresorhus/slugify';
 export const SLUG_PATTERN = /^(?!\d+$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export function slugFrom(text: string, fallback: string): string {
-  const base = slugify(text, { decamelize: false }).slice(0, 80).replace(/-+$/, '');
+  // NFKC first: ligatures (ﬁ), full-width letters and digits would otherwise be dropped.
+  const base = slugify(text.normalize('NFKC'), { decamelize: false }).slice(0, 80).replace(/-+$/, '');
   if (!base) return fallback;
   return /^\d+$/.test(base) ? `${fallback}-${base}` : base;
 }

@@ -1,8 +1,7 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { createContentStateReader } from '../db/content-state.js';
-
-export type CacheKind = 'article' | 'author' | 'bureau' | 'tag';
+import { surrogateKeys, type CacheKind } from '../lib/surrogate-keys.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -12,28 +11,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     cacheValidators: { etag: string; lastModified: string } | null;
   }
-}
-
-type Related = { id?: unknown; bureau?: Related; authors?: Related[]; tags?: Related[] };
-
-/** Surrogate keys naming every item a response contains, plus the list key for lists. */
-export function surrogateKeys(kind: CacheKind, payload: unknown): string[] {
-  const keys = new Set<string>();
-  const add = (prefix: string, x: Related | undefined) => {
-    if (x && typeof x.id === 'number') keys.add(`${prefix}-${x.id}`);
-  };
-  const addItem = (item: Related) => {
-    add(kind, item);
-    add('bureau', item.bureau ?? undefined);
-    for (const a of item.authors ?? []) add('author', a);
-    for (const t of item.tags ?? []) add('tag', t);
-  };
-  const list = (payload as { data?: unknown }).data;
-  if (Array.isArray(list)) {
-    keys.add(`${kind}s`);
-    for (const item of list as Related[]) addItem(item);
-  } else addItem(payload as Related);
-  return [...keys];
 }
 
 const matches = (header: string | undefined, etag: string) =>

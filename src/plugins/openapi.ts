@@ -27,6 +27,9 @@ export default fp(
           { name: 'Authors', description: 'Bylines' },
           { name: 'Bureaus', description: 'The desks that file stories' },
           { name: 'Tags', description: 'Topics that group articles' },
+          { name: 'Tokens', description: 'API tokens and roles (admins)' },
+          { name: 'Webhooks', description: 'Signed event notifications to other systems (admins)' },
+          { name: 'Audit', description: 'Who changed what, when (admins)' },
         ],
         components: {
           securitySchemes: {

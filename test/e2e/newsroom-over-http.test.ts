@@ -34,7 +34,12 @@ t.test('an editor publishes, a frontend reads, over real HTTP', async (t) => {
   t.same(draftList.data, [], 'the draft does not leak');
   t.equal((await fetch(`${base}/v1/articles/${story.json.slug}`)).status, 404);
 
-  const published = await send('POST', `/v1/articles/${story.json.id}/publish`);
+  const published = await fetch(`${base}/v1/articles/${story.json.id}/publish`, {
+    method: 'POST',
+    headers: { ...editor, 'if-match': `"v${story.json.version}"` },
+    body: '{}',
+  }).then(async (r) => ({ status: r.status, etag: r.headers.get('etag') }));
+  t.equal(published.etag, `"v${Number(story.json.version) + 1}"`);
   t.equal(published.status, 200);
 
   const res = await fetch(`${base}/v1/articles?include=authors,bureau`);

@@ -33,13 +33,22 @@ export async function makeArticle(ctx: TestApp, over: Record<string, unknown> = 
   });
 }
 
+/** The current ETag of an article, as an editor would read it before changing it. */
+export async function etagOf(ctx: TestApp, id: number | string): Promise<string> {
+  const res = await ctx.app.inject({ url: `/v1/articles/${id}?fields=slug`, headers: ctx.auth });
+  if (res.statusCode !== 200) throw new Error(`GET article ${id} → ${res.statusCode}: ${res.body}`);
+  return String(res.headers.etag);
+}
+
+/** A change with the right `If-Match`, the way a careful client makes it. */
+export async function change(ctx: TestApp, method: 'PATCH' | 'POST' | 'DELETE', url: string, payload?: unknown) {
+  const id = url.split('/')[3]!;
+  const headers = { ...ctx.auth, 'if-match': await etagOf(ctx, id) };
+  return ctx.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+}
+
 export async function publish(ctx: TestApp, id: number, publishedAt?: string) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: `/v1/articles/${id}/publish`,
-    headers: ctx.auth,
-    ...(publishedAt ? { payload: { publishedAt } } : {}),
-  });
+  const res = await change(ctx, 'POST', `/v1/articles/${id}/publish`, publishedAt ? { publishedAt } : undefined);
   if (res.statusCode !== 200) throw new Error(`publish → ${res.statusCode}: ${res.body}`);
   return res.json();
 }

@@ -1,4 +1,4 @@
-import { and, count, eq, exists, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, exists, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../errors.js';
 import { decodeCursor } from '../../lib/cursor.js';
@@ -21,7 +21,7 @@ export type ArticleFilter = {
   language?: string;
   publishedAfter?: string;
   publishedBefore?: string;
-  status?: Status;
+  status?: Status | 'scheduled';
 };
 
 export type BodyColumns = { body?: boolean; bodyHtml?: boolean; bodyText?: boolean };
@@ -97,6 +97,13 @@ function relevanceOffset(paging: PagingInput): number {
   return offset;
 }
 
+/** `published` means live now; `scheduled` is published with a time still to come. */
+const statusWhere = (status: ArticleFilter['status'], now: string) => {
+  if (status === 'published') return and(eq(articles.status, 'published'), sql`+${articles.publishedAt} <= ${now}`);
+  if (status === 'scheduled') return and(eq(articles.status, 'published'), sql`${articles.publishedAt} > ${now}`);
+  return status ? eq(articles.status, status) : undefined;
+};
+
 export function createArticlesRepository(db: Db) {
   const countMatching = (where: SQL | undefined, match?: string) => {
     if (!match) return countWhere(db, articles, where);
@@ -127,7 +134,7 @@ export function createArticlesRepository(db: Db) {
   const filterWhere = (f: ArticleFilter, v: Visibility): SQL | undefined =>
     and(
       visible(v),
-      f.status ? eq(articles.status, f.status) : undefined,
+      statusWhere(f.status, v.now),
       f.bureauId !== undefined ? eq(articles.bureauId, f.bureauId) : undefined,
       f.language ? eq(articles.language, f.language) : undefined,
       f.publishedAfter ? gte(articles.publishedAt, f.publishedAfter) : undefined,
@@ -219,6 +226,18 @@ export function createArticlesRepository(db: Db) {
       tag: (slug: string) => db.select({ id: tags.id }).from(tags).where(eq(tags.slug, slug)).get()?.id ?? -1,
     },
 
+    /** Scheduled articles whose time has come but whose `published` event has not gone out. */
+    dueForAnnouncement: (now: string) =>
+      db
+        .select({ id: articles.id })
+        .from(articles)
+        .where(and(eq(articles.status, 'published'), isNull(articles.announcedAt), lte(articles.publishedAt, now)))
+        .all()
+        .map((r) => r.id),
+
+    markAnnounced: (id: number, at: string | null) =>
+      db.update(articles).set({ announcedAt: at }).where(eq(articles.id, id)).run(),
+
     insert: (values: typeof articles.$inferInsert) =>
       db.insert(articles).values(values).returning({ id: articles.id }).get().id,
 
@@ -243,7 +262,13 @@ export function createArticlesRepository(db: Db) {
       if (tagIds.length) db.insert(articleTags).values(tagIds.map((tagId) => ({ articleId, tagId }))).run();
     },
 
-    countBylines: (articleId: number) => countWhere(db, articleAuthors, eq(articleAuthors.articleId, articleId)),
+    bylineIds: (articleId: number) =>
+      db
+        .select({ id: articleAuthors.authorId })
+        .from(articleAuthors)
+        .where(eq(articleAuthors.articleId, articleId))
+        .all()
+        .map((r) => r.id),
 
     remove: (id: number) => db.delete(articles).where(eq(articles.id, id)).run(),
   };

@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pickProblems, readProblems, writeProblems } from '../../errors.js';
-import { setLinkHeader } from '../shared/paging.js';
+import { AppError, movedResponse, pickProblems, readProblems, writeProblems } from '../../errors.js';
+import { actorOf } from '../shared/actor.js';
+import { queryOf, setLinkHeader } from '../shared/paging.js';
+import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
 import { bearer, notModified } from '../shared/schemas.js';
+import { createPreviewSigner } from './articles.preview.js';
 import {
   ArticleList,
   ArticleParams,
@@ -11,17 +14,18 @@ import {
   CreateArticleBody,
   GetArticleQuery,
   ListArticlesQuery,
-  PublishArticleBody,
   UpdateArticleBody,
 } from './articles.schemas.js';
-import { createArticlesService } from './articles.service.js';
+import { ALL_VIEW, createArticlesService } from './articles.service.js';
 
 const tags = ['Articles'];
 const readAuth = [{}, ...bearer];
-const publishingProblems = () => pickProblems(400, 401, 403, 404, 415, 422, 500);
+type Article = z.infer<typeof ArticleSchema>;
 
-export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
-  const service = createArticlesService(app.db);
+export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = async (app, opts) => {
+  const service = createArticlesService(app.db, opts);
+  const previews = createPreviewSigner(app.db);
+  const writers = app.requireRole('admin', 'editor', 'writer');
 
   app.get('/v1/articles', {
     config: { publicCache: 'article' },
@@ -32,7 +36,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       description: [
         'Without a token: published articles whose publish time has come. With a token: every status, narrowed by `status`.',
         '',
-        'Filter by `bureau`, `author` and `tag` slugs, `language` and a publish-time range; sort with `sort`.',
+        'Filter by `bureau`, `author` and `tag` slugs, `language` and a publish-time range; search with `q`; sort with `sort`.',
         'Page with the opaque `cursor` from `meta.nextCursor` (stable while new articles arrive) or with `offset` for page numbers;',
         'the `Link` header carries `rel="next"`. `meta.total` is only counted when `total=true` is asked for.',
         'Items carry bureau, bylines and tags (`include`) but no body unless `formats` asks for one.',
@@ -55,35 +59,44 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       tags,
       summary: 'Get an article',
       description:
-        'One article by id or slug, with `body` (Markdown) and `bodyHtml` (sanitised) by default. Drafts, scheduled and archived articles are 404 without a token.',
+        'One article by id or slug, with `body` (Markdown) and `bodyHtml` (sanitised) by default. Drafts, scheduled and archived articles are 404 without a token or a `preview` token. An old slug answers 308 with the new address.',
       security: readAuth,
       params: ArticleParams,
       querystring: GetArticleQuery,
-      response: { 200: ArticleViewSchema, ...notModified, ...readProblems(), 401: pickProblems(401)[401] },
+      response: { 200: ArticleViewSchema, ...notModified, 308: movedResponse, ...readProblems(), 401: pickProblems(401)[401] },
     },
-    handler: async (req) =>
-      service.get(
-        req.params.idOrSlug,
-        { publicOnly: req.principal === null, now: new Date().toISOString() },
-        { include: req.query.include ?? ['authors', 'bureau', 'tags'], fields: req.query.fields, formats: req.query.formats },
-      ),
+    handler: async (req, reply) => {
+      const { preview, include, fields, formats } = req.query;
+      const previewArticleId = preview === undefined ? null : previews.verify(preview);
+      if (preview !== undefined && previewArticleId === null) {
+        throw new AppError('unauthorized', 'The preview link is invalid or has expired');
+      }
+      const query = queryOf(req.url);
+      const article = service.get(req.params.idOrSlug, { publicOnly: req.principal === null, previewArticleId }, { include: include ?? ALL_VIEW.include, fields, formats }, query);
+      if (req.principal || previewArticleId) {
+        reply.header('cache-control', 'private, no-store');
+        if (typeof article.version === 'number') reply.header('etag', versionEtag(article.version));
+      }
+      return article;
+    },
   });
 
   app.post('/v1/articles', {
+    config: { idempotent: true },
     schema: {
       operationId: 'createArticle',
       tags,
       summary: 'Create an article',
       description:
-        'Creates a draft with its bylines (in order) and tags in one transaction. `bureau`, `authors` and `tags` take ids or slugs; one that does not exist is a 422 naming it.',
+        'Creates a draft with its bylines (in order) and tags in one transaction. `bureau`, `authors` and `tags` take ids or slugs; one that does not exist is a 422 naming it. Writers must put their own byline on it. Send `Idempotency-Key` to make retries safe.',
       security: bearer,
       body: CreateArticleBody,
       response: { 201: ArticleSchema, ...writeProblems() },
     },
-    preHandler: app.authenticate,
+    preHandler: writers,
     handler: async (req, reply) => {
-      const article = service.create(req.body);
-      return reply.code(201).header('location', `/v1/articles/${article.id}`).send(article as z.infer<typeof ArticleSchema>);
+      const article = service.create(req.body, actorOf(req.principal)) as Article;
+      return reply.code(201).header('location', `/v1/articles/${article.id}`).header('etag', versionEtag(article.version)).send(article);
     },
   });
 
@@ -93,14 +106,20 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       tags,
       summary: 'Update an article',
       description:
-        'Partial update. `authors` and `tags` replace the lists. A published article must keep a body and at least one author. Status is changed by publish, unpublish and archive, not here.',
+        'Partial update. Needs `If-Match: "v<version>"` (or `version` in the body): missing is a 428, stale a 412 with the current version. `authors` and `tags` replace the lists. A published article must keep a body and an author. Status changes through publish, unpublish and archive. Writers may edit only articles with their byline. A new slug keeps the old one redirecting.',
       security: bearer,
       params: ArticleParams,
+      headers: IfMatchHeaders,
       body: UpdateArticleBody,
       response: { 200: ArticleSchema, ...writeProblems() },
     },
-    preHandler: app.authenticate,
-    handler: async (req) => service.update(req.params.idOrSlug, req.body) as z.infer<typeof ArticleSchema>,
+    preHandler: writers,
+    handler: async (req, reply) => {
+      const { version, ...changes } = req.body;
+      const expected = expectedVersion(req.headers['if-match'], version);
+      const article = service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected) as Article;
+      return reply.header('etag', versionEtag(article.version)).send(article);
+    },
   });
 
   app.delete('/v1/articles/:idOrSlug', {
@@ -108,59 +127,16 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'deleteArticle',
       tags,
       summary: 'Delete an article',
-      description: 'Deletes the article with its bylines and tags.',
+      description: 'Deletes the article with its bylines, tags, revisions and old slugs. Needs `If-Match: "v<version>"` (428 without, 412 when stale). Admins and editors.',
       security: bearer,
       params: ArticleParams,
-      response: { 204: z.undefined().describe('Deleted'), ...pickProblems(400, 401, 403, 404, 500) },
+      headers: IfMatchHeaders,
+      response: { 204: z.undefined().describe('Deleted'), ...pickProblems(400, 401, 403, 404, 412, 428, 500) },
     },
-    preHandler: app.authenticate,
+    preHandler: app.requireRole('admin', 'editor'),
     handler: async (req, reply) => {
-      service.remove(req.params.idOrSlug);
+      service.remove(req.params.idOrSlug, actorOf(req.principal), expectedVersion(req.headers['if-match'], undefined));
       return reply.code(204).send();
     },
-  });
-
-  app.post('/v1/articles/:idOrSlug/publish', {
-    schema: {
-      operationId: 'publishArticle',
-      tags,
-      summary: 'Publish an article',
-      description:
-        'Makes the article public at `publishedAt` (now, or its earlier publish time, when absent). A future time schedules it. Needs a body and at least one author, else 422.',
-      security: bearer,
-      params: ArticleParams,
-      body: PublishArticleBody,
-      response: { 200: ArticleSchema, ...publishingProblems() },
-    },
-    preHandler: app.authenticate,
-    handler: async (req) => service.publish(req.params.idOrSlug, req.body?.publishedAt) as z.infer<typeof ArticleSchema>,
-  });
-
-  app.post('/v1/articles/:idOrSlug/unpublish', {
-    schema: {
-      operationId: 'unpublishArticle',
-      tags,
-      summary: 'Unpublish an article',
-      description: 'Back to draft: hidden from public reads at once. The publish time is kept for a later republish.',
-      security: bearer,
-      params: ArticleParams,
-      response: { 200: ArticleSchema, ...publishingProblems() },
-    },
-    preHandler: app.authenticate,
-    handler: async (req) => service.unpublish(req.params.idOrSlug) as z.infer<typeof ArticleSchema>,
-  });
-
-  app.post('/v1/articles/:idOrSlug/archive', {
-    schema: {
-      operationId: 'archiveArticle',
-      tags,
-      summary: 'Archive an article',
-      description: 'Takes the article out of public reads and keeps it for the record.',
-      security: bearer,
-      params: ArticleParams,
-      response: { 200: ArticleSchema, ...publishingProblems() },
-    },
-    preHandler: app.authenticate,
-    handler: async (req) => service.archive(req.params.idOrSlug) as z.infer<typeof ArticleSchema>,
   });
 };

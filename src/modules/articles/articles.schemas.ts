@@ -5,8 +5,11 @@ import { timestampFields, trimmed } from '../../db/zod.js';
 import { csvEnum, IdOrSlugParams, listOf, PagingQuery, RefSchema, SlugSchema, SummarySchema } from '../shared/schemas.js';
 import { articleExample, createArticleExample } from './articles.examples.js';
 
+export const viewStatuses = [...articleStatuses, 'scheduled'] as const;
+
 const columns = createSelectSchema(articles, {
   ...timestampFields,
+  status: z.enum(viewStatuses).describe('`scheduled`: published with a publish time still to come'),
   publishedAt: z.iso.datetime().nullable().describe('When it is (or was, or will be) public; in the future means scheduled'),
   body: z.string().describe('Markdown exactly as written'),
   bodyHtml: z.string().describe('The body rendered to sanitised HTML'),
@@ -57,7 +60,7 @@ export const articleFields = Object.keys(ArticleSchema.shape).filter((k) => k !=
 export type ArticleField = (typeof articleFields)[number];
 
 export const ArticleViewSchema = ArticleSchema.partial()
-  .required({ id: true })
+  .required({ id: true, version: true })
   .extend({
     snippet: z
       .string()
@@ -83,10 +86,15 @@ const ViewQuery = z.object({
     .meta({ description: 'Related items to embed, e.g. `authors,bureau` (default: all of `authors,bureau,tags`; empty for none)' }),
   fields: csvEnum(articleFields)
     .optional()
-    .meta({ description: 'Only these fields, e.g. `slug,headline,publishedAt,authors` (the `id` always comes)' }),
+    .meta({ description: 'Only these fields, e.g. `slug,headline,publishedAt,authors` (`id` and `version` always come)' }),
 });
 
 export const GetArticleQuery = ViewQuery.extend({
+  preview: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: 'A preview token from `createArticlePreview`: reads that one article whatever its status, without an API token' }),
   formats: csvEnum(formats)
     .default(['markdown', 'html'])
     .meta({ description: 'Body renderings to return: `markdown` (`body`), `html` (`bodyHtml`), `text` (`bodyText`). Default `markdown,html`' }),
@@ -108,9 +116,12 @@ export const ListArticlesQuery = PagingQuery.extend(ViewQuery.shape)
     publishedAfter: isoFilter('Only articles published at or after this time'),
     publishedBefore: isoFilter('Only articles published before this time'),
     status: z
-      .enum(articleStatuses)
+      .enum(viewStatuses)
       .optional()
-      .meta({ description: 'Needs a token unless `published`. Without a token only public articles are listed' }),
+      .meta({
+        description:
+          'Needs a token unless `published`. `published` means live now, `scheduled` published for a later time. Without a token only live articles are listed',
+      }),
     q: z
       .string()
       .trim()
@@ -167,10 +178,16 @@ export const CreateArticleBody = createInsertSchema(articles, {
   .strict()
   .meta({ id: 'CreateArticle', description: 'A new article is always a draft; publish it with `publishArticle`.', examples: [createArticleExample] });
 
-export const UpdateArticleBody = CreateArticleBody.partial().meta({
+const VersionField = z
+  .int()
+  .positive()
+  .optional()
+  .describe('The version you are changing, instead of an `If-Match` header; a stale one is a 412');
+
+export const UpdateArticleBody = CreateArticleBody.partial().extend({ version: VersionField }).meta({
   id: 'UpdateArticle',
   description: 'Only the fields sent change. `authors` and `tags` replace the whole list. Status changes through publish, unpublish and archive.',
-  examples: [{ standfirst: 'The court’s 6–3 ruling reshapes how agencies write rules.', tags: ['supreme-court', 'regulation'] }],
+  examples: [{ version: 3, standfirst: 'The court’s 6–3 ruling reshapes how agencies write rules.', tags: ['supreme-court'] }],
 });
 
 export const PublishArticleBody = z
@@ -179,9 +196,16 @@ export const PublishArticleBody = z
       .datetime({ offset: true })
       .optional()
       .describe('When it becomes public. In the future schedules it; absent keeps an earlier publish time or uses now'),
+    version: VersionField,
   })
   .nullish()
-  .meta({ id: 'PublishArticle', examples: [{ publishedAt: '2026-11-25T06:00:00Z' }] });
+  .meta({ id: 'PublishArticle', examples: [{ version: 4, publishedAt: '2026-11-25T06:00:00Z' }] });
+
+export const VersionBody = z
+  .strictObject({ version: VersionField })
+  .nullish()
+  .meta({ id: 'VersionPrecondition', examples: [{ version: 5 }] });
+
 
 export const ArticleParams = IdOrSlugParams;
 export const ArticleList = listOf(ArticleViewSchema, 'ArticleList');

@@ -3,6 +3,9 @@ import { readingMinutes } from '../../lib/markdown.js';
 import type { ArticleRow, BodyColumns, Summary } from './articles.repository.js';
 import type { ArticleField, Format, Include } from './articles.schemas.js';
 
+/** The loose shape of an article as read; ArticleViewSchema validates it on the way out. */
+export type ArticleView = Record<string, unknown> & { id: number; version: number };
+
 export type ViewOptions = { include: Include[]; fields?: ArticleField[]; formats: Format[] };
 
 const formatColumn = { markdown: 'body', html: 'bodyHtml', text: 'bodyText' } as const;
@@ -25,15 +28,17 @@ export function toArticleView(
   bylines: Map<number, Summary[]> | undefined,
   tagsOf: Map<number, Summary[]> | undefined,
   o: ViewOptions,
-): Record<string, unknown> & { id: number } {
-  const full: Record<string, unknown> & { id: number } = {
+  now: string,
+): ArticleView {
+  const full: ArticleView = {
     id: row.id,
     slug: row.slug,
     headline: row.headline,
     standfirst: row.standfirst,
     dateline: row.dateline,
     language: row.language,
-    status: row.status,
+    // A published article whose time has not come is reported as scheduled.
+    status: row.status === 'published' && row.publishedAt !== null && row.publishedAt > now ? 'scheduled' : row.status,
     publishedAt: row.publishedAt,
     wordCount: row.wordCount,
     readingTimeMinutes: readingMinutes(row.wordCount),
@@ -52,7 +57,12 @@ export function toArticleView(
   if (row.bodyText !== undefined) full.bodyText = row.bodyText;
   if (row.snippet !== undefined) full.snippet = snippetHtml(row.snippet);
   if (!o.fields) return full;
-  const picked: Record<string, unknown> & { id: number } = { id: row.id, ...(row.snippet !== undefined ? { snippet: full.snippet } : {}) };
-  for (const f of o.fields) if (f in full) picked[f] = full[f];
+  // `id` and `version` always come: a client needs them to link and to send If-Match.
+  const picked: ArticleView = {
+    id: row.id,
+    version: row.version,
+    ...(row.snippet !== undefined ? { snippet: full.snippet } : {}),
+  };
+  for (const f of o.fields) if (f in full && f !== 'version') picked[f] = full[f];
   return picked;
 }

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pickProblems, readProblems, writeProblems } from '../../errors.js';
+import { movedResponse, pickProblems, readProblems, writeProblems } from '../../errors.js';
+import { actorOf } from '../shared/actor.js';
+import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
+import { queryOf } from '../shared/paging.js';
 import { setLinkHeader } from '../shared/paging.js';
 import { bearer, IdOrSlugParams, notModified } from '../shared/schemas.js';
 import { AuthorList, AuthorListQuery, AuthorSchema, CreateAuthorBody, UpdateAuthorBody } from './authors.schemas.js';
@@ -9,6 +12,7 @@ import { createAuthorsService } from './authors.service.js';
 const tags = ['Authors'];
 
 export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
+  const editors = app.requireRole('admin', 'editor');
   const service = createAuthorsService(app.db);
 
   app.get('/v1/authors', {
@@ -36,11 +40,15 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'getAuthor',
       tags,
       summary: 'Get a author',
-      description: 'One author by numeric id or by slug.',
+      description: 'One author by numeric id or by slug. An old slug answers 308 with the new address.',
       params: IdOrSlugParams,
-      response: { 200: AuthorSchema, ...notModified, ...readProblems() },
+      response: { 200: AuthorSchema, ...notModified, 308: movedResponse, ...readProblems() },
     },
-    handler: async (req) => service.get(req.params.idOrSlug, req.principal !== null),
+    handler: async (req, reply) => {
+      const author = service.get(req.params.idOrSlug, req.principal !== null, queryOf(req.url));
+      if (req.principal) reply.header('etag', versionEtag(author.version));
+      return author;
+    },
   });
 
   app.post('/v1/authors', {
@@ -53,10 +61,15 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
       body: CreateAuthorBody,
       response: { 201: AuthorSchema, ...writeProblems() },
     },
-    preHandler: app.authenticate,
+    config: { idempotent: true },
+    preHandler: editors,
     handler: async (req, reply) => {
-      const author = service.create(req.body);
-      return reply.code(201).header('location', `/v1/authors/${author.id}`).send(author);
+      const author = service.create(req.body, actorOf(req.principal));
+      return reply
+        .code(201)
+        .header('location', `/v1/authors/${author.id}`)
+        .header('etag', versionEtag(author.version))
+        .send(author);
     },
   });
 
@@ -65,14 +78,19 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'updateAuthor',
       tags,
       summary: 'Update a author',
-      description: 'Partial update: only the fields sent change.',
+      description: 'Partial update: only the fields sent change. `If-Match: "v<version>"` is honoured when sent (412 when stale). A new slug keeps the old one redirecting. Admins and editors.',
       security: bearer,
       params: IdOrSlugParams,
+      headers: IfMatchHeaders,
       body: UpdateAuthorBody,
-      response: { 200: AuthorSchema, ...writeProblems() },
+      response: { 200: AuthorSchema, ...writeProblems(), 412: pickProblems(412)[412] },
     },
-    preHandler: app.authenticate,
-    handler: async (req) => service.update(req.params.idOrSlug, req.body),
+    preHandler: editors,
+    handler: async (req, reply) => {
+      const expected = expectedVersion(req.headers['if-match'], undefined);
+      const author = service.update(req.params.idOrSlug, req.body, actorOf(req.principal), expected);
+      return reply.header('etag', versionEtag(author.version)).send(author);
+    },
   });
 
   app.delete('/v1/authors/:idOrSlug', {
@@ -83,11 +101,12 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'Refused with 409, saying how many, while the author still has bylines.',
       security: bearer,
       params: IdOrSlugParams,
-      response: { 204: z.undefined().describe('Deleted'), ...pickProblems(400, 401, 403, 404, 409, 500) },
+      headers: IfMatchHeaders,
+      response: { 204: z.undefined().describe('Deleted'), ...pickProblems(400, 401, 403, 404, 409, 412, 500) },
     },
-    preHandler: app.authenticate,
+    preHandler: editors,
     handler: async (req, reply) => {
-      service.remove(req.params.idOrSlug);
+      service.remove(req.params.idOrSlug, actorOf(req.principal), expectedVersion(req.headers['if-match'], undefined));
       return reply.code(204).send();
     },
   });

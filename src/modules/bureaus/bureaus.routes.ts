@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pickProblems, readProblems, writeProblems } from '../../errors.js';
+import { movedResponse, pickProblems, readProblems, writeProblems } from '../../errors.js';
+import { actorOf } from '../shared/actor.js';
+import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
+import { queryOf } from '../shared/paging.js';
 import { setLinkHeader } from '../shared/paging.js';
 import { bearer, IdOrSlugParams, notModified } from '../shared/schemas.js';
 import { BureauList, BureauListQuery, BureauSchema, CreateBureauBody, UpdateBureauBody } from './bureaus.schemas.js';
@@ -9,6 +12,7 @@ import { createBureausService } from './bureaus.service.js';
 const tags = ['Bureaus'];
 
 export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
+  const editors = app.requireRole('admin', 'editor');
   const service = createBureausService(app.db);
 
   app.get('/v1/bureaus', {
@@ -34,11 +38,15 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'getBureau',
       tags,
       summary: 'Get a bureau',
-      description: 'One bureau by numeric id or by slug.',
+      description: 'One bureau by numeric id or by slug. An old slug answers 308 with the new address.',
       params: IdOrSlugParams,
-      response: { 200: BureauSchema, ...notModified, ...readProblems() },
+      response: { 200: BureauSchema, ...notModified, 308: movedResponse, ...readProblems() },
     },
-    handler: async (req) => service.get(req.params.idOrSlug),
+    handler: async (req, reply) => {
+      const bureau = service.get(req.params.idOrSlug, queryOf(req.url));
+      if (req.principal) reply.header('etag', versionEtag(bureau.version));
+      return bureau;
+    },
   });
 
   app.post('/v1/bureaus', {
@@ -51,10 +59,15 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
       body: CreateBureauBody,
       response: { 201: BureauSchema, ...writeProblems() },
     },
-    preHandler: app.authenticate,
+    config: { idempotent: true },
+    preHandler: editors,
     handler: async (req, reply) => {
-      const bureau = service.create(req.body);
-      return reply.code(201).header('location', `/v1/bureaus/${bureau.id}`).send(bureau);
+      const bureau = service.create(req.body, actorOf(req.principal));
+      return reply
+        .code(201)
+        .header('location', `/v1/bureaus/${bureau.id}`)
+        .header('etag', versionEtag(bureau.version))
+        .send(bureau);
     },
   });
 
@@ -63,14 +76,19 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'updateBureau',
       tags,
       summary: 'Update a bureau',
-      description: 'Partial update: only the fields sent change.',
+      description: 'Partial update: only the fields sent change. `If-Match: "v<version>"` is honoured when sent (412 when stale). A new slug keeps the old one redirecting. Admins and editors.',
       security: bearer,
       params: IdOrSlugParams,
+      headers: IfMatchHeaders,
       body: UpdateBureauBody,
-      response: { 200: BureauSchema, ...writeProblems() },
+      response: { 200: BureauSchema, ...writeProblems(), 412: pickProblems(412)[412] },
     },
-    preHandler: app.authenticate,
-    handler: async (req) => service.update(req.params.idOrSlug, req.body),
+    preHandler: editors,
+    handler: async (req, reply) => {
+      const expected = expectedVersion(req.headers['if-match'], undefined);
+      const bureau = service.update(req.params.idOrSlug, req.body, actorOf(req.principal), expected);
+      return reply.header('etag', versionEtag(bureau.version)).send(bureau);
+    },
   });
 
   app.delete('/v1/bureaus/:idOrSlug', {
@@ -81,11 +99,12 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'Refused with 409, saying how many, while the bureau still has articles.',
       security: bearer,
       params: IdOrSlugParams,
-      response: { 204: z.undefined().describe('Deleted'), ...pickProblems(400, 401, 403, 404, 409, 500) },
+      headers: IfMatchHeaders,
+      response: { 204: z.undefined().describe('Deleted'), ...pickProblems(400, 401, 403, 404, 409, 412, 500) },
     },
-    preHandler: app.authenticate,
+    preHandler: editors,
     handler: async (req, reply) => {
-      service.remove(req.params.idOrSlug);
+      service.remove(req.params.idOrSlug, actorOf(req.principal), expectedVersion(req.headers['if-match'], undefined));
       return reply.code(204).send();
     },
   });

@@ -2,12 +2,19 @@ import type { Db } from '../../db/client.js';
 import { bureaus } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { slugFrom } from '../../lib/slug.js';
+import { surrogateKeys } from '../../lib/surrogate-keys.js';
 import { nowIso } from '../../lib/time.js';
-import { freeSlug, required, slugTaken } from '../shared/lookup.js';
+import { audit, type Actor } from '../shared/actor.js';
+import { required } from '../shared/lookup.js';
+import { checkVersion } from '../shared/preconditions.js';
 import type { PagingInput } from '../shared/schemas.js';
+import { assertSlugFree, forgetSlugs, freshSlug, redirectIfMoved, rememberSlug } from '../shared/slug-history.js';
+import { inWrite } from '../shared/transaction.js';
+import { enqueueEvent } from '../webhooks/outbox.js';
 import { createBureausRepository } from './bureaus.repository.js';
 import type { CreateBureau, UpdateBureau } from './bureaus.schemas.js';
 
+/** Kept for tags, which have no slug history: a plain "taken" conflict. */
 export const slugConflict = (what: string, slug: string) =>
   new AppError('conflict', `The slug "${slug}" is already used by another ${what}`, {
     errors: [{ path: 'body.slug', message: 'Already taken' }],
@@ -15,33 +22,47 @@ export const slugConflict = (what: string, slug: string) =>
 
 export function createBureausService(db: Db) {
   const repo = createBureausRepository(db);
-
-  const get = (key: string) => required(repo.find(key), 'bureau', key);
+  const stored = (key: string) => required(repo.find(key), 'bureau', key);
+  const changed = <T extends { id: number; version: number }>(bureau: T, actor: Actor, action: 'created' | 'updated'): T => {
+    audit(db, actor, `bureau.${action}`, 'bureau', bureau.id, bureau.version);
+    enqueueEvent(db, `bureau.${action}`, bureau, surrogateKeys('bureau', bureau));
+    return bureau;
+  };
 
   return {
-    get,
+    get(key: string, query = '') {
+      const found = repo.find(key);
+      if (!found) redirectIfMoved(db, 'bureau', bureaus, key, query);
+      return required(found, 'bureau', key);
+    },
     list: (paging: PagingInput) => repo.list(paging),
 
-    create(input: CreateBureau) {
-      return db.transaction(() => {
-        if (input.slug && slugTaken(db, bureaus, input.slug)) throw slugConflict('bureau', input.slug);
-        const slug = input.slug ?? freeSlug(db, bureaus, slugFrom(input.name, 'bureau'));
+    create(input: CreateBureau, actor: Actor) {
+      return inWrite(db, () => {
+        if (input.slug) assertSlugFree(db, 'bureau', bureaus, input.slug);
+        const slug = input.slug ?? freshSlug(db, 'bureau', bureaus, slugFrom(input.name, 'bureau'));
         const now = nowIso();
-        return repo.insert({ ...input, slug, createdAt: now, updatedAt: now });
+        return changed(repo.insert({ ...input, slug, createdAt: now, updatedAt: now }), actor, 'created');
       });
     },
 
-    update(key: string, input: UpdateBureau) {
-      return db.transaction(() => {
-        const current = get(key);
-        if (input.slug && slugTaken(db, bureaus, input.slug, current.id)) throw slugConflict('bureau', input.slug);
-        return repo.update(current.id, { ...input, updatedAt: nowIso() });
+    /** `expected` is honoured when sent (If-Match), not required. */
+    update(key: string, input: UpdateBureau, actor: Actor, expected?: number | null) {
+      return inWrite(db, () => {
+        const current = stored(key);
+        checkVersion(expected, current.version, false, () => current);
+        if (input.slug) {
+          assertSlugFree(db, 'bureau', bureaus, input.slug, current.id);
+          rememberSlug(db, 'bureau', current.id, current.slug, input.slug);
+        }
+        return changed(repo.update(current.id, { ...input, updatedAt: nowIso() }), actor, 'updated');
       });
     },
 
-    remove(key: string) {
-      db.transaction(() => {
-        const current = get(key);
+    remove(key: string, actor: Actor, expected?: number | null) {
+      inWrite(db, () => {
+        const current = stored(key);
+        checkVersion(expected, current.version, false, () => current);
         const count = repo.countArticles(current.id);
         if (count > 0) {
           throw new AppError(
@@ -51,6 +72,9 @@ export function createBureausService(db: Db) {
           );
         }
         repo.remove(current.id);
+        forgetSlugs(db, 'bureau', current.id);
+        audit(db, actor, 'bureau.deleted', 'bureau', current.id, current.version);
+        enqueueEvent(db, 'bureau.deleted', { id: current.id, slug: current.slug }, [`bureau-${current.id}`, 'bureaus']);
       });
     },
   };

@@ -46,6 +46,8 @@ export const listRefs = (path: string, keys: RefKey[]) => keys.map((k, i): [stri
  */
 export function resolveRefs(db: Db, table: SluggedTable, what: string, refs: [path: string, key: RefKey][]): number[] {
   if (refs.length === 0) return [];
+  // Digits are an id whether sent as a number or a string, as in `/things/{idOrSlug}`.
+  refs = refs.map(([path, k]) => [path, typeof k === 'string' && /^\d+$/.test(k) ? Number(k) : k]);
   const keys = refs.map(([, k]) => k);
   const ids = keys.filter((k): k is number => typeof k === 'number');
   const slugs = keys.filter((k): k is string => typeof k === 'string');

@@ -71,3 +71,9 @@ export function setLinkHeader(req: FastifyRequest, reply: FastifyReply, meta: Li
   }
   reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
 }
+
+/** The query string of a request URL, `?` included, or ''. */
+export const queryOf = (url: string) => {
+  const i = url.indexOf('?');
+  return i === -1 ? '' : url.slice(i);
+};

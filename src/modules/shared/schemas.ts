@@ -30,20 +30,24 @@ export const csvEnum = <T extends string>(values: readonly [T, ...T[]]) =>
     })
     .pipe(z.array(z.enum(values)));
 
+/** A whole number in a query string: plain decimal digits only (no `0x10`, `1e1` or blanks). */
+export const intParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/, 'Expected a whole number')
+    .transform(Number)
+    .pipe(z.int().min(min).max(max));
+
 export const PagingQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: 'Items per page (1–100)' }),
+  limit: intParam(1, 100).default(20).meta({ description: 'Items per page: 1–100, default 20' }),
   cursor: z
     .string()
     .max(500)
     .optional()
     .meta({ description: 'Opaque keyset cursor from `meta.nextCursor`; stable while new items arrive' }),
-  offset: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(1_000_000)
+  offset: intParam(0, 1_000_000)
     .optional()
-    .meta({ description: 'Rows to skip, for page numbers; cannot be combined with `cursor`' }),
+    .meta({ description: 'Rows to skip (0–1,000,000), for page numbers; cannot be combined with `cursor`' }),
   total: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pickProblems, readProblems, writeProblems } from '../../errors.js';
+import { actorOf } from '../shared/actor.js';
 import { setLinkHeader } from '../shared/paging.js';
 import { bearer, IdOrSlugParams, notModified } from '../shared/schemas.js';
 import { TagList, TagListQuery, TagSchema, CreateTagBody, UpdateTagBody } from './tags.schemas.js';
@@ -9,6 +10,7 @@ import { createTagsService } from './tags.service.js';
 const tags = ['Tags'];
 
 export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
+  const editors = app.requireRole('admin', 'editor');
   const service = createTagsService(app.db);
 
   app.get('/v1/tags', {
@@ -51,9 +53,10 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       body: CreateTagBody,
       response: { 201: TagSchema, ...writeProblems() },
     },
-    preHandler: app.authenticate,
+    config: { idempotent: true },
+    preHandler: editors,
     handler: async (req, reply) => {
-      const tag = service.create(req.body);
+      const tag = service.create(req.body, actorOf(req.principal));
       return reply.code(201).header('location', `/v1/tags/${tag.id}`).send(tag);
     },
   });
@@ -69,8 +72,8 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       body: UpdateTagBody,
       response: { 200: TagSchema, ...writeProblems() },
     },
-    preHandler: app.authenticate,
-    handler: async (req) => service.update(req.params.idOrSlug, req.body),
+    preHandler: editors,
+    handler: async (req) => service.update(req.params.idOrSlug, req.body, actorOf(req.principal)),
   });
 
   app.delete('/v1/tags/:idOrSlug', {
@@ -83,9 +86,9 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       params: IdOrSlugParams,
       response: { 204: z.undefined().describe('Deleted'), ...pickProblems(400, 401, 403, 404, 500) },
     },
-    preHandler: app.authenticate,
+    preHandler: editors,
     handler: async (req, reply) => {
-      service.remove(req.params.idOrSlug);
+      service.remove(req.params.idOrSlug, actorOf(req.principal));
       return reply.code(204).send();
     },
   });

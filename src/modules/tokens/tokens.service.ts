@@ -51,6 +51,9 @@ export function verifyToken(db: Db, token: string): VerifyResult {
   if (row.revokedAt) return { ok: false, reason: 'The bearer token has been revoked' };
   const now = nowIso();
   if (row.expiresAt && row.expiresAt <= now) return { ok: false, reason: 'The bearer token has expired' };
-  db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
+  // Last use is recorded at most once a minute, so reads with a token do not each cost a write.
+  if (!row.lastUsedAt || Date.parse(now) - Date.parse(row.lastUsedAt) > 60_000) {
+    db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
+  }
   return { ok: true, principal: { tokenId: row.id, name: row.name, role: row.role, authorId: row.authorId } };
 }

@@ -1,0 +1,155 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { pickProblems } from '../../errors.js';
+import { actorOf } from '../shared/actor.js';
+import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
+import { bearer } from '../shared/schemas.js';
+import { createPreviewSigner } from './articles.preview.js';
+import {
+  CompareQuery,
+  ComparisonSchema,
+  PreviewBody,
+  PreviewSchema,
+  RevisionList,
+  RevisionParams,
+  RevisionSchema,
+} from './articles.revisions.schemas.js';
+import { ArticleParams, ArticleSchema, PublishArticleBody, VersionBody } from './articles.schemas.js';
+import { createArticlesService } from './articles.service.js';
+
+const tags = ['Articles'];
+const publishingProblems = () => pickProblems(400, 401, 403, 404, 412, 415, 422, 428, 500);
+type Article = z.infer<typeof ArticleSchema>;
+
+const precondition = 'Needs `If-Match: "v<version>"` or `version` in the body (428 without, 412 when stale).';
+
+export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = async (app, opts) => {
+  const service = createArticlesService(app.db, opts);
+  const previews = createPreviewSigner(app.db);
+  const editors = app.requireRole('admin', 'editor');
+
+  const transitions = [
+    ['publish', 'publishArticle', 'Publish an article', `Makes the article public at \`publishedAt\` (now, or its earlier publish time, when absent). A future time schedules it: status \`scheduled\`, public and announced by webhook from that moment. Needs a body and at least one author, else 422. ${precondition}`],
+    ['unpublish', 'unpublishArticle', 'Unpublish an article', `Back to draft: hidden from public reads at once. The publish time is kept for a later republish. ${precondition}`],
+    ['archive', 'archiveArticle', 'Archive an article', `Takes the article out of public reads and keeps it for the record. ${precondition}`],
+  ] as const;
+
+  for (const [action, operationId, summary, description] of transitions) {
+    app.post(`/v1/articles/:idOrSlug/${action}`, {
+      schema: {
+        operationId,
+        tags,
+        summary,
+        description: `${description} Admins and editors.`,
+        security: bearer,
+        params: ArticleParams,
+        headers: IfMatchHeaders,
+        body: action === 'publish' ? PublishArticleBody : VersionBody,
+        response: { 200: ArticleSchema, ...publishingProblems() },
+      },
+      preHandler: editors,
+      handler: async (req, reply) => {
+        const body = req.body as { version?: number; publishedAt?: string } | null | undefined;
+        const expected = expectedVersion(req.headers['if-match'], body?.version);
+        const actor = actorOf(req.principal);
+        const key = req.params.idOrSlug;
+        const article = (
+          action === 'publish'
+            ? service.publish(key, body?.publishedAt, actor, expected)
+            : action === 'unpublish'
+              ? service.unpublish(key, actor, expected)
+              : service.archive(key, actor, expected)
+        ) as Article;
+        return reply.header('etag', versionEtag(article.version)).send(article);
+      },
+    });
+  }
+
+  app.get('/v1/articles/:idOrSlug/revisions', {
+    schema: {
+      operationId: 'listArticleRevisions',
+      tags,
+      summary: 'List revisions of an article',
+      description: 'Newest first: every change stored a revision (the last N are kept, `REVISIONS_KEEP`). Any token.',
+      security: bearer,
+      params: ArticleParams,
+      response: { 200: RevisionList, ...pickProblems(400, 401, 404, 500) },
+    },
+    preHandler: app.authenticate,
+    handler: async (req) => ({ data: service.revisions.list(req.params.idOrSlug) }),
+  });
+
+  app.get('/v1/articles/:idOrSlug/revisions/compare', {
+    schema: {
+      operationId: 'compareArticleRevisions',
+      tags,
+      summary: 'Compare two revisions',
+      description: 'Which fields changed from revision `from` to revision `to`, with both values. Any token.',
+      security: bearer,
+      params: ArticleParams,
+      querystring: CompareQuery,
+      response: { 200: ComparisonSchema, ...pickProblems(400, 401, 404, 500) },
+    },
+    preHandler: app.authenticate,
+    handler: async (req) => service.revisions.compare(req.params.idOrSlug, req.query.from, req.query.to),
+  });
+
+  app.get('/v1/articles/:idOrSlug/revisions/:version', {
+    schema: {
+      operationId: 'getArticleRevision',
+      tags,
+      summary: 'Get one revision',
+      description: 'The whole article as it was at that version. Any token.',
+      security: bearer,
+      params: RevisionParams,
+      response: { 200: RevisionSchema, ...pickProblems(400, 401, 404, 500) },
+    },
+    preHandler: app.authenticate,
+    handler: async (req) => {
+      const { snapshot, version, actorName, actorRole, createdAt } = service.revisions.get(req.params.idOrSlug, req.params.version);
+      return { version, actorName, actorRole, createdAt, snapshot: snapshot as Article };
+    },
+  });
+
+  app.post('/v1/articles/:idOrSlug/revisions/:version/restore', {
+    schema: {
+      operationId: 'restoreArticleRevision',
+      tags,
+      summary: 'Restore a revision',
+      description:
+        'Puts back the headline, slug, standfirst, dateline, body, language, image, bureau, bylines and tags of that revision. The result is a new version and a new revision; the status is kept. `If-Match` is honoured when sent. Admins, editors, and writers on their own articles.',
+      security: bearer,
+      params: RevisionParams,
+      headers: IfMatchHeaders,
+      body: VersionBody,
+      response: { 200: ArticleSchema, ...publishingProblems(), 409: pickProblems(409)[409] },
+    },
+    preHandler: app.requireRole('admin', 'editor', 'writer'),
+    handler: async (req, reply) => {
+      const expected = expectedVersion(req.headers['if-match'], req.body?.version);
+      const article = service.revisions.restore(req.params.idOrSlug, req.params.version, actorOf(req.principal), expected) as Article;
+      return reply.header('etag', versionEtag(article.version)).send(article);
+    },
+  });
+
+  app.post('/v1/articles/:idOrSlug/preview', {
+    schema: {
+      operationId: 'createArticlePreview',
+      tags,
+      summary: 'Create a preview link',
+      description:
+        'A signed, expiring token with which a frontend, without an API token, can read this one article (draft or scheduled) through `getArticle?preview=…`, and nothing else. Admins and editors.',
+      security: bearer,
+      params: ArticleParams,
+      body: PreviewBody,
+      response: { 201: PreviewSchema, ...pickProblems(400, 401, 403, 404, 415, 500) },
+    },
+    preHandler: editors,
+    handler: async (req, reply) => {
+      const article = service.get(req.params.idOrSlug, { publicOnly: false }, { include: [], formats: [], fields: ['slug'] });
+      const expiresAt = new Date(Date.now() + (req.body?.expiresInSeconds ?? 86_400) * 1000);
+      const token = previews.sign(article.id, expiresAt);
+      return reply.code(201).send({ token, url: `/v1/articles/${article.id}?preview=${token}`, expiresAt: expiresAt.toISOString() });
+    },
+  });
+};

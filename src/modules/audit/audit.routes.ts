@@ -1,0 +1,59 @@
+import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { createSelectSchema } from 'drizzle-zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { auditEvents } from '../../db/schema.js';
+import { pickProblems } from '../../errors.js';
+import { bearer } from '../shared/schemas.js';
+
+export const AuditEventSchema = createSelectSchema(auditEvents, { createdAt: z.iso.datetime() }).meta({
+  id: 'AuditEvent',
+  examples: [
+    { id: 981, actorName: 'Night desk', actorRole: 'editor', tokenId: 3, action: 'article.published', resourceType: 'article', resourceId: 42, version: 4, createdAt: '2026-06-28T14:05:00.000Z' },
+  ],
+});
+
+const AuditQuery = z
+  .strictObject({
+    resourceType: z.enum(['article', 'author', 'bureau', 'tag', 'token', 'webhook']).optional(),
+    resourceId: z.coerce.number().int().positive().optional(),
+    since: z.iso.datetime({ offset: true }).optional().describe('At or after this time'),
+    until: z.iso.datetime({ offset: true }).optional().describe('Before this time'),
+    before: z.coerce.number().int().positive().optional().describe('Page: only events older than this id (`meta.nextBefore`)'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .meta({ description: 'Filters' });
+
+const AuditList = z
+  .object({ data: z.array(AuditEventSchema), meta: z.object({ nextBefore: z.int().nullable() }) })
+  .meta({ id: 'AuditEventList' });
+
+// The audit log is append-only and written by the services inside each change's transaction
+// (shared/actor.ts); this route only reads it, newest first, paged by id.
+export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/v1/audit-events', {
+    schema: {
+      operationId: 'listAuditEvents',
+      tags: ['Audit'],
+      summary: 'List audit events',
+      description: 'Every write: who (token name and role), what, which resource and version, when. Admins only. Newest first.',
+      security: bearer,
+      querystring: AuditQuery,
+      response: { 200: AuditList, ...pickProblems(400, 401, 403, 500) },
+    },
+    preHandler: app.requireRole('admin'),
+    handler: async (req) => {
+      const q = req.query;
+      const where: (SQL | undefined)[] = [
+        q.resourceType ? eq(auditEvents.resourceType, q.resourceType) : undefined,
+        q.resourceId ? eq(auditEvents.resourceId, q.resourceId) : undefined,
+        q.since ? gte(auditEvents.createdAt, new Date(q.since).toISOString()) : undefined,
+        q.until ? lt(auditEvents.createdAt, new Date(q.until).toISOString()) : undefined,
+        q.before ? lt(auditEvents.id, q.before) : undefined,
+      ];
+      const rows = app.db.select().from(auditEvents).where(and(...where)).orderBy(desc(auditEvents.id)).limit(q.limit + 1).all();
+      const page = rows.slice(0, q.limit);
+      return { data: page, meta: { nextBefore: rows.length > q.limit ? page.at(-1)!.id : null } };
+    },
+  });
+};

@@ -1,0 +1,35 @@
+import { auditEvents } from '../../db/schema.js';
+import type { Db } from '../../db/client.js';
+import { nowIso } from '../../lib/time.js';
+import type { Principal, Role } from '../tokens/tokens.service.js';
+
+/** Who is making a change: a token, or the server itself (demo data, the scheduler). */
+export type Actor = { tokenId: number | null; name: string; role: Role | 'system'; authorId: number | null };
+
+export const SYSTEM: Actor = { tokenId: null, name: 'system', role: 'system', authorId: null };
+
+export const actorOf = (p: Principal | null): Actor =>
+  p ? { tokenId: p.tokenId, name: p.name, role: p.role, authorId: p.authorId } : SYSTEM;
+
+/** Appends to the audit log; call inside the transaction of the change it records. */
+export function audit(
+  db: Db,
+  actor: Actor,
+  action: string,
+  resourceType: string,
+  resourceId: number | null,
+  version: number | null = null,
+): void {
+  db.insert(auditEvents)
+    .values({
+      actorName: actor.name,
+      actorRole: actor.role,
+      tokenId: actor.tokenId,
+      action,
+      resourceType,
+      resourceId,
+      version,
+      createdAt: nowIso(),
+    })
+    .run();
+}

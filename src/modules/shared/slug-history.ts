@@ -1,0 +1,78 @@
+import { and, eq, like, or } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../../db/client.js';
+import { slugHistory, type slugResources } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { nowIso } from '../../lib/time.js';
+import { uniqueSlug } from '../../lib/slug.js';
+
+export type SlugResource = (typeof slugResources)[number];
+type SluggedTable = SQLiteTable & { id: SQLiteColumn; slug: SQLiteColumn };
+
+const pathOf: Record<SlugResource, string> = { article: 'articles', author: 'authors', bureau: 'bureaus' };
+
+/** Keeps an old slug pointing at its item; an item moving back to an old slug reclaims it. */
+export function rememberSlug(db: Db, resource: SlugResource, resourceId: number, oldSlug: string, newSlug: string) {
+  if (oldSlug === newSlug) return;
+  db.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, newSlug))).run();
+  db.insert(slugHistory)
+    .values({ resource, slug: oldSlug, resourceId, createdAt: nowIso() })
+    .onConflictDoUpdate({ target: [slugHistory.resource, slugHistory.slug], set: { resourceId } })
+    .run();
+}
+
+/** Deleting an item frees the slugs it used. */
+export const forgetSlugs = (db: Db, resource: SlugResource, resourceId: number) =>
+  db.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.resourceId, resourceId))).run();
+
+/** Throws a 308 to the current slug when `key` is a slug the item used to have. */
+export function redirectIfMoved(db: Db, resource: SlugResource, table: SluggedTable, key: string, query = ''): void {
+  if (/^\d+$/.test(key)) return;
+  const row = db
+    .select({ slug: table.slug })
+    .from(slugHistory)
+    .innerJoin(table, eq(table.id, slugHistory.resourceId))
+    .where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, key)))
+    .get() as { slug: string } | undefined;
+  if (!row) return;
+  const location = `/v1/${pathOf[resource]}/${row.slug}${query}`;
+  throw new AppError('moved', `"${key}" is now "${row.slug}"`, { extra: { slug: row.slug, location } });
+}
+
+/** The owner of `slug`, current or past, other than `exceptId`. */
+export function slugOwner(db: Db, resource: SlugResource, table: SluggedTable, slug: string, exceptId?: number) {
+  const current = db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get() as { id: number } | undefined;
+  if (current && current.id !== exceptId) return 'current';
+  const past = db
+    .select({ id: slugHistory.resourceId })
+    .from(slugHistory)
+    .where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, slug)))
+    .get();
+  return past && past.id !== exceptId ? 'past' : null;
+}
+
+export function assertSlugFree(db: Db, resource: SlugResource, table: SluggedTable, slug: string, exceptId?: number) {
+  const owner = slugOwner(db, resource, table, slug, exceptId);
+  if (owner === null) return;
+  throw new AppError(
+    'conflict',
+    owner === 'current'
+      ? `The slug "${slug}" is already used by another ${resource}`
+      : `The slug "${slug}" used to belong to another ${resource} and still redirects there`,
+    { errors: [{ path: 'body.slug', message: owner === 'current' ? 'Already taken' : 'Reserved by an earlier slug' }] },
+  );
+}
+
+/** The first slug among `base`, `base-2`, … that no item has or had. */
+export function freshSlug(db: Db, resource: SlugResource, table: SluggedTable, base: string): string {
+  const pattern = `${base.replace(/[%_]/g, '')}-%`;
+  const now = db.select({ slug: table.slug }).from(table).where(or(eq(table.slug, base), like(table.slug, pattern))).all() as {
+    slug: string;
+  }[];
+  const past = db
+    .select({ slug: slugHistory.slug })
+    .from(slugHistory)
+    .where(and(eq(slugHistory.resource, resource), or(eq(slugHistory.slug, base), like(slugHistory.slug, pattern))))
+    .all();
+  return uniqueSlug(base, new Set([...now, ...past].map((r) => r.slug)));
+}

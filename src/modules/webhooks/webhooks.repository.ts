@@ -1,0 +1,117 @@
+import { and, asc, eq, getTableColumns, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { webhookDeliveries, webhooks } from '../../db/schema.js';
+import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
+import { countWhere } from '../shared/lookup.js';
+import type { Delivery, DeliveryListInput, Webhook } from './webhooks.schemas.js';
+
+// Reads never select the secret, so it cannot reach a response or a log by accident.
+const { secret: _secret, ...publicColumns } = getTableColumns(webhooks);
+const { payload: _payload, ...deliveryColumns } = getTableColumns(webhookDeliveries);
+
+// Ids grow with time, so "newest first" walks the (webhook_id, id) index backwards.
+const newest: SortSpec = { name: 'newest', column: webhookDeliveries.id, dir: 'desc' };
+
+// The columns are typed `string`; what is in them was validated against the event enums
+// on the way in (CreateWebhookBody, enqueueEvent), and responses are validated again.
+const asWebhook = <T>(row: T) => row as T & Pick<Webhook, 'events'>;
+const asDelivery = <T>(row: T) => row as T & Pick<Delivery, 'eventType'>;
+
+export type DueDelivery = {
+  id: number;
+  webhookId: number;
+  eventType: string;
+  payload: string;
+  attempts: number;
+  url: string;
+  secret: string;
+};
+
+export function createWebhooksRepository(db: Db) {
+  return {
+    insert: (values: typeof webhooks.$inferInsert) =>
+      asWebhook(db.insert(webhooks).values(values).returning(publicColumns).get()),
+    list: () => db.select(publicColumns).from(webhooks).orderBy(asc(webhooks.id)).all().map(asWebhook),
+    findById: (id: number) => db.select(publicColumns).from(webhooks).where(eq(webhooks.id, id)).get(),
+    remove: (id: number) => db.delete(webhooks).where(eq(webhooks.id, id)).run().changes,
+
+    disable(id: number, reason: string) {
+      db.update(webhooks).set({ active: false, disabledReason: reason }).where(eq(webhooks.id, id)).run();
+      // What was still waiting will never be sent; say so instead of leaving it pending.
+      db.update(webhookDeliveries)
+        .set({ status: 'failed', lastError: `Not sent: ${reason}` })
+        .where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.status, 'pending')))
+        .run();
+    },
+
+    listDeliveries(webhookId: number, q: DeliveryListInput) {
+      const where = and(
+        eq(webhookDeliveries.webhookId, webhookId),
+        q.status ? eq(webhookDeliveries.status, q.status) : undefined,
+      );
+      const rows = db
+        .select(deliveryColumns)
+        .from(webhookDeliveries)
+        .where(and(where, afterCursor(newest, webhookDeliveries.id, q)))
+        .orderBy(...orderFor(newest, webhookDeliveries.id))
+        .limit(q.limit + 1)
+        .offset(q.offset ?? 0)
+        .all();
+      const total = q.total ? countWhere(db, webhookDeliveries, where) : undefined;
+      return finishPage(rows.map(asDelivery), q, newest, (r) => String(r.id), total);
+    },
+
+    findDelivery: (webhookId: number, id: number) =>
+      db
+        .select(deliveryColumns)
+        .from(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.webhookId, webhookId)))
+        .get(),
+
+    resetDelivery: (id: number, now: string) =>
+      asDelivery(
+        db
+          .update(webhookDeliveries)
+          .set({ status: 'pending', attempts: 0, nextAttemptAt: now, deliveredAt: null })
+          .where(eq(webhookDeliveries.id, id))
+          .returning(deliveryColumns)
+          .get()!,
+      ),
+
+    /** Oldest due first, only for active webhooks (due index: status, next_attempt_at). */
+    due: (now: string, limit: number): DueDelivery[] =>
+      db
+        .select({
+          id: webhookDeliveries.id,
+          webhookId: webhookDeliveries.webhookId,
+          eventType: webhookDeliveries.eventType,
+          payload: webhookDeliveries.payload,
+          attempts: webhookDeliveries.attempts,
+          url: webhooks.url,
+          secret: webhooks.secret,
+        })
+        .from(webhookDeliveries)
+        .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
+        .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now), eq(webhooks.active, true)))
+        .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+        .limit(limit)
+        .all(),
+
+    /**
+     * Takes a due row for one send: counts the attempt and pushes its next try past the
+     * lease, so neither another pass nor another process picks it up meanwhile. If this
+     * process dies mid-send, the row is due again when the lease ends.
+     */
+    claim: (id: number, now: string, leaseUntil: string) =>
+      db
+        .update(webhookDeliveries)
+        .set({ attempts: sql`${webhookDeliveries.attempts} + 1`, nextAttemptAt: leaseUntil })
+        .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
+        .run().changes === 1,
+
+    finish: (id: number, values: Partial<typeof webhookDeliveries.$inferInsert>) =>
+      db.update(webhookDeliveries).set(values).where(eq(webhookDeliveries.id, id)).run(),
+  };
+}
+
+export type WebhooksRepository = ReturnType<typeof createWebhooksRepository>;

@@ -1,0 +1,68 @@
+import type { Db } from '../../db/client.js';
+import { AppError, notFound } from '../../errors.js';
+import { nowIso } from '../../lib/time.js';
+import { audit, type Actor } from '../shared/actor.js';
+import { newWebhookSecret } from './signature.js';
+import { checkTargetUrl, type UrlPolicy } from './url-policy.js';
+import { createWebhooksRepository } from './webhooks.repository.js';
+import type { CreateWebhook, DeliveryListInput } from './webhooks.schemas.js';
+
+export function createWebhooksService(db: Db, policy: UrlPolicy) {
+  const repo = createWebhooksRepository(db);
+
+  const get = (id: number) => {
+    const hook = repo.findById(id);
+    if (!hook) throw notFound('webhook', id);
+    return hook;
+  };
+
+  return {
+    list: () => repo.list(),
+
+    create(input: CreateWebhook, actor: Actor) {
+      // Names are only resolved at delivery time: DNS answers change, and a hook made
+      // while a receiver's DNS is not yet live should still work once it is.
+      const verdict = checkTargetUrl(input.url, policy);
+      if (!verdict.ok) {
+        throw new AppError('unprocessable', `body.url: ${verdict.reason}`, {
+          errors: [{ path: 'body.url', message: verdict.reason }],
+        });
+      }
+      const secret = newWebhookSecret();
+      return db.transaction(() => {
+        const hook = repo.insert({ url: input.url, events: [...new Set(input.events)], secret, createdAt: nowIso() });
+        audit(db, actor, 'webhook.created', 'webhook', hook.id);
+        return { ...hook, secret };
+      });
+    },
+
+    remove(id: number, actor: Actor) {
+      db.transaction(() => {
+        // Deliveries go with it (ON DELETE CASCADE); a send in flight finishes unrecorded.
+        if (repo.remove(id) === 0) throw notFound('webhook', id);
+        audit(db, actor, 'webhook.deleted', 'webhook', id);
+      });
+    },
+
+    listDeliveries(id: number, query: DeliveryListInput) {
+      get(id);
+      return repo.listDeliveries(id, query);
+    },
+
+    /**
+     * Sends a delivery again, whatever its state: pending now, attempts back to 0 so it
+     * gets the full set of retries. lastStatus and lastError stay until the next attempt.
+     */
+    redeliver(id: number, deliveryId: number, actor: Actor) {
+      return db.transaction(() => {
+        const hook = get(id);
+        if (!repo.findDelivery(id, deliveryId)) throw notFound('delivery', deliveryId);
+        if (!hook.active) {
+          throw new AppError('conflict', `Webhook ${id} is disabled (${hook.disabledReason ?? 'no reason given'}); create a new one`);
+        }
+        audit(db, actor, 'webhook.redelivered', 'webhook', id);
+        return repo.resetDelivery(deliveryId, nowIso());
+      });
+    },
+  };
+}
