@@ -43,7 +43,12 @@ async function main() {
     killAll();
     rmSync(tmp, { recursive: true, force: true });
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the servers and removing ${tmp}`);
+      process.exit(130);
+    });
+  }
 
   const file = join(tmp, 'bench.db');
   console.log(`Building ${opts.articles.toLocaleString('en')} articles in ${file} …`);

@@ -29,7 +29,8 @@ export default fp(
     app.addHook('onRequest', async (req, reply) => {
       if (!req.routeOptions.config.publicCache || (req.method !== 'GET' && req.method !== 'HEAD')) return;
       reply.header('vary', 'Authorization, Origin');
-      if (req.principal) return; // private: see onSend
+      // A token or a preview link is a credential: such reads are private (see onSend).
+      if (req.principal || (req.query as { preview?: unknown } | undefined)?.preview !== undefined) return;
       const now = new Date().toISOString();
       const s = readState(now);
       const etag = `W/"${s.version}-${s.newestVisible ? Date.parse(s.newestVisible).toString(36) : '0'}"`;
