@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { articleRoutes } from './modules/articles/articles.routes.js';
 import { articleWorkflowRoutes } from './modules/articles/articles.workflow.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { opsRoutes } from './modules/ops/ops.routes.js';
 import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import { authorRoutes } from './modules/authors/authors.routes.js';
 import { bureauRoutes } from './modules/bureaus/bureaus.routes.js';
@@ -19,7 +19,10 @@ import errorHandler, { sendProblem, toProblem } from './plugins/error-handler.js
 import idempotency from './plugins/idempotency.js';
 import scheduler from './plugins/scheduler.js';
 import jsonBody from './plugins/json-body.js';
+import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
+import protection from './plugins/protection.js';
+import securityHeaders from './plugins/security-headers.js';
 import webhookWorker from './plugins/webhook-worker.js';
 
 export type BuildOptions = {
@@ -35,6 +38,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
       redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.token'], censor: '[redacted]' },
     },
     bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -48,22 +52,16 @@ export async function buildApp({ config, logger }: BuildOptions) {
 
   await app.register(errorHandler);
   await app.register(jsonBody);
-  await app.register(helmet, {
-    global: true,
-    // TLS is terminated in front of the app, which decides HSTS; upgrading requests would
-    // break Swagger UI on a plain-http development server.
-    hsts: false,
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-    // Public content is meant to be embedded and fetched from other origins.
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-  });
+  await app.register(securityHeaders);
   await app.register(cors, {
     origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    exposedHeaders: ['link', 'etag', 'location', 'x-request-id'],
+    exposedHeaders: ['link', 'etag', 'last-modified', 'location', 'retry-after', 'x-request-id'],
   });
   await app.register(dbPlugin, { file: config.databaseFile });
+  await app.register(protection, config);
   await app.register(authPlugin);
+  await app.register(metrics);
   await app.register(caching, { cache: config.cache });
   await app.register(idempotency);
   await app.register(openapi);
@@ -78,6 +76,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(articleRoutes, { revisionsKeep: config.revisionsKeep });
   await app.register(articleWorkflowRoutes, { revisionsKeep: config.revisionsKeep });
   await app.register(tokenRoutes);
+  await app.register(opsRoutes, { metricsToken: config.metricsToken });
   await app.register(auditRoutes);
   await app.register(webhookWorker, { webhooks: config.webhooks });
   await app.register(webhookRoutes, { webhooks: config.webhooks });

@@ -44,6 +44,20 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('Per-delivery timeout'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8).describe('Attempts before a delivery fails'),
   REVISIONS_KEEP: z.coerce.number().int().min(1).max(10_000).default(50).describe('Revisions kept per article'),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1200)
+    .describe('Requests a minute per token (or per client address without one); 0 turns rate limiting off'),
+  TRUST_PROXY: bool.default(false).describe('Take the client address from X-Forwarded-For (behind a CDN or proxy)'),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1000)
+    .describe('Shed load with 503 when the event loop lags more than this; 0 turns it off'),
+  METRICS_TOKEN: z.string().min(16).optional().describe('When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`'),
   PUBLIC_BASE_URL: z
     .url()
     .optional()
@@ -62,6 +76,10 @@ export type Config = {
   cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number };
   webhooks: { allowPrivateTargets: boolean; allowedHosts: string[]; timeoutMs: number; maxAttempts: number };
   revisionsKeep: number;
+  rateLimitPerMinute: number;
+  trustProxy: boolean;
+  maxEventLoopDelayMs: number;
+  metricsToken?: string;
 };
 
 export class ConfigError extends Error {
@@ -101,5 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     },
     revisionsKeep: e.REVISIONS_KEEP,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
+    maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -19,6 +19,7 @@ export const errorCatalogue = {
   precondition_required: { status: 428, title: 'Precondition required' },
   too_many_requests: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
+  unavailable: { status: 503, title: 'Service busy, try again shortly' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -113,11 +114,17 @@ export const problemResponses = {
   412: problemResponse('`If-Match` or `version` names an older version; `currentVersion` and `current` say what is there now'),
   428: problemResponse('The change needs `If-Match` or `version`'),
   500: problemResponse('Unexpected server error; the detail is logged, not shown'),
+  429: problemResponse('Too many requests from this token or address; see `Retry-After`'),
+  503: problemResponse('Overloaded; see `Retry-After`'),
 } as const;
 
 type Status = keyof typeof problemResponses;
+// Any route may be rate limited (429) or shed under load (503), so those always come.
 export const pickProblems = <S extends Status>(...statuses: S[]) =>
-  Object.fromEntries(statuses.map((s) => [s, problemResponses[s]])) as Pick<typeof problemResponses, S>;
+  Object.fromEntries([...statuses, 429, 503].map((s) => [s, problemResponses[s as Status]])) as Pick<
+    typeof problemResponses,
+    S | 429 | 503
+  >;
 
 export const readProblems = () => pickProblems(400, 404, 500);
 export const writeProblems = () => pickProblems(400, 401, 403, 404, 409, 413, 415, 422, 500);

@@ -54,6 +54,9 @@ t.test('every operation is documented completely', async (t) => {
     'listWebhookDeliveries',
     'redeliverWebhookDelivery',
     'listAuditEvents',
+    'getHealth',
+    'getReadiness',
+    'getMetrics',
   );
   // Management reads need a token; content reads do not.
   const tokenReads = new Set(['listTokens', 'listWebhooks', 'listWebhookDeliveries', 'listAuditEvents', 'listArticleRevisions', 'getArticleRevision', 'compareArticleRevisions']);

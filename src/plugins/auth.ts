@@ -4,6 +4,10 @@ import { AppError } from '../errors.js';
 import { verifyToken, type Principal, type Role } from '../modules/tokens/tokens.service.js';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route checks its own Authorization header (e.g. /metrics with its own token). */
+    ownAuthorization?: boolean;
+  }
   interface FastifyRequest {
     principal: Principal | null;
   }
@@ -23,7 +27,7 @@ export default fp(
     app.decorateRequest('principal', null);
     app.addHook('onRequest', async (req) => {
       const header = req.headers.authorization;
-      if (header === undefined) return;
+      if (header === undefined || req.routeOptions.config.ownAuthorization) return;
       const [scheme, token] = header.split(' ', 2);
       if (scheme?.toLowerCase() !== 'bearer' || !token) {
         throw new AppError('unauthorized', 'Use the header `Authorization: Bearer <token>`');

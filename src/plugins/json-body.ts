@@ -1,8 +1,32 @@
 import fp from 'fastify-plugin';
+import { AppError } from '../errors.js';
 
-// Only JSON bodies are accepted: anything else is a 415 rather than a confusing 400.
-// An empty JSON body is read as "no body", so `POST /publish` with a Content-Type header
-// from a generic client still works; the route schema decides whether a body is required.
+export const MAX_JSON_DEPTH = 32;
+export const MAX_QUERY_PARAMS = 40;
+
+/** Deepest nesting of objects and arrays, found in one pass without parsing. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91 /* { [ */) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 93 /* } ] */) depth--;
+  }
+  return max;
+}
+
+// Request shape limits, each a clear 4xx before any work is done:
+// - only JSON bodies (anything else is a 415 rather than a confusing 400), and an empty
+//   JSON body is read as "no body", so `POST /publish` with a Content-Type still works;
+// - JSON nested deeper than MAX_JSON_DEPTH is refused before parsing (no legitimate
+//   request here nests more than a few levels; deep nesting only costs stack and CPU);
+// - more than MAX_QUERY_PARAMS query parameters is refused.
 export default fp(
   async (app) => {
     app.removeAllContentTypeParsers();
@@ -10,7 +34,23 @@ export default fp(
     app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string' }, (req, body, done) => {
       const text = body.toString();
       if (text.trim() === '') return done(null, undefined);
+      if (jsonDepth(text) > MAX_JSON_DEPTH) {
+        return done(new AppError('validation_failed', `JSON nested deeper than ${MAX_JSON_DEPTH} levels is not accepted`, {
+          errors: [{ path: 'body', message: `Nesting deeper than ${MAX_JSON_DEPTH}` }],
+        }));
+      }
       parseJson(req, text, done);
+    });
+    app.addHook('onRequest', async (req) => {
+      const q = req.url.indexOf('?');
+      if (q === -1) return;
+      let count = 1;
+      for (let i = q + 1; i < req.url.length; i++) if (req.url.charCodeAt(i) === 38 /* & */) count++;
+      if (count > MAX_QUERY_PARAMS) {
+        throw new AppError('validation_failed', `At most ${MAX_QUERY_PARAMS} query parameters are accepted`, {
+          errors: [{ path: 'query', message: `More than ${MAX_QUERY_PARAMS} parameters` }],
+        });
+      }
     });
   },
   { name: 'json-body' },

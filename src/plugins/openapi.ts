@@ -30,6 +30,7 @@ export default fp(
           { name: 'Tokens', description: 'API tokens and roles (admins)' },
           { name: 'Webhooks', description: 'Signed event notifications to other systems (admins)' },
           { name: 'Audit', description: 'Who changed what, when (admins)' },
+          { name: 'Operations', description: 'Health, readiness and metrics for orchestrators' },
         ],
         components: {
           securitySchemes: {

@@ -1,0 +1,75 @@
+import { timingSafeEqual } from 'node:crypto';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { migrationsFolder } from '../../db/client.js';
+import { AppError, pickProblems } from '../../errors.js';
+
+const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health', examples: [{ status: 'ok' }] });
+const Ready = z
+  .object({ status: z.enum(['ready', 'not_ready']), database: z.boolean(), migrations: z.boolean(), detail: z.string().optional() })
+  .meta({ id: 'Readiness', examples: [{ status: 'ready', database: true, migrations: true }] });
+
+const tags = ['Operations'];
+
+// For orchestrators and monitoring: cheap, unauthenticated (except metrics when a token is
+// configured), and exempt from rate limits and load shedding (plugins/protection.ts).
+export const opsRoutes: FastifyPluginAsyncZod<{ metricsToken?: string }> = async (app, opts) => {
+  const expected = readMigrationFiles({ migrationsFolder }).length;
+  const applied = app.db.$client.prepare('SELECT count(*) FROM __drizzle_migrations').pluck();
+
+  app.get('/health', {
+    schema: {
+      operationId: 'getHealth',
+      tags,
+      summary: 'Liveness',
+      description: 'The process is up and answering. Does not touch the database.',
+      response: { 200: Health, ...pickProblems(400, 500) },
+    },
+    handler: async () => ({ status: 'ok' as const }),
+  });
+
+  app.get('/ready', {
+    schema: {
+      operationId: 'getReadiness',
+      tags,
+      summary: 'Readiness',
+      description: 'The database answers and every migration is applied; 503 otherwise.',
+      response: { ...pickProblems(400, 500), 200: Ready, 503: Ready },
+    },
+    handler: async (_req, reply) => {
+      try {
+        const migrations = (applied.get() as number) >= expected;
+        return reply.code(migrations ? 200 : 503).send({ status: migrations ? 'ready' : 'not_ready', database: true, migrations });
+      } catch (err) {
+        return reply.code(503).send({ status: 'not_ready', database: false, migrations: false, detail: (err as Error).message });
+      }
+    },
+  });
+
+  app.get('/metrics', {
+    config: { ownAuthorization: true },
+    schema: {
+      operationId: 'getMetrics',
+      tags,
+      summary: 'Prometheus metrics',
+      description:
+        'Request counts and latency histograms per route, database size, webhook queue depth and process metrics, in the Prometheus text format. Needs `Authorization: Bearer <METRICS_TOKEN>` when that is configured.',
+      response: {
+        200: { description: 'Prometheus exposition format', content: { 'text/plain': { schema: z.string() } } },
+        ...pickProblems(400, 401, 500),
+      },
+    },
+    handler: async (req, reply) => {
+      if (opts.metricsToken) {
+        const given = Buffer.from(req.headers.authorization ?? '');
+        const want = Buffer.from(`Bearer ${opts.metricsToken}`);
+        if (given.length !== want.length || !timingSafeEqual(given, want)) {
+          throw new AppError('unauthorized', 'Metrics need `Authorization: Bearer <METRICS_TOKEN>`');
+        }
+      }
+      reply.header('cache-control', 'no-store').type(app.metrics.contentType);
+      return app.metrics.metrics();
+    },
+  });
+};

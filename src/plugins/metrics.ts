@@ -1,0 +1,55 @@
+import fp from 'fastify-plugin';
+import { Counter, Histogram, Registry, Gauge, collectDefaultMetrics } from 'prom-client';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Registry;
+  }
+}
+
+// One registry per app (no prom-client global), so tests can build many apps. Request
+// metrics are labelled by route pattern, never the raw URL, to keep cardinality bounded.
+export default fp(
+  async (app) => {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    const requests = new Counter({
+      name: 'dateline_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    });
+    const latency = new Histogram({
+      name: 'dateline_http_request_duration_seconds',
+      help: 'HTTP request latency by route',
+      labelNames: ['method', 'route'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+    const dbBytes = app.db.$client.prepare('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()').pluck();
+    const queue = app.db.$client.prepare("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'").pluck();
+    new Gauge({
+      name: 'dateline_database_size_bytes',
+      help: 'Size of the SQLite database file',
+      registers: [registry],
+      collect() {
+        this.set(dbBytes.get() as number);
+      },
+    });
+    new Gauge({
+      name: 'dateline_webhook_queue_depth',
+      help: 'Webhook deliveries waiting to be sent',
+      registers: [registry],
+      collect() {
+        this.set(queue.get() as number);
+      },
+    });
+    app.decorate('metrics', registry);
+    app.addHook('onResponse', async (req, reply) => {
+      const route = req.routeOptions.url ?? 'unmatched';
+      requests.inc({ method: req.method, route, status: reply.statusCode });
+      latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    });
+  },
+  { name: 'metrics', dependencies: ['db'] },
+);
