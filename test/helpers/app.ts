@@ -8,10 +8,9 @@ import { createToken } from '../../src/modules/tokens/tokens.service.js';
 
 export type TestApp = { app: App; token: string; auth: { authorization: string }; dir: string; config: Config };
 
-/** A real app on a fresh SQLite file with the real migrations, closed and deleted after the test. */
-export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'dateline-test-'));
-  const config: Config = {
+/** The configuration tests run with, on a database file inside `dir`. */
+export function testConfig(dir: string, overrides: Partial<Config> = {}): Config {
+  return {
     port: 0,
     host: '127.0.0.1',
     databaseFile: join(dir, 'test.db'),
@@ -24,8 +23,18 @@ export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Pr
     // Tests run their webhook receivers on loopback; nothing else is allowed.
     webhooks: { allowPrivateTargets: false, allowedHosts: ['127.0.0.1'], timeoutMs: 2000, maxAttempts: 5 },
     revisionsKeep: 50,
+    // Off unless a test is about them: limits and load shedding would make tests flaky.
+    rateLimitPerMinute: 0,
+    trustProxy: false,
+    maxEventLoopDelayMs: 0,
     ...overrides,
   };
+}
+
+/** A real app on a fresh SQLite file with the real migrations, closed and deleted after the test. */
+export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'dateline-test-'));
+  const config = testConfig(dir, overrides);
   const app = await buildApp({ config, logger: false });
   await app.ready();
   const { token } = createToken(app.db, { name: 'test admin', role: 'admin' });
