@@ -56,7 +56,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(cors, {
     origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    exposedHeaders: ['link', 'etag', 'last-modified', 'location', 'retry-after', 'x-request-id'],
+    exposedHeaders: ['link', 'etag', 'last-modified', 'location', 'retry-after', 'x-request-id', 'idempotent-replayed'],
   });
   await app.register(dbPlugin, { file: config.databaseFile });
   await app.register(protection, config);

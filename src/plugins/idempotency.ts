@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import fp from 'fastify-plugin';
 import { idempotencyKeys } from '../db/schema.js';
 import { AppError } from '../errors.js';
@@ -16,6 +16,9 @@ declare module 'fastify' {
 }
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
+const REPLAYED_HEADERS = ['location', 'etag'];
+/** Keys are kept a day: long enough for any client retry, short enough not to pile up. */
+const KEEP_MS = 24 * 3600_000;
 
 // A key is claimed before the handler runs (a second request with the same key while the
 // first is in flight gets a 409), and filled with the response when it succeeds. A failed
@@ -23,6 +26,11 @@ const KEY = /^[\x21-\x7e]{1,200}$/;
 export default fp(
   async (app) => {
     app.decorateRequest('idempotencyKey', null);
+    const purge = () =>
+      app.db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(Date.now() - KEEP_MS).toISOString())).run();
+    const timer = setInterval(purge, 3600_000).unref();
+    app.addHook('onReady', async () => void purge());
+    app.addHook('onClose', async () => clearInterval(timer));
 
     app.addHook('preHandler', async (req, reply) => {
       const key = req.headers['idempotency-key'];
@@ -58,12 +66,12 @@ export default fp(
       if (!claim) return payload;
       const where = and(eq(idempotencyKeys.tokenId, claim.tokenId), eq(idempotencyKeys.key, claim.key));
       if (reply.statusCode >= 200 && reply.statusCode < 300) {
-        const location = reply.getHeader('location');
-        app.db
-          .update(idempotencyKeys)
-          .set({ statusCode: reply.statusCode, body: String(payload), headers: location ? { location: String(location) } : {} })
-          .where(where)
-          .run();
+        const headers: Record<string, string> = {};
+        for (const name of REPLAYED_HEADERS) {
+          const value = reply.getHeader(name);
+          if (value !== undefined) headers[name] = String(value);
+        }
+        app.db.update(idempotencyKeys).set({ statusCode: reply.statusCode, body: String(payload), headers }).where(where).run();
       } else {
         app.db.delete(idempotencyKeys).where(where).run();
       }

@@ -111,7 +111,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
       params: ArticleParams,
       headers: IfMatchHeaders,
       body: UpdateArticleBody,
-      response: { 200: ArticleSchema, ...writeProblems() },
+      response: { 200: ArticleSchema, ...writeProblems(), ...pickProblems(412, 428) },
     },
     preHandler: writers,
     handler: async (req, reply) => {

@@ -122,7 +122,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
       params: RevisionParams,
       headers: IfMatchHeaders,
       body: VersionBody,
-      response: { 200: ArticleSchema, ...publishingProblems(), 409: pickProblems(409)[409] },
+      response: { 200: ArticleSchema, ...pickProblems(400, 401, 403, 404, 409, 412, 415, 422, 500) },
     },
     preHandler: app.requireRole('admin', 'editor', 'writer'),
     handler: async (req, reply) => {

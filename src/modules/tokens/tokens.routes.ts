@@ -22,7 +22,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       body: CreateTokenBody,
       response: { 201: CreatedTokenSchema, ...pickProblems(400, 401, 403, 413, 415, 422, 500) },
     },
-    config: { idempotent: true },
+    // Not idempotent on purpose: a replay would have to store and show the secret again.
     preHandler: onlyAdmin,
     handler: async (req, reply) => reply.code(201).send(admin.create(req.body, actorOf(req.principal))),
   });
