@@ -44,6 +44,12 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('Per-delivery timeout'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8).describe('Attempts before a delivery fails'),
   REVISIONS_KEEP: z.coerce.number().int().min(1).max(10_000).default(50).describe('Revisions kept per article'),
+  RESPONSE_CACHE_MB: z.coerce
+    .number()
+    .min(0)
+    .max(4096)
+    .default(64)
+    .describe('Memory for the in-process cache of public responses; 0 turns it off'),
   RATE_LIMIT_PER_MINUTE: z.coerce
     .number()
     .int()
@@ -73,7 +79,7 @@ export type Config = {
   corsOrigins: '*' | string[];
   demoData: boolean;
   publicBaseUrl: string;
-  cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number };
+  cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; responseCacheBytes: number };
   webhooks: { allowPrivateTargets: boolean; allowedHosts: string[]; timeoutMs: number; maxAttempts: number };
   revisionsKeep: number;
   rateLimitPerMinute: number;
@@ -109,7 +115,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             .filter(Boolean),
     demoData: e.DEMO_DATA,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
-    cache: { maxAge: e.CACHE_MAX_AGE, sMaxAge: e.CACHE_S_MAXAGE, staleWhileRevalidate: e.CACHE_STALE_WHILE_REVALIDATE },
+    cache: {
+      maxAge: e.CACHE_MAX_AGE,
+      sMaxAge: e.CACHE_S_MAXAGE,
+      staleWhileRevalidate: e.CACHE_STALE_WHILE_REVALIDATE,
+      responseCacheBytes: Math.round(e.RESPONSE_CACHE_MB * 1024 * 1024),
+    },
     webhooks: {
       allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
       allowedHosts: e.WEBHOOK_ALLOWED_HOSTS.split(',')

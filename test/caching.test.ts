@@ -1,9 +1,10 @@
+import Database from 'better-sqlite3';
 import t from 'tap';
 import { buildTestApp } from './helpers/app.js';
 import { makeArticle, makeAuthor, publish } from './helpers/factories.js';
 
 t.test('public reads are cacheable and revalidate with 304', async (t) => {
-  const ctx = await buildTestApp(t, { cache: { maxAge: 30, sMaxAge: 600, staleWhileRevalidate: 15 } });
+  const ctx = await buildTestApp(t, { cache: { maxAge: 30, sMaxAge: 600, staleWhileRevalidate: 15, responseCacheBytes: 0 } });
   const a = await makeArticle(ctx, { tags: [] });
   await publish(ctx, a.id);
 
@@ -84,4 +85,34 @@ t.test('public reads are cacheable and revalidate with 304', async (t) => {
     const bureaus = await ctx.app.inject({ url: '/v1/bureaus' });
     t.match(bureaus.headers['surrogate-key'], /^bureaus bureau-\d+/);
   });
+});
+
+t.test('the in-process response cache is never stale, also across processes', async (t) => {
+  const ctx = await buildTestApp(t);
+  const a = await makeArticle(ctx, { headline: 'Cached headline' });
+  await publish(ctx, a.id);
+  const first = await ctx.app.inject({ url: `/v1/articles/${a.slug}` });
+  t.equal(first.json().headline, 'Cached headline');
+
+  const prepare = ctx.app.db.$client.prepare.bind(ctx.app.db.$client);
+  const seen: string[] = [];
+  ctx.app.db.$client.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof prepare;
+  const hit = await ctx.app.inject({ url: `/v1/articles/${a.slug}` });
+  ctx.app.db.$client.prepare = prepare;
+  t.equal(hit.body, first.body, 'served from the cache');
+  t.equal(hit.headers.etag, first.headers.etag);
+  t.equal(hit.headers['surrogate-key'], first.headers['surrogate-key']);
+  t.match(hit.headers['content-type'], /^application\/json/);
+  t.notOk(seen.some((s) => s.includes('article_authors')), 'without running the handler');
+
+  // Another process writes to the same file: a second connection, as a script would.
+  const other = new Database(ctx.config.databaseFile);
+  other.prepare("UPDATE articles SET headline = 'Changed elsewhere' WHERE id = ?").run(a.id);
+  other.close();
+  const after = await ctx.app.inject({ url: `/v1/articles/${a.slug}` });
+  t.equal(after.json().headline, 'Changed elsewhere', 'the write from the other process is seen at once');
+  t.not(after.headers.etag, first.headers.etag);
+
+  const tokened = await ctx.app.inject({ url: `/v1/articles/${a.slug}`, headers: ctx.auth });
+  t.equal(tokened.headers['cache-control'], 'private, no-store', 'token reads never come from or go into it');
 });

@@ -19,7 +19,7 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     corsOrigins: '*',
     demoData: false,
     publicBaseUrl: 'http://localhost',
-    cache: { maxAge: 60, sMaxAge: 300, staleWhileRevalidate: 60 },
+    cache: { maxAge: 60, sMaxAge: 300, staleWhileRevalidate: 60, responseCacheBytes: 8 * 1024 * 1024 },
     // Tests run their webhook receivers on loopback; nothing else is allowed.
     webhooks: { allowPrivateTargets: false, allowedHosts: ['127.0.0.1'], timeoutMs: 2000, maxAttempts: 5 },
     revisionsKeep: 50,
