@@ -19,7 +19,9 @@ const matches = (header: string | undefined, etag: string) =>
 
 const MAX_ENTRY = 512 * 1024;
 
-type Cached = { etag: string; body: string; keys: string };
+type Cached = { etag: string; body: string; headers: Record<string, string> };
+// What a handler or preSerialization adds that a replayed response must carry too.
+const KEPT_HEADERS = ['surrogate-key', 'cache-tag', 'link'];
 
 // Public reads are validated against the content state *before* the handler runs, so a
 // 304 costs two index lookups and never rebuilds the response it saves. The ETag changes
@@ -34,14 +36,16 @@ export default fp(
   async (app, opts: { cache: Config['cache'] }) => {
     const responses =
       opts.cache.responseCacheBytes > 0
-        ? new LRUCache<string, Cached>({ maxSize: opts.cache.responseCacheBytes, sizeCalculation: (c) => c.body.length * 2 + 200 })
+        ? new LRUCache<string, Cached>({ maxSize: opts.cache.responseCacheBytes, sizeCalculation: (c) => c.body.length * 2 + 500 })
         : null;
     const readState = createContentStateReader(app.db);
     const { maxAge, sMaxAge, staleWhileRevalidate } = opts.cache;
     const publicControl = `public, max-age=${maxAge}, s-maxage=${sMaxAge}, stale-while-revalidate=${staleWhileRevalidate}`;
     app.decorateRequest('cacheValidators', null);
 
-    app.addHook('onRequest', async (req, reply) => {
+    // preHandler, not onRequest: route-level hooks such as the rate limiter run after global
+    // onRequest hooks, and a cached answer must not skip them. Query validation has run too.
+    app.addHook('preHandler', async (req, reply) => {
       if (!req.routeOptions.config.publicCache || (req.method !== 'GET' && req.method !== 'HEAD')) return;
       reply.header('vary', 'Authorization, Origin');
       // A token or a preview link is a credential: such reads are private (see onSend).
@@ -63,7 +67,7 @@ export default fp(
         req.cacheValidators.hit = true;
         return reply
           .code(200)
-          .headers({ 'content-type': 'application/json; charset=utf-8', 'surrogate-key': cached.keys, 'cache-tag': cached.keys.replaceAll(' ', ',') })
+          .headers({ 'content-type': 'application/json; charset=utf-8', ...cached.headers })
           .send(cached.body);
       }
     });
@@ -83,7 +87,12 @@ export default fp(
       if (req.cacheValidators && reply.statusCode === 200) {
         const { etag, hit } = req.cacheValidators;
         if (responses && !hit && typeof payload === 'string' && payload.length < MAX_ENTRY) {
-          responses.set(req.url, { etag, body: payload, keys: String(reply.getHeader('surrogate-key') ?? '') });
+          const headers: Record<string, string> = {};
+          for (const h of KEPT_HEADERS) {
+            const v = reply.getHeader(h);
+            if (v !== undefined) headers[h] = String(v);
+          }
+          responses.set(req.url, { etag, body: payload, headers });
         }
         reply.header('etag', req.cacheValidators.etag);
         reply.header('last-modified', req.cacheValidators.lastModified);
