@@ -70,10 +70,10 @@ export function buildDataset(db: Db, articleCount: number, seed = 20261124): Dat
   // Every article gets its own body up to 10,000; beyond that bodies are reused, at least
   // one rendering per 100 articles, so a million articles render 10,000 bodies, not 1M.
   const variants = Math.min(articleCount, Math.max(10_000, Math.ceil(articleCount / 100)));
-  let t = performance.now();
+  let clock = performance.now();
   const bodies = Array.from({ length: variants }, () => renderBody(rng));
-  const renderMs = performance.now() - t;
-  t = performance.now();
+  const renderMs = performance.now() - clock;
+  clock = performance.now();
 
   const article = sqlite.prepare(
     `INSERT INTO articles (id, slug, headline, standfirst, dateline, body, body_html, body_text, word_count, bureau_id,
@@ -113,7 +113,7 @@ export function buildDataset(db: Db, articleCount: number, seed = 20261124): Dat
   });
   for (let from = 1; from <= articleCount; from += BATCH) writeBatch(from, Math.min(articleCount + 1, from + BATCH));
 
-  const insertMs = performance.now() - t;
+  const insertMs = performance.now() - clock;
   const broken = sqlite.pragma('foreign_key_check') as unknown[];
   if (broken.length > 0) throw new Error(`dataset has ${broken.length} broken foreign keys`);
   sqlite.pragma('foreign_keys = ON');

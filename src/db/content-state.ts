@@ -8,14 +8,12 @@ export type ContentState = { version: number; changedAt: string; newestVisible: 
  * come, which moves when a scheduled article goes live without any write.
  */
 export function createContentStateReader(db: Db) {
-  const versionStmt = db.$client.prepare('SELECT version, changed_at AS changedAt FROM content_version WHERE id = 1');
-  const newestStmt = db.$client
-    .prepare(
-      "SELECT published_at FROM articles WHERE status = 'published' AND published_at <= ? ORDER BY published_at DESC LIMIT 1",
-    )
-    .pluck();
-  return (now: string): ContentState => {
-    const v = versionStmt.get() as { version: number; changedAt: string };
-    return { ...v, newestVisible: (newestStmt.get(now) as string | undefined) ?? null };
-  };
+  // One statement, one call into SQLite: this runs on every public request.
+  const stmt = db.$client.prepare(
+    `SELECT version, changed_at AS changedAt,
+       (SELECT published_at FROM articles WHERE status = 'published' AND published_at <= ?
+        ORDER BY published_at DESC LIMIT 1) AS newestVisible
+     FROM content_version WHERE id = 1`,
+  );
+  return (now: string): ContentState => stmt.get(now) as ContentState;
 }

@@ -59,11 +59,6 @@ export const articles = sqliteTable(
     headline: text('headline').notNull(),
     standfirst: text('standfirst'),
     dateline: text('dateline'),
-    // Markdown exactly as sent; the HTML and text renderings are derived on write so
-    // reads never pay for rendering or sanitising.
-    body: text('body').notNull().default(''),
-    bodyHtml: text('body_html').notNull().default(''),
-    bodyText: text('body_text').notNull().default(''),
     wordCount: integer('word_count').notNull().default(0),
     bureauId: integer('bureau_id')
       .notNull()
@@ -80,6 +75,12 @@ export const articles = sqliteTable(
     announcedAt: text('announced_at'),
     version: integer('version').notNull().default(1),
     ...timestamps,
+    // Markdown exactly as sent; the HTML and text renderings are derived on write so reads
+    // never pay for rendering or sanitising. They come last on purpose: a row is ~10 KB,
+    // and columns after them would sit on overflow pages that every list read would walk.
+    body: text('body').notNull().default(''),
+    bodyHtml: text('body_html').notNull().default(''),
+    bodyText: text('body_text').notNull().default(''),
   },
   (t) => [
     // Each list query walks one of these in order and stops after `limit` rows.

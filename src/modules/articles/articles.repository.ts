@@ -248,8 +248,8 @@ export function createArticlesRepository(db: Db) {
         .where(eq(articles.id, id))
         .run(),
 
-    replaceBylines(articleId: number, authorIds: number[]) {
-      db.delete(articleAuthors).where(eq(articleAuthors.articleId, articleId)).run();
+    replaceBylines(articleId: number, authorIds: number[], isNew = false) {
+      if (!isNew) db.delete(articleAuthors).where(eq(articleAuthors.articleId, articleId)).run();
       if (authorIds.length) {
         db.insert(articleAuthors)
           .values(authorIds.map((authorId, position) => ({ articleId, authorId, position })))
@@ -257,8 +257,8 @@ export function createArticlesRepository(db: Db) {
       }
     },
 
-    replaceTags(articleId: number, tagIds: number[]) {
-      db.delete(articleTags).where(eq(articleTags.articleId, articleId)).run();
+    replaceTags(articleId: number, tagIds: number[], isNew = false) {
+      if (!isNew) db.delete(articleTags).where(eq(articleTags.articleId, articleId)).run();
       if (tagIds.length) db.insert(articleTags).values(tagIds.map((tagId) => ({ articleId, tagId }))).run();
     },
 

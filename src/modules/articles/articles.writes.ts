@@ -101,8 +101,8 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
           createdAt: now,
           updatedAt: now,
         });
-        repo.replaceBylines(id, authorIds);
-        repo.replaceTags(id, tagIds);
+        repo.replaceBylines(id, authorIds, true);
+        repo.replaceTags(id, tagIds, true);
         return commit(id, actor, 'article.created');
       });
     },

@@ -1,4 +1,4 @@
-import { count, eq, inArray, like, or, type SQL } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { AppError, notFound } from '../../errors.js';
@@ -10,12 +10,19 @@ type SluggedTable = SQLiteTable & { id: SQLiteColumn; slug: SQLiteColumn };
 export const idOrSlugWhere = (table: SluggedTable, key: string) =>
   /^\d+$/.test(key) ? eq(table.id, Number(key)) : eq(table.slug, key);
 
+/**
+ * `base` and every `base-…`, as an index range rather than LIKE (which SQLite cannot serve
+ * from the index here): `-` is followed by `.` in code-point order.
+ */
+export const slugFamily = (column: SQLiteColumn, base: string) =>
+  or(eq(column, base), and(gte(column, `${base}-`), lt(column, `${base}.`)));
+
 /** The first free slug among `base`, `base-2`, … in one query. */
 export function freeSlug(db: Db, table: SluggedTable, base: string): string {
   const taken = db
     .select({ slug: table.slug })
     .from(table)
-    .where(or(eq(table.slug, base), like(table.slug, `${base.replace(/[%_]/g, '')}-%`)))
+    .where(slugFamily(table.slug, base))
     .all() as { slug: string }[];
   return uniqueSlug(base, new Set(taken.map((r) => r.slug)));
 }

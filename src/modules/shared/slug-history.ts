@@ -1,10 +1,11 @@
-import { and, eq, like, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { slugHistory, type slugResources } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { nowIso } from '../../lib/time.js';
 import { uniqueSlug } from '../../lib/slug.js';
+import { slugFamily } from './lookup.js';
 
 export type SlugResource = (typeof slugResources)[number];
 type SluggedTable = SQLiteTable & { id: SQLiteColumn; slug: SQLiteColumn };
@@ -65,14 +66,13 @@ export function assertSlugFree(db: Db, resource: SlugResource, table: SluggedTab
 
 /** The first slug among `base`, `base-2`, … that no item has or had. */
 export function freshSlug(db: Db, resource: SlugResource, table: SluggedTable, base: string): string {
-  const pattern = `${base.replace(/[%_]/g, '')}-%`;
-  const now = db.select({ slug: table.slug }).from(table).where(or(eq(table.slug, base), like(table.slug, pattern))).all() as {
+  const now = db.select({ slug: table.slug }).from(table).where(slugFamily(table.slug, base)).all() as {
     slug: string;
   }[];
   const past = db
     .select({ slug: slugHistory.slug })
     .from(slugHistory)
-    .where(and(eq(slugHistory.resource, resource), or(eq(slugHistory.slug, base), like(slugHistory.slug, pattern))))
+    .where(and(eq(slugHistory.resource, resource), slugFamily(slugHistory.slug, base)))
     .all();
   return uniqueSlug(base, new Set([...now, ...past].map((r) => r.slug)));
 }
