@@ -39,8 +39,13 @@ export async function buildApp({ config, logger }: BuildOptions) {
     },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A client's X-Request-Id is kept for tracing when it is short and plain; anything else
+    // is replaced, so it cannot bloat headers, logs and error bodies.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Errors raised by the router before a route is found (bad percent-encoding, an
     // over-long path segment) get the same problem+json envelope as everything else.

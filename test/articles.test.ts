@@ -333,3 +333,18 @@ t.test('deleteArticle', async (t) => {
   // Its author can now be deleted: the bylines went with the article.
   t.equal((await ctx.app.inject({ method: 'DELETE', url: `/v1/authors/${a.authors[0].id}`, headers: ctx.auth })).statusCode, 204);
 });
+
+t.test('the same author or tag named by id and by slug is one duplicate, not a 500', async (t) => {
+  const ctx = await buildTestApp(t);
+  const au = await makeAuthor(ctx);
+  const tag = await makeTag(ctx);
+  const bureau = await makeBureau(ctx);
+  for (const [field, refs] of [['authors', [au.slug, au.id]], ['tags', [tag.id, String(tag.id)]]] as const) {
+    const res = await ctx.app.inject({ method: 'POST', url: '/v1/articles', headers: ctx.auth, payload: { headline: 'x', bureau: bureau.id, [field]: refs } });
+    t.equal(res.statusCode, 400, field);
+    t.same(res.json().errors, [{ path: `body.${field}.1`, message: 'The same item appears twice' }]);
+  }
+  const bad = await ctx.app.inject({ method: 'POST', url: '/v1/authors', headers: ctx.auth, payload: { name: 'N', email: 'jane@example-.com' } });
+  t.equal(bad.statusCode, 400, 'e-mail addresses follow the contract’s format');
+  t.equal(bad.json().errors[0].path, 'body.email');
+});

@@ -92,3 +92,14 @@ t.test('full-text search on listArticles', async (t) => {
     t.same((await q('q=wombat')).hits, []);
   });
 });
+
+t.test('control characters in a search are spaces, not errors', async (t) => {
+  const ctx = await buildTestApp(t);
+  const a = await makeArticle(ctx, { headline: 'Court rules' });
+  await publish(ctx, a.id);
+  const res = await ctx.app.inject({ url: '/v1/articles?q=court%00' });
+  t.equal(res.statusCode, 200);
+  t.same(res.json().data.map((h: { id: number }) => h.id), [a.id]);
+  t.equal((await ctx.app.inject({ url: '/v1/articles?q=a%00b%02c' })).statusCode, 200);
+  t.equal((await ctx.app.inject({ url: '/v1/articles?q=%00' })).statusCode, 400);
+});

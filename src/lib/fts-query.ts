@@ -8,7 +8,10 @@ const hasWord = (s: string) => /[\p{L}\p{N}]/u.test(s);
 
 export function toFtsQuery(input: string): string | null {
   const parts: string[] = [];
-  for (const m of input.matchAll(TOKEN)) {
+  // Control characters (NUL ends an FTS5 string; \u0002/\u0003 are our hit marks) are spaces.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const text = input.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  for (const m of text.matchAll(TOKEN)) {
     const [, phrase, word] = m;
     if (phrase !== undefined) {
       if (hasWord(phrase)) parts.push(quote(phrase.trim()));

@@ -42,7 +42,7 @@ function inlineText(children: Token[]): string {
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
 // Scripts written without spaces between words: only these need the (slow) segmenter.
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
-const WORD = /[\p{L}\p{N}\p{M}]+(?:['’.\-][\p{L}\p{N}\p{M}]+)*/gu;
+const WORD = /[\p{L}\p{N}\p{M}]+(?:['’.-][\p{L}\p{N}\p{M}]+)*/gu;
 
 /**
  * Counts words. Text in spaced scripts is counted with one regular expression; text with

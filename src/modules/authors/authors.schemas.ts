@@ -2,7 +2,7 @@ import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { authors } from '../../db/schema.js';
 import { timestampFields, trimmed } from '../../db/zod.js';
-import { listOf, PagingQuery, RefSchema, SlugSchema, SummarySchema } from '../shared/schemas.js';
+import { EmailSchema, listOf, PagingQuery, RefSchema, SlugSchema, SummarySchema } from '../shared/schemas.js';
 
 const example = {
   id: 7,
@@ -19,7 +19,7 @@ const example = {
 
 export const AuthorSchema = createSelectSchema(authors, {
   ...timestampFields,
-  email: z.email().nullable().optional().describe('Only shown to requests with a token'),
+  email: EmailSchema.nullable().optional().describe('Only shown to requests with a token'),
 })
   .omit({ bureauId: true })
   .extend({ bureau: SummarySchema.nullable().describe('Home bureau') })
@@ -29,7 +29,7 @@ export const CreateAuthorBody = createInsertSchema(authors, {
   name: trimmed(200),
   slug: SlugSchema.describe('Generated from the name when absent'),
   bio: (s) => s.max(5000),
-  email: z.email().max(320).nullable().optional(),
+  email: EmailSchema.max(320).nullable().optional(),
   avatarUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional(),
 })
   .pick({ name: true, slug: true, bio: true, email: true, avatarUrl: true })

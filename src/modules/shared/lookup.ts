@@ -74,5 +74,13 @@ export function resolveRefs(db: Db, table: SluggedTable, what: string, refs: [pa
   if (errors.length > 0) {
     throw new AppError('unprocessable', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
   }
+  // The same item named twice, once by id and once by slug, is only visible once resolved.
+  const dup = out.findIndex((id, i) => out.indexOf(id) !== i);
+  if (dup !== -1) {
+    const [path] = refs[dup]!;
+    throw new AppError('validation_failed', `${path} names an item already in the list`, {
+      errors: [{ path, message: 'The same item appears twice' }],
+    });
+  }
   return out;
 }

@@ -85,3 +85,8 @@ export const SummarySchema = z
 export const notModified = {
   304: z.undefined().describe('Not modified: the copy named by `If-None-Match` or `If-Modified-Since` is current'),
 };
+
+// The address rule the contract declares (`format: email`, as JSON Schema validators such as
+// Ajv read it): labels may not start or end with a hyphen. zod's default is looser.
+const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+export const EmailSchema = z.email({ pattern: EMAIL });
