@@ -1,0 +1,133 @@
+// The real server as a child process (`node --import tsx src/server.ts`) on 127.0.0.1, for
+// the crash, drain and soak scripts. Every child is tracked and SIGKILLed however the
+// parent ends, so no run leaves a server behind.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export type Server = {
+  proc: ChildProcess;
+  pid: number;
+  port: number;
+  url: string;
+  /** Last 16 KB of stdout and stderr. */
+  output: () => string;
+  /** Everything written to stderr. */
+  stderr: () => string;
+  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
+
+const children = new Set<ChildProcess>();
+const alive = (p: ChildProcess) => p.exitCode === null && p.signalCode === null;
+
+/** Synchronous last resort for exit handlers: SIGKILL every child still running. */
+export function killAll(): void {
+  for (const proc of children) if (alive(proc)) proc.kill('SIGKILL');
+}
+process.once('exit', killAll);
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Defaults that keep a test about crashes or drains from measuring something else: the
+ * per-client rate limit is off (every request comes from 127.0.0.1 with one token).
+ */
+export const quietEnv = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '0' };
+
+export function startServer(databaseFile: string, port: number, env: Record<string, string> = {}): Server {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server.ts')], {
+    cwd: root,
+    env: { ...process.env, ...quietEnv, ...env, DATABASE_FILE: databaseFile, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (proc.pid === undefined) throw new Error('could not spawn the server');
+  children.add(proc);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
+    proc.once('exit', (code, signal) => {
+      children.delete(proc);
+      ok({ code, signal });
+    }),
+  );
+  let tail = '';
+  let err = '';
+  proc.stdout?.on('data', (c: Buffer) => (tail = (tail + c.toString()).slice(-16_384)));
+  proc.stderr?.on('data', (c: Buffer) => {
+    err += c.toString();
+    tail = (tail + c.toString()).slice(-16_384);
+  });
+  return { proc, pid: proc.pid, port, url: `http://127.0.0.1:${port}`, output: () => tail, stderr: () => err, exited };
+}
+
+/** Polls a cheap public read until it answers 200; returns the milliseconds it took. */
+export async function waitReady(server: Server, timeoutMs = 60_000): Promise<number> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    if (!alive(server.proc)) throw new Error(`the server exited (${server.proc.exitCode ?? server.proc.signalCode}):\n${server.output()}`);
+    try {
+      const res = await fetch(`${server.url}/v1/articles?limit=1`);
+      await res.arrayBuffer();
+      if (res.status === 200) return performance.now() - t0;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`the server did not answer within ${timeoutMs} ms:\n${server.output()}`);
+}
+
+export async function startReady(databaseFile: string, env: Record<string, string> = {}): Promise<{ server: Server; readyMs: number }> {
+  const server = startServer(databaseFile, await freePort(), env);
+  try {
+    return { server, readyMs: await waitReady(server) };
+  } catch (err) {
+    server.proc.kill('SIGKILL');
+    throw err;
+  }
+}
+
+/** SIGKILL and wait for the exit. */
+export async function crash(server: Server): Promise<void> {
+  if (alive(server.proc)) server.proc.kill('SIGKILL');
+  await server.exited;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves with how it ended. */
+export async function stop(server: Server, graceMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (alive(server.proc)) server.proc.kill('SIGTERM');
+  const timer = setTimeout(() => server.proc.kill('SIGKILL'), graceMs);
+  const result = await server.exited;
+  clearTimeout(timer);
+  return result;
+}
+
+export type Memory = { rssKb: number; anonKb: number; fileKb: number };
+
+/**
+ * VmRSS from /proc/<pid>/status (Linux), with its parts: RssAnon (heap, SQLite page cache)
+ * and RssFile (mapped files: the code, and the database when SQLite uses mmap). Null when
+ * unavailable.
+ */
+export function memory(pid: number): Memory | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    const m = { rssKb: kb('VmRSS'), anonKb: kb('RssAnon'), fileKb: kb('RssFile') };
+    return Number.isNaN(m.rssKb) ? null : m;
+  } catch {
+    return null;
+  }
+}
