@@ -41,6 +41,11 @@ t.test('plain text keeps every character as written', async (t) => {
 t.test('word count and reading time', async (t) => {
   t.equal(countWords('One two, three — four.'), 4);
   t.ok(countWords('東京で地震があった') > 1, 'counts words in scripts without spaces');
+  // The segmenter is superlinear on long input: long text must stay fast (was 10–20 s).
+  const started = performance.now();
+  t.equal(countWords('Word '.repeat(20_000) + '東'), 20_001);
+  t.ok(countWords('東京で地震があった。'.repeat(12_000)) > 12_000);
+  t.ok(performance.now() - started < 2000, 'long mixed and Japanese bodies are counted in well under 2 s');
   t.equal(readingMinutes(0), 0);
   t.equal(readingMinutes(1), 1);
   t.equal(readingMinutes(231), 2);
