@@ -1,19 +1,9 @@
 // Deterministic newsroom text: a seeded PRNG and a Zipf-weighted vocabulary, so the same
 // seed always builds the same dataset and word frequencies look like real prose.
 
-export type Rng = () => number;
+import { prng, type Rng } from '../scripts/lib/prng.js';
 
-/** mulberry32: tiny, fast and good enough for test data. */
-export function prng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng, type Rng };
 
 export const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
 export const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
