@@ -1,4 +1,4 @@
-// `npm run bench -- [--articles N] [--duration S] [--connections C] [--warmup S]`
+// `npm run bench -- [--articles N] [--duration S] [--connections C] [--warmup S] [--only W1,W7]`
 // Builds a seeded dataset in a temp dir, starts the real server and a bare node:http ceiling
 // as child processes, loads them over 127.0.0.1 with autocannon, prints a table and the
 // targets, and writes everything to bench/results/<timestamp>.json.
@@ -20,7 +20,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function options() {
   const int = { type: 'string' } as const;
-  const { values } = parseArgs({ options: { articles: int, duration: int, connections: int, warmup: int } });
+  const { values } = parseArgs({ options: { articles: int, duration: int, connections: int, warmup: int, only: int } });
   const num = (name: keyof typeof values, fallback: number, min: number) => {
     const n = Number(values[name] ?? fallback);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}`);
@@ -31,6 +31,8 @@ function options() {
     duration: num('duration', 10, 1),
     connections: num('connections', 50, 1),
     warmup: num('warmup', 2, 0),
+    // A subset of workloads, for quick comparisons while working on one of them.
+    only: values.only?.split(',').map((id) => id.trim().toUpperCase()),
   };
 }
 
@@ -87,7 +89,7 @@ async function main() {
   };
   const rows: Row[] = [await measureCeiling('C1', 'before')];
 
-  for (const w of workloads(server.url, ds, token)) {
+  for (const w of workloads(server.url, ds, token).filter((w) => !opts.only || opts.only.includes(w.id))) {
     process.stdout.write(`  ${w.id} ${w.name} … `);
     const p = await w.prepare();
     if ('unavailable' in p) {

@@ -71,8 +71,9 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(idempotency);
   await app.register(openapi);
 
-  app.addHook('onSend', async (req, reply) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
+    done(null, payload);
   });
 
   await app.register(bureauRoutes);

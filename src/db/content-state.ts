@@ -3,17 +3,33 @@ import type { Db } from './client.js';
 export type ContentState = { version: number; changedAt: string; newestVisible: string | null };
 
 /**
- * What every public response depends on, in two primary-key/index lookups: the write
- * counter (bumped by triggers on every content change) and the newest publish time that has
- * come, which moves when a scheduled article goes live without any write.
+ * What every public response depends on: the write counter (bumped by triggers on every
+ * content change) and the newest publish time that has come, which moves when a scheduled
+ * article goes live without any write.
+ *
+ * This runs on every public request, so the answer is remembered and re-read only when it
+ * may have moved: when `data_version` says another connection committed, when
+ * `total_changes()` says this connection wrote anything, or when the clock passes the next
+ * scheduled publish time. Checking those is one call into SQLite that touches no table.
  */
 export function createContentStateReader(db: Db) {
-  // One statement, one call into SQLite: this runs on every public request.
-  const stmt = db.$client.prepare(
+  const changed = db.$client.prepare('SELECT data_version * 4294967296 + total_changes() FROM pragma_data_version').pluck();
+  const state = db.$client.prepare(
     `SELECT version, changed_at AS changedAt,
-       (SELECT published_at FROM articles WHERE status = 'published' AND published_at <= ?
-        ORDER BY published_at DESC LIMIT 1) AS newestVisible
+       (SELECT published_at FROM articles WHERE status = 'published' AND published_at <= @now
+        ORDER BY published_at DESC LIMIT 1) AS newestVisible,
+       (SELECT published_at FROM articles WHERE status = 'published' AND published_at > @now
+        ORDER BY published_at ASC LIMIT 1) AS nextScheduled
      FROM content_version WHERE id = 1`,
   );
-  return (now: string): ContentState => stmt.get(now) as ContentState;
+  let memo: { stamp: number; until: number; state: ContentState } | null = null;
+
+  return (nowMs = Date.now()): ContentState => {
+    const stamp = changed.get() as number;
+    if (memo && memo.stamp === stamp && nowMs < memo.until) return memo.state;
+    const row = state.get({ now: new Date(nowMs).toISOString() }) as ContentState & { nextScheduled: string | null };
+    const { nextScheduled, ...current } = row;
+    memo = { stamp, until: nextScheduled ? Date.parse(nextScheduled) : Infinity, state: current };
+    return current;
+  };
 }

@@ -41,16 +41,17 @@ export default fp(
       }
       parseJson(req, text, done);
     });
-    app.addHook('onRequest', async (req) => {
+    app.addHook('onRequest', (req, _reply, done) => {
       const q = req.url.indexOf('?');
-      if (q === -1) return;
+      if (q === -1) return done();
       let count = 1;
       for (let i = q + 1; i < req.url.length; i++) if (req.url.charCodeAt(i) === 38 /* & */) count++;
-      if (count > MAX_QUERY_PARAMS) {
-        throw new AppError('validation_failed', `At most ${MAX_QUERY_PARAMS} query parameters are accepted`, {
+      if (count <= MAX_QUERY_PARAMS) return done();
+      done(
+        new AppError('validation_failed', `At most ${MAX_QUERY_PARAMS} query parameters are accepted`, {
           errors: [{ path: 'query', message: `More than ${MAX_QUERY_PARAMS} parameters` }],
-        });
-      }
+        }),
+      );
     });
   },
   { name: 'json-body' },

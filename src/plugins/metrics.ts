@@ -45,10 +45,11 @@ export default fp(
       },
     });
     app.decorate('metrics', registry);
-    app.addHook('onResponse', async (req, reply) => {
+    app.addHook('onResponse', (req, reply, done) => {
       const route = req.routeOptions.url ?? 'unmatched';
       requests.inc({ method: req.method, route, status: reply.statusCode });
       latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+      done();
     });
   },
   { name: 'metrics', dependencies: ['db'] },

@@ -27,9 +27,9 @@ export default fp(
       // Public content is meant to be fetched from other origins.
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     });
-    app.addHook('onSend', async (req, reply, payload) => {
+    app.addHook('onSend', (req, reply, payload, done) => {
       reply.header('content-security-policy', req.url.startsWith('/docs') ? DOCS_CSP : API_CSP);
-      return payload;
+      done(null, payload);
     });
   },
   { name: 'security-headers' },
