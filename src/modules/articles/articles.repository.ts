@@ -1,9 +1,10 @@
 import { and, count, eq, exists, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { AppError } from '../../errors.js';
 import { decodeCursor } from '../../lib/cursor.js';
 import { articleAuthors, articles, articleTags, authors, bureaus, tags, type articleStatuses } from '../../db/schema.js';
-import { countWhere, idOrSlugWhere } from '../shared/lookup.js';
+import { countWhere, isId } from '../shared/lookup.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
 import type { PagingInput } from '../shared/schemas.js';
 import type { ArticleSort } from './articles.schemas.js';
@@ -159,11 +160,29 @@ export function createArticlesRepository(db: Db) {
 
   return {
     find(key: string, v: Visibility, bodies: BodyColumns): ArticleRow | undefined {
-      return select(bodies).where(and(idOrSlugWhere(articles, key), visible(v))).get() as ArticleRow | undefined;
+      const byId = isId(key);
+      const name = `articles.find:${byId}:${v.publicOnly}:${bodies.body}:${bodies.bodyHtml}:${bodies.bodyText}`;
+      const query = prepared(db, name, () =>
+        select(bodies)
+          .where(
+            and(
+              eq(byId ? articles.id : articles.slug, sql.placeholder('key')),
+              v.publicOnly ? visible({ publicOnly: true, now: sql.placeholder('now') as unknown as string }) : undefined,
+            ),
+          )
+          .prepare(),
+      );
+      return query.get({ key: byId ? Number(key) : key, now: v.now }) as ArticleRow | undefined;
     },
 
     /** The raw stored row, for services that need every column. */
-    findStored: (key: string) => db.select().from(articles).where(idOrSlugWhere(articles, key)).get(),
+    findStored(key: string) {
+      const byId = isId(key);
+      const query = prepared(db, `articles.findStored:${byId}`, () =>
+        db.select().from(articles).where(eq(byId ? articles.id : articles.slug, sql.placeholder('key'))).prepare(),
+      );
+      return query.get({ key: byId ? Number(key) : key });
+    },
 
     list(f: ArticleFilter, v: Visibility, sort: ArticleSort, paging: PagingInput, bodies: BodyColumns, match?: string) {
       const where = and(filterWhere(f, v), match ? sql`${fts} MATCH ${match}` : undefined);
@@ -194,30 +213,33 @@ export function createArticlesRepository(db: Db) {
 
     /** Bylines of many articles in one query, in byline order. */
     bylines(ids: number[]): Map<number, Summary[]> {
-      const rows = ids.length
-        ? db
-            .select({ articleId: articleAuthors.articleId, id: authors.id, slug: authors.slug, name: authors.name })
-            .from(articleAuthors)
-            .innerJoin(authors, eq(authors.id, articleAuthors.authorId))
-            .where(inArray(articleAuthors.articleId, ids))
-            .orderBy(articleAuthors.articleId, articleAuthors.position)
-            .all()
-        : [];
-      return groupBy(rows);
+      const query = (where: SQL) =>
+        db
+          .select({ articleId: articleAuthors.articleId, id: authors.id, slug: authors.slug, name: authors.name })
+          .from(articleAuthors)
+          .innerJoin(authors, eq(authors.id, articleAuthors.authorId))
+          .where(where)
+          .orderBy(articleAuthors.articleId, articleAuthors.position);
+      if (ids.length === 1) {
+        // One article (every write, every single-article read): a prepared statement.
+        return groupBy(prepared(db, 'articles.bylines:1', () => query(eq(articleAuthors.articleId, sql.placeholder('id'))).prepare()).all({ id: ids[0] }));
+      }
+      return groupBy(ids.length ? query(inArray(articleAuthors.articleId, ids)).all() : []);
     },
 
     /** Tags of many articles in one query, by name. */
     tags(ids: number[]): Map<number, Summary[]> {
-      const rows = ids.length
-        ? db
-            .select({ articleId: articleTags.articleId, id: tags.id, slug: tags.slug, name: tags.name })
-            .from(articleTags)
-            .innerJoin(tags, eq(tags.id, articleTags.tagId))
-            .where(inArray(articleTags.articleId, ids))
-            .orderBy(articleTags.articleId, tags.name)
-            .all()
-        : [];
-      return groupBy(rows);
+      const query = (where: SQL) =>
+        db
+          .select({ articleId: articleTags.articleId, id: tags.id, slug: tags.slug, name: tags.name })
+          .from(articleTags)
+          .innerJoin(tags, eq(tags.id, articleTags.tagId))
+          .where(where)
+          .orderBy(articleTags.articleId, tags.name);
+      if (ids.length === 1) {
+        return groupBy(prepared(db, 'articles.tags:1', () => query(eq(articleTags.articleId, sql.placeholder('id'))).prepare()).all({ id: ids[0] }));
+      }
+      return groupBy(ids.length ? query(inArray(articleTags.articleId, ids)).all() : []);
     },
 
     idBySlug: {
@@ -238,8 +260,18 @@ export function createArticlesRepository(db: Db) {
     markAnnounced: (id: number, at: string | null) =>
       db.update(articles).set({ announcedAt: at }).where(eq(articles.id, id)).run(),
 
-    insert: (values: typeof articles.$inferInsert) =>
-      db.insert(articles).values(values).returning({ id: articles.id }).get().id,
+    insert(values: typeof articles.$inferInsert): number {
+      // Prepared per set of columns given (creates always give the same set).
+      const columns = Object.keys(values).sort();
+      const query = prepared(db, `articles.insert:${columns.join(',')}`, () =>
+        db
+          .insert(articles)
+          .values(Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as unknown as typeof articles.$inferInsert)
+          .returning({ id: articles.id })
+          .prepare(),
+      );
+      return query.get(values as Record<string, unknown>)!.id;
+    },
 
     update: (id: number, values: Partial<typeof articles.$inferInsert>) =>
       db
@@ -250,24 +282,32 @@ export function createArticlesRepository(db: Db) {
 
     replaceBylines(articleId: number, authorIds: number[], isNew = false) {
       if (!isNew) db.delete(articleAuthors).where(eq(articleAuthors.articleId, articleId)).run();
-      if (authorIds.length) {
-        db.insert(articleAuthors)
-          .values(authorIds.map((authorId, position) => ({ articleId, authorId, position })))
-          .run();
-      }
+      const add = prepared(db, 'articles.addByline', () =>
+        db
+          .insert(articleAuthors)
+          .values({ articleId: sql.placeholder('articleId'), authorId: sql.placeholder('authorId'), position: sql.placeholder('position') })
+          .prepare(),
+      );
+      authorIds.forEach((authorId, position) => add.run({ articleId, authorId, position }));
     },
 
     replaceTags(articleId: number, tagIds: number[], isNew = false) {
       if (!isNew) db.delete(articleTags).where(eq(articleTags.articleId, articleId)).run();
-      if (tagIds.length) db.insert(articleTags).values(tagIds.map((tagId) => ({ articleId, tagId }))).run();
+      const add = prepared(db, 'articles.addTag', () =>
+        db.insert(articleTags).values({ articleId: sql.placeholder('articleId'), tagId: sql.placeholder('tagId') }).prepare(),
+      );
+      for (const tagId of tagIds) add.run({ articleId, tagId });
     },
 
     bylineIds: (articleId: number) =>
-      db
-        .select({ id: articleAuthors.authorId })
-        .from(articleAuthors)
-        .where(eq(articleAuthors.articleId, articleId))
-        .all()
+      prepared(db, 'articles.bylineIds', () =>
+        db
+          .select({ id: articleAuthors.authorId })
+          .from(articleAuthors)
+          .where(eq(articleAuthors.articleId, sql.placeholder('id')))
+          .prepare(),
+      )
+        .all({ id: articleId })
         .map((r) => r.id),
 
     remove: (id: number) => db.delete(articles).where(eq(articles.id, id)).run(),

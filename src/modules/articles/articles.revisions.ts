@@ -1,5 +1,6 @@
-import { and, desc, eq, lte } from 'drizzle-orm';
+import { and, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { articleRevisions } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { nowIso } from '../../lib/time.js';
@@ -14,19 +15,21 @@ export function createRevisions(db: Db, keep: number) {
   return {
     /** Stores the article as it is after a change and drops the oldest beyond `keep`. */
     record(snapshot: Snapshot, actor: Actor) {
-      db.insert(articleRevisions)
-        .values({
-          articleId: snapshot.id,
-          version: snapshot.version,
-          snapshot,
-          actorName: actor.name,
-          actorRole: actor.role,
-          createdAt: nowIso(),
-        })
-        .run();
-      db.delete(articleRevisions)
-        .where(and(eq(articleRevisions.articleId, snapshot.id), lte(articleRevisions.version, snapshot.version - keep)))
-        .run();
+      // Runs on every write: both statements are prepared once.
+      const ph = (name: string) => sql.placeholder(name);
+      prepared(db, 'revisions.insert', () =>
+        db
+          .insert(articleRevisions)
+          .values({ articleId: ph('articleId'), version: ph('version'), snapshot: ph('snapshot'), actorName: ph('actorName'), actorRole: ph('actorRole'), createdAt: ph('createdAt') })
+          .prepare(),
+      ).run({ articleId: snapshot.id, version: snapshot.version, snapshot, actorName: actor.name, actorRole: actor.role, createdAt: nowIso() });
+      if (snapshot.version <= keep) return;
+      prepared(db, 'revisions.trim', () =>
+        db
+          .delete(articleRevisions)
+          .where(and(eq(articleRevisions.articleId, ph('articleId')), lte(articleRevisions.version, ph('upTo'))))
+          .prepare(),
+      ).run({ articleId: snapshot.id, upTo: snapshot.version - keep });
     },
 
     list: (articleId: number) =>

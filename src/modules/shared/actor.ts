@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared.js';
 import { auditEvents } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import { nowIso } from '../../lib/time.js';
@@ -20,16 +22,13 @@ export function audit(
   resourceId: number | null,
   version: number | null = null,
 ): void {
-  db.insert(auditEvents)
-    .values({
-      actorName: actor.name,
-      actorRole: actor.role,
-      tokenId: actor.tokenId,
-      action,
-      resourceType,
-      resourceId,
-      version,
-      createdAt: nowIso(),
-    })
-    .run();
+  // Every write appends one: prepared once per connection.
+  const insert = prepared(db, 'audit.insert', () => {
+    const columns = ['actorName', 'actorRole', 'tokenId', 'action', 'resourceType', 'resourceId', 'version', 'createdAt'] as const;
+    return db
+      .insert(auditEvents)
+      .values(Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as unknown as typeof auditEvents.$inferInsert)
+      .prepare();
+  });
+  insert.run({ actorName: actor.name, actorRole: actor.role, tokenId: actor.tokenId, action, resourceType, resourceId, version, createdAt: nowIso() });
 }

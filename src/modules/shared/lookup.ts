@@ -1,14 +1,16 @@
-import { and, count, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, count, eq, getTableName, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { AppError, notFound } from '../../errors.js';
 import { uniqueSlug } from '../../lib/slug.js';
 
 type SluggedTable = SQLiteTable & { id: SQLiteColumn; slug: SQLiteColumn };
 
 /** `/things/{idOrSlug}`: digits are an id, anything else a slug. */
-export const idOrSlugWhere = (table: SluggedTable, key: string) =>
-  /^\d+$/.test(key) ? eq(table.id, Number(key)) : eq(table.slug, key);
+export const isId = (key: string) => /^\d+$/.test(key);
+
+export const idOrSlugWhere = (table: SluggedTable, key: string) => (isId(key) ? eq(table.id, Number(key)) : eq(table.slug, key));
 
 /**
  * `base` and every `base-…`, as an index range rather than LIKE (which SQLite cannot serve
@@ -16,6 +18,11 @@ export const idOrSlugWhere = (table: SluggedTable, key: string) =>
  */
 export const slugFamily = (column: SQLiteColumn, base: string) =>
   or(eq(column, base), and(gte(column, `${base}-`), lt(column, `${base}.`)));
+
+/** `slugFamily` with placeholders `base`, `from` and `to`, for prepared queries (see familyParams). */
+export const slugFamilyPlaceholders = (column: SQLiteColumn) =>
+  or(eq(column, sql.placeholder('base')), and(gte(column, sql.placeholder('from')), lt(column, sql.placeholder('to'))));
+export const familyParams = (base: string) => ({ base, from: `${base}-`, to: `${base}.` });
 
 /** The first free slug among `base`, `base-2`, … in one query. */
 export function freeSlug(db: Db, table: SluggedTable, base: string): string {
@@ -55,19 +62,15 @@ export function resolveRefs(db: Db, table: SluggedTable, what: string, refs: [pa
   if (refs.length === 0) return [];
   // Digits are an id whether sent as a number or a string, as in `/things/{idOrSlug}`.
   refs = refs.map(([path, k]) => [path, typeof k === 'string' && /^\d+$/.test(k) ? Number(k) : k]);
-  const keys = refs.map(([, k]) => k);
-  const ids = keys.filter((k): k is number => typeof k === 'number');
-  const slugs = keys.filter((k): k is string => typeof k === 'string');
-  const rows = db
-    .select({ id: table.id, slug: table.slug })
-    .from(table)
-    .where(or(ids.length ? inArray(table.id, ids) : undefined, slugs.length ? inArray(table.slug, slugs) : undefined))
-    .all() as { id: number; slug: string }[];
-  const byId = new Set(rows.map((r) => r.id));
-  const bySlug = new Map(rows.map((r) => [r.slug, r.id]));
+  // One prepared primary-key or unique-index lookup per reference: lists are short (a few
+  // bylines and tags), and this beats building one IN query per write.
+  const lookup = (by: 'id' | 'slug') =>
+    prepared(db, `resolveRefs:${getTableName(table)}:${by}`, () =>
+      db.select({ id: table.id }).from(table).where(eq(table[by], sql.placeholder('key'))).prepare(),
+    );
   const errors: { path: string; message: string }[] = [];
   const out = refs.map(([path, k]) => {
-    const id = typeof k === 'number' ? (byId.has(k) ? k : undefined) : bySlug.get(k);
+    const id = (lookup(typeof k === 'number' ? 'id' : 'slug').get({ key: k }) as { id: number } | undefined)?.id;
     if (id === undefined) errors.push({ path, message: `No ${what} with id or slug "${k}"` });
     return id ?? 0;
   });

@@ -1,11 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { slugHistory, type slugResources } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { nowIso } from '../../lib/time.js';
 import { uniqueSlug } from '../../lib/slug.js';
-import { slugFamily } from './lookup.js';
+import { familyParams, slugFamilyPlaceholders } from './lookup.js';
 
 export type SlugResource = (typeof slugResources)[number];
 type SluggedTable = SQLiteTable & { id: SQLiteColumn; slug: SQLiteColumn };
@@ -66,13 +67,16 @@ export function assertSlugFree(db: Db, resource: SlugResource, table: SluggedTab
 
 /** The first slug among `base`, `base-2`, … that no item has or had. */
 export function freshSlug(db: Db, resource: SlugResource, table: SluggedTable, base: string): string {
-  const now = db.select({ slug: table.slug }).from(table).where(slugFamily(table.slug, base)).all() as {
-    slug: string;
-  }[];
-  const past = db
-    .select({ slug: slugHistory.slug })
-    .from(slugHistory)
-    .where(and(eq(slugHistory.resource, resource), slugFamily(slugHistory.slug, base)))
-    .all();
+  // Every create runs this: both queries are prepared once.
+  const now = prepared(db, `freshSlug:${resource}`, () =>
+    db.select({ slug: table.slug }).from(table).where(slugFamilyPlaceholders(table.slug)).prepare(),
+  ).all(familyParams(base)) as { slug: string }[];
+  const past = prepared(db, `freshSlug:${resource}:past`, () =>
+    db
+      .select({ slug: slugHistory.slug })
+      .from(slugHistory)
+      .where(and(eq(slugHistory.resource, resource), slugFamilyPlaceholders(slugHistory.slug)))
+      .prepare(),
+  ).all(familyParams(base));
   return uniqueSlug(base, new Set([...now, ...past].map((r) => r.slug)));
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { prepared } from '../../db/prepared.js';
 import { apiTokens, type tokenRoles } from '../../db/schema.js';
 import { nowIso } from '../../lib/time.js';
 
@@ -43,7 +44,8 @@ export function verifyToken(db: Db, token: string): VerifyResult {
   const m = TOKEN_PATTERN.exec(token);
   if (!m) return { ok: false, reason: 'The bearer token is malformed' };
   const [, publicId, secret] = m as unknown as [string, string, string];
-  const row = db.select().from(apiTokens).where(eq(apiTokens.publicId, publicId)).get();
+  // Every request with a token runs this lookup: prepared once per connection.
+  const row = prepared(db, 'tokens.byPublicId', () => db.select().from(apiTokens).where(eq(apiTokens.publicId, sql.placeholder('publicId'))).prepare()).get({ publicId });
   const given = hashSecret(secret);
   // Compare even when the row is missing so timing does not reveal which ids exist.
   const stored = row ? Buffer.from(row.secretHash, 'hex') : Buffer.alloc(given.length);
