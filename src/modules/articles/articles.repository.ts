@@ -105,6 +105,16 @@ const statusWhere = (status: ArticleFilter['status'], now: string) => {
   return status ? eq(articles.status, status) : undefined;
 };
 
+/** True when nothing but visibility narrows a search (the public search box): most matches qualify. */
+const searchOnly = (f: ArticleFilter) =>
+  f.bureauId === undefined &&
+  f.authorId === undefined &&
+  f.tagId === undefined &&
+  !f.language &&
+  !f.publishedAfter &&
+  !f.publishedBefore &&
+  (f.status === undefined || f.status === 'published');
+
 export function createArticlesRepository(db: Db) {
   const countMatching = (where: SQL | undefined, match?: string) => {
     if (!match) return countWhere(db, articles, where);
@@ -158,6 +168,40 @@ export function createArticlesRepository(db: Db) {
         : undefined,
     );
 
+  /**
+   * Relevance, best for a common word: FTS5 ranks every match on its own (no row of
+   * `articles` read per match), then only the best candidates are joined, filtered and
+   * given a snippet. Visibility drops few rows, so a small surplus almost always fills the
+   * page; when it does not, the candidate list grows until it has every match.
+   */
+  function rankedFirst(where: SQL, bodies: BodyColumns, match: string, offset: number, want: number): ArticleRow[] {
+    const ranked = prepared(db, 'articles.ranked', () =>
+      db.$client.prepare(
+        `SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH @match
+         ORDER BY bm25(articles_fts, ${RANK_WEIGHTS}), rowid LIMIT @k`,
+      ),
+    );
+    for (let k = 2 * (offset + want) + 32; ; k *= 4) {
+      const ids = (ranked.all({ match, k }) as { id: number }[]).map((r) => r.id);
+      const rows = select(bodies, match)
+        .where(and(where, sql`${articles.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`))
+        .all() as ArticleRow[];
+      if (rows.length >= offset + want || ids.length < k) {
+        const position = new Map(ids.map((id, i) => [id, i]));
+        return rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!).slice(offset, offset + want);
+      }
+    }
+  }
+
+  /** Relevance when a filter narrows the list: filter first, then rank what is left. */
+  const joinedFirst = (where: SQL, bodies: BodyColumns, match: string, offset: number, want: number) =>
+    select(bodies, match)
+      .where(where)
+      .orderBy(sql`bm25(${fts}, ${sql.raw(RANK_WEIGHTS)})`, articles.id)
+      .limit(want)
+      .offset(offset)
+      .all() as ArticleRow[];
+
   return {
     find(key: string, v: Visibility, bodies: BodyColumns): ArticleRow | undefined {
       const byId = isId(key);
@@ -191,12 +235,8 @@ export function createArticlesRepository(db: Db) {
         if (!match) throw new AppError('validation_failed', 'Sorting by relevance needs a search (`q`)', { errors: [{ path: 'query.sort', message: 'Only with q' }] });
         // Ranked results page by position: the cursor carries the next offset.
         const offset = relevanceOffset(paging);
-        const rows = select(bodies, match)
-          .where(where)
-          .orderBy(sql`bm25(${fts}, ${sql.raw(RANK_WEIGHTS)})`, articles.id)
-          .limit(paging.limit + 1)
-          .offset(offset)
-          .all() as ArticleRow[];
+        const want = paging.limit + 1;
+        const rows = searchOnly(f) ? rankedFirst(where!, bodies, match, offset, want) : joinedFirst(where!, bodies, match, offset, want);
         return finishPage(rows, paging, RELEVANCE, () => String(offset + paging.limit), total);
       }
       // Public reads never see a NULL publish time; leaving out the NULL branch lets SQLite
