@@ -48,7 +48,7 @@ const envSchema = z.object({
     .number()
     .min(0)
     .max(4096)
-    .default(64)
+    .default(32)
     .describe('Memory for the in-process cache of public responses; 0 turns it off'),
   RATE_LIMIT_PER_MINUTE: z.coerce
     .number()

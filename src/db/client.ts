@@ -20,10 +20,12 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // Reads: a 64 MB page cache and memory-mapped I/O keep hot pages out of syscalls.
+  // Reads: a 32 MB page cache and 64 MB of memory-mapped I/O keep hot pages out of
+  // syscalls. Both are bounded on purpose: with the 32 MB response cache they keep the
+  // process under 250 MB whatever the size of the database (a million articles is ~17 GB).
   // Writes: temporary b-trees in memory instead of a file created and deleted per statement.
-  sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('mmap_size = 268435456');
+  sqlite.pragma('cache_size = -32768');
+  sqlite.pragma('mmap_size = 67108864');
   sqlite.pragma('temp_store = MEMORY');
   return drizzle(sqlite, { schema }) as Db;
 }
