@@ -37,7 +37,7 @@ export function printTable(rows: Row[]): void {
   }
 }
 
-export function checkTargets(rows: Row[]): Check[] {
+export function checkTargets(rows: Row[], startupMs: number): Check[] {
   const get = (id: string) => rows.find((r) => r.id === id);
   const checks: Check[] = [];
   const ratioAtLeast = (id: string, min: number) => {
@@ -63,6 +63,9 @@ export function checkTargets(rows: Row[]): Check[] {
     detail: w1 && w6 ? `${w6.okPerSec} vs ${Math.round(w1.okPerSec / 1.3)}` : 'not measured',
   });
   ratioAtLeast('W7', 0.7);
+  const rss = Math.max(...rows.filter((r) => !r.id.startsWith('C')).map((r) => r.rssMb ?? 0));
+  checks.push({ target: 'server RSS < 250 MB', pass: rss > 0 && rss < 250, detail: `${rss} MB at most` });
+  checks.push({ target: 'start-up < 1 s', pass: startupMs < 1000, detail: `${Math.round(startupMs)} ms` });
   const bad = rows.filter((r) => r.m && (r.m.errors > 0 || r.m.non2xx > 0));
   checks.push({
     target: 'zero errors (connection errors, timeouts, unexpected non-2xx)',
