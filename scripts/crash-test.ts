@@ -2,7 +2,9 @@
 // Drives writes at the real server (a child process on 127.0.0.1), SIGKILLs it at seeded
 // random moments, restarts it and checks, with the server down, that nothing acknowledged
 // was lost, the file is intact, no Idempotency-Key was applied twice and no webhook event
-// was lost; at the end the outbox must drain to a local receiver. Exits 1 on any violation.
+// was lost. After the last restart every keyed create a kill left unanswered is sent again
+// and must be a 201 naming exactly one row (a key is never stuck); the outbox must drain to
+// a local receiver. Exits 1 on any violation.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -21,8 +23,10 @@ export type CrashReport = {
   seed: number;
   acknowledgedWrites: number;
   inFlightAtKill: number;
-  replays: { replayed: number; appliedNow: number; inProgress: number };
-  stuckKeys: { applied: number; notApplied: number };
+  /** Retries of in-doubt keys after each restart. */
+  replays: { replayed: number; appliedNow: number; refused: number };
+  /** After the last restart: every key a kill left unanswered, sent again; statuses by code. */
+  finalRetries: { keys: number; replayed: number; appliedNow: number; statuses: Record<number, number> };
   deliveries: { events: number; rows: number; received: number; duplicates: number; badSignatures: number };
   checksPassed: number;
   violations: string[];
@@ -51,7 +55,7 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
   const receiver = await startReceiver();
   const ledger = new Ledger();
   const violations: string[] = [];
-  const report = { inFlightAtKill: 0, replayed: 0, appliedNow: 0, inProgress: 0, checks: 0, startups: [] as number[] };
+  const report = { inFlightAtKill: 0, replayed: 0, appliedNow: 0, refused: 0, checks: 0, startups: [] as number[] };
   let server: Server | undefined;
   let call: Call = () => Promise.reject(new Error('not started'));
   let running = false;
@@ -85,7 +89,7 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
     }
   };
 
-  const keyed = async (c: KeyedCreate, replay: boolean) => {
+  const keyed = async (c: KeyedCreate) => {
     const res = await call('POST', c.path, c.body, { 'idempotency-key': c.key });
     if (res.status === 201) {
       ledger.inDoubt.delete(c.key);
@@ -94,14 +98,17 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
       else ledger.ackCreate(c.kind, id);
       const same = (c.kind === 'article' ? res.json.headline : res.json.name) === c.name;
       if (!same) violations.push(`${c.key}: answered with another resource: ${JSON.stringify(res.json)}`);
-      if (replay && res.headers.get('idempotent-replayed') === 'true') report.replayed++;
-      else if (replay) report.appliedNow++;
-    } else if (replay && res.status === 409) {
-      ledger.inDoubt.delete(c.key);
-      ledger.stuck.set(c.key, c);
-      report.inProgress++;
+      const first = ledger.createdBy.get(c.key) ?? id;
+      if (first !== id) violations.push(`${c.key}: answered with ${c.kind} ${first}, then with ${c.kind} ${id}`);
+      ledger.createdBy.set(c.key, first);
     }
     return res;
+  };
+  /** Sends a keyed create again after a restart: it must be a 201, replayed or applied now (never a 409 "in progress"). */
+  const retry = async (c: KeyedCreate, when: string) => {
+    const res = await keyed(c);
+    if (res.status !== 201) violations.push(`${when}: retry of ${c.key}: ${res.status} ${JSON.stringify(res.json)}`);
+    return { status: res.status, replayed: res.status === 201 && res.headers.get('idempotent-replayed') === 'true' };
   };
 
   const create = (kind: CreateKind) => {
@@ -115,7 +122,7 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
           : { name, location: 'Porto' };
     const c: KeyedCreate = { kind, key: `k-${seed}-${n}`, path: `/v1/${kind}s`, body, name };
     ledger.inDoubt.set(c.key, c);
-    return write(`create ${kind} ${n}`, () => keyed(c, false), (s) => s === 201);
+    return write(`create ${kind} ${n}`, () => keyed(c), (s) => s === 201);
   };
 
   const change = async (action: 'update' | 'publish') => {
@@ -151,11 +158,24 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
     }
   };
 
-  const replayInDoubt = async () => {
+  const replayInDoubt = async (round: number) => {
     for (const c of [...ledger.inDoubt.values()]) {
-      const res = await keyed(c, true);
-      if (res.status !== 201 && res.status !== 409) violations.push(`replay of ${c.key}: unexpected ${res.status} ${JSON.stringify(res.json)}`);
+      const r = await retry(c, `after restart ${round}`);
+      if (r.status !== 201) report.refused++;
+      else if (r.replayed) report.replayed++;
+      else report.appliedNow++;
     }
+  };
+  /** After the last restart: every key a kill ever left unanswered, whether retried since or not. */
+  const retryUnanswered = async () => {
+    const final = { keys: ledger.unanswered.size, replayed: 0, appliedNow: 0, statuses: {} as Record<number, number> };
+    for (const c of ledger.unanswered.values()) {
+      const r = await retry(c, 'after the last restart');
+      final.statuses[r.status] = (final.statuses[r.status] ?? 0) + 1;
+      if (r.replayed) final.replayed++;
+      else if (r.status === 201) final.appliedNow++;
+    }
+    return final;
   };
 
   try {
@@ -174,7 +194,7 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
     for (let round = 1; round <= kills; round++) {
       if (round > 1) {
         await start();
-        await replayInDoubt();
+        await replayInDoubt(round - 1);
       }
       const acknowledgedBefore = ledger.acknowledged;
       const delay = 200 + Math.floor(killRand() * 1300);
@@ -186,6 +206,7 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
       report.inFlightAtKill += inFlight;
       await crash(server!);
       await Promise.all(load);
+      for (const [key, c] of ledger.inDoubt) ledger.unanswered.set(key, c);
       const r = verify(`after kill ${round}`);
       log(
         `kill ${String(round).padStart(2)}/${kills} at ${delay} ms: ${ledger.acknowledged - acknowledgedBefore} writes acknowledged, ` +
@@ -193,9 +214,9 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
       );
     }
 
-    // The last restart: replay, let the outbox drain, stop gracefully, check everything.
+    // The last restart: send every unanswered key again, let the outbox drain, stop gracefully, check everything.
     await start();
-    await replayInDoubt();
+    const finalRetries = await retryUnanswered();
     const drainStart = performance.now();
     const drainTimeoutMs = opts.drainTimeoutMs ?? 120_000;
     let drained = false;
@@ -211,7 +232,7 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
     if (!drained) violations.push(`the outbox did not drain within ${drainTimeoutMs} ms`);
     const exit = await stop(server!);
     if (exit.code !== 0) violations.push(`graceful stop exited with ${exit.code ?? exit.signal}`);
-    const final = verify('at the end');
+    verify('at the end');
     const d = checkDeliveries(file, receiver.received);
     report.checks += d.checks - d.violations.length;
     violations.push(...d.violations.map((v) => `at the end: ${v}`));
@@ -222,8 +243,8 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
       seed,
       acknowledgedWrites: ledger.acknowledged,
       inFlightAtKill: report.inFlightAtKill,
-      replays: { replayed: report.replayed, appliedNow: report.appliedNow, inProgress: report.inProgress },
-      stuckKeys: { applied: final.stuckApplied, notApplied: final.stuckNotApplied },
+      replays: { replayed: report.replayed, appliedNow: report.appliedNow, refused: report.refused },
+      finalRetries,
       deliveries: { events: d.events, rows: d.deliveries, received: d.received, duplicates: d.duplicates, badSignatures: receiver.badSignatures },
       checksPassed: report.checks,
       violations,
@@ -243,7 +264,8 @@ export function summary(r: CrashReport): string {
   return [
     `kills: ${r.kills} (seed ${r.seed})`,
     `writes acknowledged: ${r.acknowledgedWrites}; writes in flight at a kill: ${r.inFlightAtKill}`,
-    `in-doubt keys replayed: ${r.replays.replayed} answered from the key, ${r.replays.appliedNow} applied on replay, ${r.replays.inProgress} stuck "in progress" (${r.stuckKeys.applied} of them applied, ${r.stuckKeys.notApplied} never applied)`,
+    `in-doubt keys retried after a restart: ${r.replays.replayed} answered from the key, ${r.replays.appliedNow} applied on retry, ${r.replays.refused} refused`,
+    `after the last restart, ${r.finalRetries.keys} keys a kill left unanswered sent again: ${r.finalRetries.replayed} replayed, ${r.finalRetries.appliedNow} applied now; statuses ${JSON.stringify(r.finalRetries.statuses)}`,
     `webhooks: ${r.deliveries.events} events, ${r.deliveries.received} deliveries received, ${r.deliveries.duplicates} duplicates, ${r.deliveries.badSignatures} bad signatures; outbox drained in ${(r.drainMs / 1000).toFixed(1)} s`,
     `server start: ${r.startupMs.mean} ms mean, ${r.startupMs.max} ms max; total ${(r.durationMs / 1000).toFixed(1)} s`,
     `checks passed: ${r.checksPassed}; violations: ${r.violations.length}`,

@@ -111,6 +111,18 @@ t.test('createWebhook', async (t) => {
     t.equal(res.statusCode, 403);
     t.equal(res.json().code, 'forbidden');
   });
+
+  t.test('ignores Idempotency-Key, so no secret is ever stored for a replay', async (t) => {
+    const payload = { url: 'https://hooks.example-news.com/keyed', events: ['article.*'] };
+    const headers = { ...ctx.auth, 'idempotency-key': 'webhook-key' };
+    const first = await post(payload, headers);
+    const second = await post(payload, headers);
+    t.equal(first.statusCode, 201, first.body);
+    t.equal(second.statusCode, 201, second.body);
+    t.not(second.json().id, first.json().id, 'each request creates');
+    t.equal(second.headers['idempotent-replayed'], undefined);
+    t.equal(ctx.app.db.$client.prepare('SELECT count(*) FROM idempotency_keys').pluck().get(), 0);
+  });
 });
 
 t.test('the URL policy refuses private targets', async (t) => {

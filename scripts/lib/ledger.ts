@@ -18,8 +18,10 @@ export class Ledger {
   readonly known = new Map<number, { version: number; status: string }>();
   /** Sent, no answer yet (or the answer was lost in a crash). */
   readonly inDoubt = new Map<string, KeyedCreate>();
-  /** Replayed after a restart and answered 409 "in progress": the claim outlived its process. */
-  readonly stuck = new Map<string, KeyedCreate>();
+  /** Every keyed create whose answer a kill cut off; all are sent again after the last restart. */
+  readonly unanswered = new Map<string, KeyedCreate>();
+  /** Key → the id its first 201 named; every later 201 for the key must name the same. */
+  readonly createdBy = new Map<string, number>();
 
   ackArticle(id: number, version: number, status: string) {
     this.acknowledged++;
@@ -42,7 +44,7 @@ export class Ledger {
 
 const tables = { article: ['articles', 'headline'], author: ['authors', 'name'], bureau: ['bureaus', 'name'] } as const;
 
-export type DbCheck = { checks: number; violations: string[]; stuckApplied: number; stuckNotApplied: number };
+export type DbCheck = { checks: number; violations: string[] };
 
 /** Every check of the file against the ledger; run while the server is down. */
 export function checkDatabase(file: string, ledger: Ledger): DbCheck {
@@ -89,14 +91,15 @@ export function checkDatabase(file: string, ledger: Ledger): DbCheck {
       check(dups.length === 0, () => `${table}: applied more than once: ${dups.map((d) => `${d.name} ×${d.n}`).join(', ')}`);
     }
 
-    let stuckApplied = 0;
-    for (const s of ledger.stuck.values()) {
-      const [table, column] = tables[s.kind];
-      const n = db.prepare(`SELECT count(*) FROM ${table} WHERE ${column} = ?`).pluck().get(s.name) as number;
-      check(n <= 1, () => `key ${s.key}: ${n} ${table} named ${s.name}`);
-      if (n === 1) stuckApplied++;
+    // A key cut off by a kill and answered since maps to exactly the one row its answer named.
+    for (const c of ledger.unanswered.values()) {
+      const id = ledger.createdBy.get(c.key);
+      if (id === undefined) continue; // not sent again yet
+      const [table, column] = tables[c.kind];
+      const ids = db.prepare(`SELECT id FROM ${table} WHERE ${column} = ?`).pluck().all(c.name) as number[];
+      check(ids.length === 1 && ids[0] === id, () => `key ${c.key}: answered with ${c.kind} ${id}, found ${table} [${ids.join(', ')}] named ${c.name}`);
     }
-    return { checks, violations, stuckApplied, stuckNotApplied: ledger.stuck.size - stuckApplied };
+    return { checks, violations };
   });
 }
 

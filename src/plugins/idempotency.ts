@@ -1,81 +1,86 @@
 import { createHash } from 'node:crypto';
 import { and, eq, lt } from 'drizzle-orm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { idempotencyKeys } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { nowIso } from '../lib/time.js';
+import { inWrite } from '../modules/shared/transaction.js';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** POST creates that honour `Idempotency-Key`. */
-    idempotent?: boolean;
-  }
-  interface FastifyRequest {
-    idempotencyKey: { tokenId: number; key: string } | null;
+  interface FastifyInstance {
+    /**
+     * Runs a create at most once per `Idempotency-Key` of the caller's token and answers 201.
+     * A repeat gets the first result back (to be sent the usual way) with `Idempotent-Replayed: true`.
+     */
+    idempotentCreate: <T>(req: FastifyRequest, reply: FastifyReply, create: () => T) => T;
   }
 }
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
-const REPLAYED_HEADERS = ['location', 'etag'];
+const CREATED = 201;
 /** Keys are kept a day: long enough for any client retry, short enough not to pile up. */
 const KEEP_MS = 24 * 3600_000;
 
-// A key is claimed before the handler runs (a second request with the same key while the
-// first is in flight gets a 409), and filled with the response when it succeeds. A failed
-// request frees the key so the client can retry. Keys belong to the token that sent them.
+function keyOf(req: FastifyRequest): string | null {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return null;
+  if (typeof key !== 'string' || !KEY.test(key)) {
+    throw new AppError('validation_failed', 'Idempotency-Key must be 1–200 visible ASCII characters', {
+      errors: [{ path: 'header.idempotency-key', message: 'Invalid' }],
+    });
+  }
+  return key;
+}
+
+// The key is looked up and recorded in the create's own IMMEDIATE transaction (the service's
+// transaction nests as a savepoint), so "created" and "key recorded" commit together or not
+// at all: a crash at any moment leaves either both (a retry replays) or neither (a retry
+// creates), and a failed create leaves the key free. The write lock serialises two requests
+// with one key, in one process or several, so there is no "in progress" state to wait out.
+// The result is stored, not the response bytes: a replay goes through the route's own reply
+// path (serializer, Location, ETag) and comes out the same. Keys belong to the token.
 export default fp(
   async (app) => {
-    app.decorateRequest('idempotencyKey', null);
     const purge = () =>
       app.db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(Date.now() - KEEP_MS).toISOString())).run();
     const timer = setInterval(purge, 3600_000).unref();
     app.addHook('onReady', async () => void purge());
     app.addHook('onClose', async () => clearInterval(timer));
 
-    app.addHook('preHandler', async (req, reply) => {
-      const key = req.headers['idempotency-key'];
-      if (!req.routeOptions.config.idempotent || key === undefined || !req.principal) return;
-      if (typeof key !== 'string' || !KEY.test(key)) {
-        throw new AppError('validation_failed', 'Idempotency-Key must be 1–200 visible ASCII characters', {
-          errors: [{ path: 'header.idempotency-key', message: 'Invalid' }],
-        });
+    app.decorate('idempotentCreate', <T>(req: FastifyRequest, reply: FastifyReply, create: () => T): T => {
+      const key = keyOf(req);
+      if (key === null || !req.principal) {
+        const result = create();
+        reply.code(CREATED);
+        return result;
       }
       const tokenId = req.principal.tokenId;
       const requestHash = createHash('sha256').update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
       const where = and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key));
-      const seen = app.db.select().from(idempotencyKeys).where(where).get();
-      if (seen) {
+      const outcome = inWrite(app.db, () => {
+        const seen = app.db.select().from(idempotencyKeys).where(where).get();
+        if (!seen) {
+          const result = create();
+          const row = { tokenId, key, requestHash, statusCode: CREATED, body: JSON.stringify(result), createdAt: nowIso() };
+          app.db.insert(idempotencyKeys).values(row).run();
+          return { status: CREATED, result, replayed: false };
+        }
         if (seen.requestHash !== requestHash) {
           throw new AppError('unprocessable', 'This Idempotency-Key was used for a different request', {
             errors: [{ path: 'header.idempotency-key', message: 'Reused with another body' }],
           });
         }
-        if (seen.statusCode === null) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress');
-        return reply
-          .code(seen.statusCode)
-          .headers({ ...seen.headers, 'idempotent-replayed': 'true', 'content-type': 'application/json; charset=utf-8' })
-          .serializer((p) => p as string)
-          .send(seen.body);
-      }
-      app.db.insert(idempotencyKeys).values({ tokenId, key, requestHash, createdAt: nowIso() }).run();
-      req.idempotencyKey = { tokenId, key };
-    });
-
-    app.addHook('onSend', async (req, reply, payload) => {
-      const claim = req.idempotencyKey;
-      if (!claim) return payload;
-      const where = and(eq(idempotencyKeys.tokenId, claim.tokenId), eq(idempotencyKeys.key, claim.key));
-      if (reply.statusCode >= 200 && reply.statusCode < 300) {
-        const headers: Record<string, string> = {};
-        for (const name of REPLAYED_HEADERS) {
-          const value = reply.getHeader(name);
-          if (value !== undefined) headers[name] = String(value);
+        // Only the previous version left claims without a result (purged within a day). Whether
+        // that create committed is unknown, so running it again could create twice.
+        if (seen.statusCode === null || seen.body === null) {
+          throw new AppError('conflict', 'This Idempotency-Key was claimed by a request whose outcome is unknown; use a new key');
         }
-        app.db.update(idempotencyKeys).set({ statusCode: reply.statusCode, body: String(payload), headers }).where(where).run();
-      } else {
-        app.db.delete(idempotencyKeys).where(where).run();
-      }
-      return payload;
+        return { status: seen.statusCode, result: JSON.parse(seen.body) as T, replayed: true };
+      });
+      reply.code(outcome.status);
+      if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+      return outcome.result;
     });
   },
   { name: 'idempotency', dependencies: ['db', 'auth'] },

@@ -13,6 +13,8 @@ t.test('20 SIGKILLs under write load lose nothing acknowledged', async (t) => {
   t.equal(report.kills, 20);
   t.ok(report.acknowledgedWrites > 100, 'the load acknowledged writes in every round');
   t.ok(report.inFlightAtKill > 0, 'writes were in flight at the kills');
+  t.ok(report.finalRetries.keys > 0, 'kills left keyed creates unanswered');
+  t.same(report.finalRetries.statuses, { 201: report.finalRetries.keys }, 'every one of them, sent again after the last restart, is a 201: no key is stuck');
   t.ok(report.deliveries.events > 0 && report.deliveries.received >= report.deliveries.events, 'every event delivered at least once');
   t.equal(report.deliveries.badSignatures, 0);
 });

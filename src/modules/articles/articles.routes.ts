@@ -82,7 +82,6 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
   });
 
   app.post('/v1/articles', {
-    config: { idempotent: true },
     schema: {
       operationId: 'createArticle',
       tags,
@@ -95,8 +94,8 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
     },
     preHandler: writers,
     handler: async (req, reply) => {
-      const article = service.create(req.body, actorOf(req.principal)) as Article;
-      return reply.code(201).header('location', `/v1/articles/${article.id}`).header('etag', versionEtag(article.version)).send(article);
+      const article = app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)) as Article);
+      return reply.header('location', `/v1/articles/${article.id}`).header('etag', versionEtag(article.version)).send(article);
     },
   });
 

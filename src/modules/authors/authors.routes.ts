@@ -61,12 +61,10 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
       body: CreateAuthorBody,
       response: { 201: AuthorSchema, ...writeProblems() },
     },
-    config: { idempotent: true },
     preHandler: editors,
     handler: async (req, reply) => {
-      const author = service.create(req.body, actorOf(req.principal));
+      const author = app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)));
       return reply
-        .code(201)
         .header('location', `/v1/authors/${author.id}`)
         .header('etag', versionEtag(author.version))
         .send(author);

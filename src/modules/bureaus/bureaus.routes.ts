@@ -59,12 +59,10 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
       body: CreateBureauBody,
       response: { 201: BureauSchema, ...writeProblems() },
     },
-    config: { idempotent: true },
     preHandler: editors,
     handler: async (req, reply) => {
-      const bureau = service.create(req.body, actorOf(req.principal));
+      const bureau = app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)));
       return reply
-        .code(201)
         .header('location', `/v1/bureaus/${bureau.id}`)
         .header('etag', versionEtag(bureau.version))
         .send(bureau);

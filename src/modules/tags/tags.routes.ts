@@ -53,11 +53,10 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       body: CreateTagBody,
       response: { 201: TagSchema, ...writeProblems() },
     },
-    config: { idempotent: true },
     preHandler: editors,
     handler: async (req, reply) => {
-      const tag = service.create(req.body, actorOf(req.principal));
-      return reply.code(201).header('location', `/v1/tags/${tag.id}`).send(tag);
+      const tag = app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)));
+      return reply.header('location', `/v1/tags/${tag.id}`).send(tag);
     },
   });
 

@@ -50,6 +50,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ webhooks: UrlPolicy }> = asy
       body: CreateWebhookBody,
       response: { 201: CreatedWebhookSchema, ...pickProblems(400, 401, 403, 413, 415, 422, 500) },
     },
+    // Not idempotent on purpose, like createToken: a replay would have to store the secret to show it again.
     preHandler: onlyAdmin,
     handler: async (req, reply) => {
       const hook = service.create(req.body, actorOf(req.principal));
