@@ -94,16 +94,18 @@ t.test('the in-process response cache is never stale, also across processes', as
   const first = await ctx.app.inject({ url: `/v1/articles/${a.slug}` });
   t.equal(first.json().headline, 'Cached headline');
 
-  const prepare = ctx.app.db.$client.prepare.bind(ctx.app.db.$client);
-  const seen: string[] = [];
-  ctx.app.db.$client.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof prepare;
+  const metric = async (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec((await ctx.app.inject({ url: '/metrics' })).body)?.[1]);
+  const hitsBefore = await metric('dateline_response_cache_hits_total');
   const hit = await ctx.app.inject({ url: `/v1/articles/${a.slug}` });
-  ctx.app.db.$client.prepare = prepare;
-  t.equal(hit.body, first.body, 'served from the cache');
+  t.equal(await metric('dateline_response_cache_hits_total'), hitsBefore + 1, 'served from the cache');
+  t.equal(hit.body, first.body);
   t.equal(hit.headers.etag, first.headers.etag);
   t.equal(hit.headers['surrogate-key'], first.headers['surrogate-key']);
   t.match(hit.headers['content-type'], /^application\/json/);
-  t.notOk(seen.some((s) => s.includes('article_authors')), 'without running the handler');
+  await ctx.app.inject({ url: '/v1/articles' });
+  const filled = await metric('dateline_response_cache_bytes');
+  t.ok(filled > 2 * first.body.length, 'two responses cached');
 
   // Another process writes to the same file: a second connection, as a script would.
   const other = new Database(ctx.config.databaseFile);
@@ -112,6 +114,8 @@ t.test('the in-process response cache is never stale, also across processes', as
   const after = await ctx.app.inject({ url: `/v1/articles/${a.slug}` });
   t.equal(after.json().headline, 'Changed elsewhere', 'the write from the other process is seen at once');
   t.not(after.headers.etag, first.headers.etag);
+  const refilled = await metric('dateline_response_cache_bytes');
+  t.ok(refilled < filled && refilled > after.body.length, 'entries made dead by the write were dropped, the new one kept');
 
   const tokened = await ctx.app.inject({ url: `/v1/articles/${a.slug}`, headers: ctx.auth });
   t.equal(tokened.headers['cache-control'], 'private, no-store', 'token reads never come from or go into it');

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { LRUCache } from 'lru-cache';
+import { Counter, Gauge } from 'prom-client';
 import type { Config } from '../config.js';
 import { createContentStateReader, type ContentState } from '../db/content-state.js';
 import { surrogateKeys, type CacheKind } from '../lib/surrogate-keys.js';
@@ -45,6 +46,19 @@ export default fp(
         ? new LRUCache<string, Cached>({ maxSize: opts.cache.responseCacheBytes, sizeCalculation: (c) => c.body.length + 500 })
         : null;
     const readState = createContentStateReader(app.db);
+    const hits = new Counter({
+      name: 'dateline_response_cache_hits_total',
+      help: 'Public reads answered from the in-process response cache',
+      registers: [app.metrics],
+    });
+    new Gauge({
+      name: 'dateline_response_cache_bytes',
+      help: 'Bytes held by the in-process response cache',
+      registers: [app.metrics],
+      collect() {
+        this.set(responses?.calculatedSize ?? 0);
+      },
+    });
     // The validators are derived once per content state, not per request.
     const derived = new WeakMap<ContentState, { etag: string; lastModified: string }>();
     const validators = (s: ContentState) => {
@@ -70,9 +84,22 @@ export default fp(
       // A token or a preview link is a credential: such reads are private (see onSend).
       (req.query as { preview?: unknown } | undefined)?.preview === undefined;
 
+    // Every entry is built under one global ETag, so once it moves they are all dead:
+    // dropping them at once keeps the cache's memory to what is still servable instead of
+    // letting stale bodies fill it up to its bound under a steady trickle of writes.
+    let currentEtag = '';
+    const current = () => {
+      const v = validators(readState());
+      if (v.etag !== currentEtag) {
+        currentEtag = v.etag;
+        responses?.clear();
+      }
+      return v;
+    };
+
     /** Answers 304 or a current cached body; false when the route handler has to run. */
     function answer(req: FastifyRequest, reply: FastifyReply, cached: Cached | undefined) {
-      const { etag, lastModified } = validators(readState());
+      const { etag, lastModified } = current();
       req.cacheValidators = { etag, lastModified, hit: false };
       const inm = req.headers['if-none-match'];
       const ims = req.headers['if-modified-since'];
@@ -83,6 +110,7 @@ export default fp(
       }
       if (cached && cached.etag === etag) {
         req.cacheValidators.hit = true;
+        hits.inc();
         reply.code(200).headers({ 'content-type': 'application/json; charset=utf-8', ...cached.headers }).send(cached.body);
         return true;
       }
@@ -126,7 +154,7 @@ export default fp(
       if (!req.routeOptions.config.publicCache || reply.statusCode === 304) return done(null, payload);
       if (req.cacheValidators && reply.statusCode === 200) {
         const { etag, hit } = req.cacheValidators;
-        if (responses && !hit && typeof payload === 'string' && payload.length < MAX_ENTRY) {
+        if (responses && !hit && etag === currentEtag && typeof payload === 'string' && payload.length < MAX_ENTRY) {
           const headers: Record<string, string> = {};
           for (const h of KEPT_HEADERS) {
             const v = reply.getHeader(h);
@@ -144,5 +172,5 @@ export default fp(
       done(null, payload);
     });
   },
-  { name: 'caching', dependencies: ['db', 'auth'] },
+  { name: 'caching', dependencies: ['db', 'auth', 'metrics'] },
 );
