@@ -1,15 +1,15 @@
-// `npm run bench -- [--articles N] [--duration S] [--connections C] [--warmup S] [--only W1,W7]`
+// `npm run bench -- [--articles N] [--duration S] [--connections C] [--warmup S] [--only W1,W7] [--dataset DIR] [--build-only]`
 // Builds a seeded dataset in a temp dir, starts the real server and a bare node:http ceiling
 // as child processes, loads them over 127.0.0.1 with autocannon, prints a table and the
 // targets, and writes everything to bench/results/<timestamp>.json.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { migrateDatabase, openDatabase } from '../src/db/client.js';
 import { createToken } from '../src/modules/tokens/tokens.service.js';
-import { buildDataset } from './dataset.js';
+import { buildDataset, type Dataset } from './dataset.js';
 import { measureSearchCost } from './search-cost.js';
 import { measure, type LoadOptions } from './load.js';
 import { freePort, killAll, rssMb, startNode, stop, waitReady } from './procs.js';
@@ -21,7 +21,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function options() {
   const int = { type: 'string' } as const;
-  const { values } = parseArgs({ options: { articles: int, duration: int, connections: int, warmup: int, only: int } });
+  const { values } = parseArgs({ options: { articles: int, duration: int, connections: int, warmup: int, only: int, dataset: int, 'build-only': { type: 'boolean' } } });
   const num = (name: keyof typeof values, fallback: number, min: number) => {
     const n = Number(values[name] ?? fallback);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}`);
@@ -34,6 +34,10 @@ function options() {
     warmup: num('warmup', 2, 0),
     // A subset of workloads, for quick comparisons while working on one of them.
     only: values.only?.split(',').map((id) => id.trim().toUpperCase()),
+    // A folder that keeps the dataset between runs (a million articles take ~25 min to
+    // build). Reused when it holds one of the same size; W5's drafts stay in it.
+    dataset: values.dataset ? resolve(values.dataset) : undefined,
+    buildOnly: values['build-only'] ?? false,
   };
 }
 
@@ -53,20 +57,37 @@ async function main() {
     });
   }
 
-  const file = join(tmp, 'bench.db');
-  console.log(`Building ${opts.articles.toLocaleString('en')} articles in ${file} …`);
+  const dir = opts.dataset ?? tmp;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'bench.db');
+  const saved = join(dir, 'dataset.json');
   const t0 = performance.now();
+  let built: { ds: Dataset; token: string; buildMs: number };
+  const reuse = opts.dataset && existsSync(saved) ? (JSON.parse(readFileSync(saved, 'utf8')) as typeof built) : undefined;
+  if (reuse && reuse.ds.articles === opts.articles) {
+    built = reuse;
+    console.log(`Reusing the dataset of ${opts.articles.toLocaleString('en')} articles in ${file}`);
+  } else {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    console.log(`Building ${opts.articles.toLocaleString('en')} articles in ${file} …`);
+    const db = openDatabase(file);
+    migrateDatabase(db);
+    const ds = buildDataset(db, opts.articles);
+    const { token } = createToken(db, { name: 'benchmark', role: 'admin' });
+    db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    db.$client.close();
+    built = { ds, token, buildMs: performance.now() - t0 };
+    if (opts.dataset) writeFileSync(saved, JSON.stringify(built));
+    console.log(`Dataset built in ${secs(built.buildMs)} (rendering ${secs(ds.renderMs)}, writing ${secs(ds.insertMs)})`);
+  }
+  const { ds, token, buildMs } = built;
+  if (opts.buildOnly) return;
   const db = openDatabase(file);
-  migrateDatabase(db);
-  const ds = buildDataset(db, opts.articles);
-  const { token } = createToken(db, { name: 'benchmark', role: 'admin' });
   const sqliteVersion = db.$client.prepare('SELECT sqlite_version()').pluck().get() as string;
   const searchCost = measureSearchCost(db, ds.searchWord);
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.close();
-  const buildMs = performance.now() - t0;
   const dbMb = Math.round(statSync(file).size / 2 ** 20);
-  console.log(`Dataset built in ${secs(buildMs)} (rendering ${secs(ds.renderMs)}, writing ${secs(ds.insertMs)}), ${dbMb} MB`);
+  console.log(`Database: ${dbMb} MB`);
 
   const t1 = performance.now();
   // One client from one address: the per-client rate limit stays on (its cost counts) but out of reach.
