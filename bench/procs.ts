@@ -1,8 +1,13 @@
 // Child processes for the benchmark: the real server and the bare ceiling server. Every
-// child is tracked so it is killed however the run ends.
+// child is tracked so it is killed however the run ends. Both run compiled, as production
+// does: the server from the build in dist/, the import-free ceiling transpiled on its own.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
+import { basename, join, relative } from 'node:path';
+import ts from 'typescript';
+import { buildServer } from '../scripts/lib/build.js';
 
 export type Child = { proc: ChildProcess; port: number; url: string; output: () => string };
 
@@ -20,9 +25,31 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `node --import tsx <script>` with the given environment; keeps the last 8 KB of output. */
+// Built on import, so the build is never inside a start-up timing.
+buildServer();
+
+let transpiledDir: string | undefined;
+
+/** `src/<x>.ts` → `dist/<x>.js` from the build; any other script must import nothing and is transpiled alone. */
+function compiled(cwd: string, script: string): string {
+  const inSrc = relative(join(cwd, 'src'), script);
+  if (!inSrc.startsWith('..')) return join(cwd, 'dist', inSrc.replace(/\.ts$/, '.js'));
+  const { outputText } = ts.transpileModule(readFileSync(script, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2023 },
+  });
+  if (!transpiledDir) {
+    const dir = mkdtempSync(join(os.tmpdir(), 'dateline-bench-js-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    transpiledDir = dir;
+  }
+  const file = join(transpiledDir, basename(script).replace(/\.ts$/, '.mjs'));
+  writeFileSync(file, outputText);
+  return file;
+}
+
+/** Starts the compiled form of `script` with plain `node`; keeps the last 8 KB of output. */
 export function startNode(cwd: string, script: string, port: number, env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
+  const proc = spawn(process.execPath, [compiled(cwd, script)], {
     cwd,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,13 +1,12 @@
-// The real server as a child process (`node --import tsx src/server.ts`) on 127.0.0.1, for
-// the crash, drain and soak scripts. Every child is tracked and SIGKILLed however the
-// parent ends, so no run leaves a server behind.
+// The real server as a child process on 127.0.0.1, for the crash, drain and soak scripts:
+// compiled, as `npm start` runs it (`node dist/server.js`), built once per process. Every
+// child is tracked and SIGKILLed however the parent ends, so no run leaves a server behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildServer, root, serverEntry } from './build.js';
 
-export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { root };
 
 export type Server = {
   proc: ChildProcess;
@@ -49,7 +48,8 @@ export function freePort(): Promise<number> {
 export const quietEnv = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '0' };
 
 export function startServer(databaseFile: string, port: number, env: Record<string, string> = {}): Server {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server.ts')], {
+  buildServer();
+  const proc = spawn(process.execPath, [serverEntry], {
     cwd: root,
     env: { ...process.env, ...quietEnv, ...env, DATABASE_FILE: databaseFile, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
