@@ -4,7 +4,7 @@ import { AppError, movedResponse, pickProblems, readProblems, writeProblems } fr
 import { actorOf } from '../shared/actor.js';
 import { queryOf, setLinkHeader } from '../shared/paging.js';
 import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
-import { bearer, notModified } from '../shared/schemas.js';
+import { bearer, notModified, IdempotencyHeaders } from '../shared/schemas.js';
 import { createPreviewSigner } from './articles.preview.js';
 import {
   ArticleList,
@@ -89,6 +89,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
       description:
         'Creates a draft with its bylines (in order) and tags in one transaction. `bureau`, `authors` and `tags` take ids or slugs; one that does not exist is a 422 naming it. Writers must put their own byline on it. Send `Idempotency-Key` to make retries safe.',
       security: bearer,
+      headers: IdempotencyHeaders,
       body: CreateArticleBody,
       response: { 201: ArticleSchema, ...writeProblems() },
     },

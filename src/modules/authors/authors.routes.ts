@@ -5,7 +5,7 @@ import { actorOf } from '../shared/actor.js';
 import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
 import { queryOf } from '../shared/paging.js';
 import { setLinkHeader } from '../shared/paging.js';
-import { bearer, IdOrSlugParams, notModified } from '../shared/schemas.js';
+import { bearer, IdOrSlugParams, notModified, IdempotencyHeaders } from '../shared/schemas.js';
 import { AuthorList, AuthorListQuery, AuthorSchema, CreateAuthorBody, UpdateAuthorBody } from './authors.schemas.js';
 import { createAuthorsService } from './authors.service.js';
 
@@ -58,6 +58,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Create a author',
       description: 'The slug is generated from the name unless one is given; a given slug that is taken is a 409. `bureau` takes an id or a slug.',
       security: bearer,
+      headers: IdempotencyHeaders,
       body: CreateAuthorBody,
       response: { 201: AuthorSchema, ...writeProblems() },
     },

@@ -5,7 +5,7 @@ import { actorOf } from '../shared/actor.js';
 import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
 import { queryOf } from '../shared/paging.js';
 import { setLinkHeader } from '../shared/paging.js';
-import { bearer, IdOrSlugParams, notModified } from '../shared/schemas.js';
+import { bearer, IdOrSlugParams, notModified, IdempotencyHeaders } from '../shared/schemas.js';
 import { BureauList, BureauListQuery, BureauSchema, CreateBureauBody, UpdateBureauBody } from './bureaus.schemas.js';
 import { createBureausService } from './bureaus.service.js';
 
@@ -56,6 +56,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Create a bureau',
       description: 'The slug is generated from the name unless one is given; a given slug that is taken is a 409.',
       security: bearer,
+      headers: IdempotencyHeaders,
       body: CreateBureauBody,
       response: { 201: BureauSchema, ...writeProblems() },
     },

@@ -90,3 +90,14 @@ export const notModified = {
 // Ajv read it): labels may not start or end with a hyphen. zod's default is looser.
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 export const EmailSchema = z.email({ pattern: EMAIL });
+
+/** POST creates: the optional key that makes a retry safe (checked in plugins/idempotency.ts). */
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .describe(
+      'Any 1–200 visible ASCII characters, unique per create (e.g. a UUID). A retry with the same key and body replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422. Keys are kept 24 hours, per token.',
+    )
+    .meta({ example: '6f1c2e0a-3b7d-4c55-9a2e-8d1f0c9b7a41' }),
+});

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { pickProblems, readProblems, writeProblems } from '../../errors.js';
 import { actorOf } from '../shared/actor.js';
 import { setLinkHeader } from '../shared/paging.js';
-import { bearer, IdOrSlugParams, notModified } from '../shared/schemas.js';
+import { bearer, IdOrSlugParams, notModified, IdempotencyHeaders } from '../shared/schemas.js';
 import { TagList, TagListQuery, TagSchema, CreateTagBody, UpdateTagBody } from './tags.schemas.js';
 import { createTagsService } from './tags.service.js';
 
@@ -50,6 +50,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Create a tag',
       description: 'The slug is generated from the name unless one is given; a given slug that is taken is a 409.',
       security: bearer,
+      headers: IdempotencyHeaders,
       body: CreateTagBody,
       response: { 201: TagSchema, ...writeProblems() },
     },
