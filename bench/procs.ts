@@ -3,27 +3,19 @@
 // does: the server from the build in dist/, the import-free ceiling transpiled on its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { basename, join, relative } from 'node:path';
 import ts from 'typescript';
 import { buildServer } from '../scripts/lib/build.js';
+import { freePort } from '../scripts/lib/server.js';
 
 export type Child = { proc: ChildProcess; port: number; url: string; output: () => string };
 
 const children = new Set<ChildProcess>();
 const alive = (p: ChildProcess) => p.exitCode === null && p.signalCode === null;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+// One way to find a free port for every script that starts servers.
+export { freePort };
 
 // Built on import, so the build is never inside a start-up timing.
 buildServer();

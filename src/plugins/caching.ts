@@ -59,20 +59,6 @@ export default fp(
         this.set(responses?.calculatedSize ?? 0);
       },
     });
-    // The validators are derived once per content state, not per request.
-    const derived = new WeakMap<ContentState, { etag: string; lastModified: string }>();
-    const validators = (s: ContentState) => {
-      let v = derived.get(s);
-      if (!v) {
-        const newest = s.newestVisible && s.newestVisible > s.changedAt ? s.newestVisible : s.changedAt;
-        v = {
-          etag: `W/"${s.version}-${s.newestVisible ? Date.parse(s.newestVisible).toString(36) : '0'}"`,
-          lastModified: new Date(newest).toUTCString(),
-        };
-        derived.set(s, v);
-      }
-      return v;
-    };
     const { maxAge, sMaxAge, staleWhileRevalidate } = opts.cache;
     const publicControl = `public, max-age=${maxAge}, s-maxage=${sMaxAge}, stale-while-revalidate=${staleWhileRevalidate}`;
     app.decorateRequest('cacheValidators', null);
@@ -84,17 +70,20 @@ export default fp(
       // A token or a preview link is a credential: such reads are private (see onSend).
       (req.query as { preview?: unknown } | undefined)?.preview === undefined;
 
-    // Every entry is built under one global ETag, so once it moves they are all dead:
-    // dropping them at once keeps the cache's memory to what is still servable instead of
-    // letting stale bodies fill it up to its bound under a steady trickle of writes.
-    let currentEtag = '';
+    // The validators are derived once per content state (the reader hands back the same
+    // object until the state moves), not per request. Every cache entry is built under one
+    // global ETag, so once it moves they are all dead: dropping them at once keeps the
+    // cache's memory to what is still servable instead of letting stale bodies fill it up
+    // to its bound under a steady trickle of writes.
+    let latest: { state: ContentState; etag: string; lastModified: string } | null = null;
     const current = () => {
-      const v = validators(readState());
-      if (v.etag !== currentEtag) {
-        currentEtag = v.etag;
-        responses?.clear();
-      }
-      return v;
+      const state = readState();
+      if (latest?.state === state) return latest;
+      const newest = state.newestVisible && state.newestVisible > state.changedAt ? state.newestVisible : state.changedAt;
+      const etag = `W/"${state.version}-${state.newestVisible ? Date.parse(state.newestVisible).toString(36) : '0'}"`;
+      if (etag !== latest?.etag) responses?.clear();
+      latest = { state, etag, lastModified: new Date(newest).toUTCString() };
+      return latest;
     };
 
     /** Answers 304 or a current cached body; false when the route handler has to run. */
@@ -136,7 +125,7 @@ export default fp(
       const { publicCache } = req.routeOptions.config;
       if (!publicCache) return done();
       if (!responses) reply.header('vary', 'Authorization, Origin');
-      if (!isPublicRead(req) || req.cacheValidators) return done();
+      if (req.cacheValidators || !isPublicRead(req)) return done();
       if (!answer(req, reply, undefined)) done();
     });
 
@@ -154,7 +143,7 @@ export default fp(
       if (!req.routeOptions.config.publicCache || reply.statusCode === 304) return done(null, payload);
       if (req.cacheValidators && reply.statusCode === 200) {
         const { etag, hit } = req.cacheValidators;
-        if (responses && !hit && etag === currentEtag && typeof payload === 'string' && payload.length < MAX_ENTRY) {
+        if (responses && !hit && etag === latest?.etag && typeof payload === 'string' && payload.length < MAX_ENTRY) {
           const headers: Record<string, string> = {};
           for (const h of KEPT_HEADERS) {
             const v = reply.getHeader(h);

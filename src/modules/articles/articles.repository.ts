@@ -1,4 +1,5 @@
 import { and, count, eq, exists, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { prepared } from '../../db/prepared.js';
 import { AppError } from '../../errors.js';
@@ -168,6 +169,22 @@ export function createArticlesRepository(db: Db) {
         : undefined,
     );
 
+  type RelatedRow = Summary & { articleId: number };
+  type RelatedQuery = { all(): RelatedRow[]; prepare(): { all(values: { id: number }): RelatedRow[] } };
+  /**
+   * Items related to many articles in one query, grouped by article. One article (every
+   * write, every single-article read) uses a statement prepared once.
+   */
+  const relation =
+    (name: string, articleId: SQLiteColumn, query: (where: SQL) => RelatedQuery) =>
+    (ids: number[]): Map<number, Summary[]> => {
+      if (ids.length === 1) {
+        const one = prepared(db, `articles.${name}:1`, () => query(eq(articleId, sql.placeholder('id'))).prepare());
+        return groupBy(one.all({ id: ids[0]! }));
+      }
+      return groupBy(ids.length ? query(inArray(articleId, ids)).all() : []);
+    };
+
   /**
    * Relevance, best for a common word: FTS5 ranks every match on its own (no row of
    * `articles` read per match), then only the best candidates are joined, filtered and
@@ -252,35 +269,24 @@ export function createArticlesRepository(db: Db) {
     },
 
     /** Bylines of many articles in one query, in byline order. */
-    bylines(ids: number[]): Map<number, Summary[]> {
-      const query = (where: SQL) =>
-        db
-          .select({ articleId: articleAuthors.articleId, id: authors.id, slug: authors.slug, name: authors.name })
-          .from(articleAuthors)
-          .innerJoin(authors, eq(authors.id, articleAuthors.authorId))
-          .where(where)
-          .orderBy(articleAuthors.articleId, articleAuthors.position);
-      if (ids.length === 1) {
-        // One article (every write, every single-article read): a prepared statement.
-        return groupBy(prepared(db, 'articles.bylines:1', () => query(eq(articleAuthors.articleId, sql.placeholder('id'))).prepare()).all({ id: ids[0] }));
-      }
-      return groupBy(ids.length ? query(inArray(articleAuthors.articleId, ids)).all() : []);
-    },
+    bylines: relation('bylines', articleAuthors.articleId, (where) =>
+      db
+        .select({ articleId: articleAuthors.articleId, id: authors.id, slug: authors.slug, name: authors.name })
+        .from(articleAuthors)
+        .innerJoin(authors, eq(authors.id, articleAuthors.authorId))
+        .where(where)
+        .orderBy(articleAuthors.articleId, articleAuthors.position),
+    ),
 
     /** Tags of many articles in one query, by name. */
-    tags(ids: number[]): Map<number, Summary[]> {
-      const query = (where: SQL) =>
-        db
-          .select({ articleId: articleTags.articleId, id: tags.id, slug: tags.slug, name: tags.name })
-          .from(articleTags)
-          .innerJoin(tags, eq(tags.id, articleTags.tagId))
-          .where(where)
-          .orderBy(articleTags.articleId, tags.name);
-      if (ids.length === 1) {
-        return groupBy(prepared(db, 'articles.tags:1', () => query(eq(articleTags.articleId, sql.placeholder('id'))).prepare()).all({ id: ids[0] }));
-      }
-      return groupBy(ids.length ? query(inArray(articleTags.articleId, ids)).all() : []);
-    },
+    tags: relation('tags', articleTags.articleId, (where) =>
+      db
+        .select({ articleId: articleTags.articleId, id: tags.id, slug: tags.slug, name: tags.name })
+        .from(articleTags)
+        .innerJoin(tags, eq(tags.id, articleTags.tagId))
+        .where(where)
+        .orderBy(articleTags.articleId, tags.name),
+    ),
 
     idBySlug: {
       bureau: (slug: string) => db.select({ id: bureaus.id }).from(bureaus).where(eq(bureaus.slug, slug)).get()?.id ?? -1,
