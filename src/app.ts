@@ -63,7 +63,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     exposedHeaders: ['link', 'etag', 'last-modified', 'location', 'retry-after', 'x-request-id', 'idempotent-replayed'],
   });
-  await app.register(dbPlugin, { file: config.databaseFile });
+  await app.register(dbPlugin, { file: config.databaseFile, writeLockTimeoutMs: config.writeLockTimeoutMs });
   await app.register(protection, config);
   await app.register(authPlugin);
   await app.register(metrics);

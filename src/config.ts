@@ -43,6 +43,13 @@ const envSchema = z.object({
     .describe('Comma-separated hosts allowed as webhook targets even when private, e.g. 127.0.0.1'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('Per-delivery timeout'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8).describe('Attempts before a delivery fails'),
+  WRITE_LOCK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(5000)
+    .describe('Longest a write waits for the database write lock before answering 503 with Retry-After, ms'),
   REVISIONS_KEEP: z.coerce.number().int().min(1).max(10_000).default(50).describe('Revisions kept per article'),
   RESPONSE_CACHE_MB: z.coerce
     .number()
@@ -82,6 +89,7 @@ export type Config = {
   cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; responseCacheBytes: number };
   webhooks: { allowPrivateTargets: boolean; allowedHosts: string[]; timeoutMs: number; maxAttempts: number };
   revisionsKeep: number;
+  writeLockTimeoutMs: number;
   rateLimitPerMinute: number;
   trustProxy: boolean;
   maxEventLoopDelayMs: number;
@@ -130,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     },
     revisionsKeep: e.REVISIONS_KEEP,
+    writeLockTimeoutMs: e.WRITE_LOCK_TIMEOUT_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,

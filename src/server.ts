@@ -17,12 +17,12 @@ async function main() {
   }
 
   const app = await buildApp({ config });
-  if (config.demoData && seedDemoData(app.db)) app.log.info('created demo content');
+  if (config.demoData && (await seedDemoData(app.db))) app.log.info('created demo content');
 
   // The first admin token is printed once to the terminal, deliberately not through the
   // logger: log lines are shipped and kept, and secrets must never be in them.
   let firstToken: string | undefined;
-  if (countTokens(app.db) === 0) firstToken = createToken(app.db, { name: 'first admin', role: 'admin' }).token;
+  if ((await countTokens(app.db)) === 0) firstToken = (await createToken(app.db, { name: 'first admin', role: 'admin' })).token;
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');

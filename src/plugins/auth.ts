@@ -33,10 +33,11 @@ export default fp(
       if (scheme?.toLowerCase() !== 'bearer' || !token) {
         return done(new AppError('unauthorized', 'Use the header `Authorization: Bearer <token>`'));
       }
-      const result = verifyToken(app.db, token.trim());
-      if (!result.ok) return done(new AppError('unauthorized', result.reason));
-      req.principal = result.principal;
-      done();
+      verifyToken(app.db, token.trim()).then((result) => {
+        if (!result.ok) return done(new AppError('unauthorized', result.reason));
+        req.principal = result.principal;
+        done();
+      }, done);
     });
     const authenticate = async (req: FastifyRequest) => {
       if (!req.principal) throw new AppError('unauthorized', 'This operation needs `Authorization: Bearer <token>`');

@@ -5,7 +5,6 @@ import fp from 'fastify-plugin';
 import { idempotencyKeys } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { nowIso } from '../lib/time.js';
-import { inWrite } from '../modules/shared/transaction.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -13,7 +12,7 @@ declare module 'fastify' {
      * Runs a create at most once per `Idempotency-Key` of the caller's token and answers 201.
      * A repeat gets the first result back (to be sent the usual way) with `Idempotent-Replayed: true`.
      */
-    idempotentCreate: <T>(req: FastifyRequest, reply: FastifyReply, create: () => T) => T;
+    idempotentCreate: <T>(req: FastifyRequest, reply: FastifyReply, create: () => Promise<T>) => Promise<T>;
   }
 }
 
@@ -33,8 +32,8 @@ function keyOf(req: FastifyRequest): string | null {
   return key;
 }
 
-// The key is looked up and recorded in the create's own IMMEDIATE transaction (the service's
-// transaction nests as a savepoint), so "created" and "key recorded" commit together or not
+// The key is looked up and recorded in the create's own unit of work (the service's unit of
+// work nests in it as a savepoint), so "created" and "key recorded" commit together or not
 // at all: a crash at any moment leaves either both (a retry replays) or neither (a retry
 // creates), and a failed create leaves the key free. The write lock serialises two requests
 // with one key, in one process or several, so there is no "in progress" state to wait out.
@@ -42,28 +41,32 @@ function keyOf(req: FastifyRequest): string | null {
 // path (serializer, Location, ETag) and comes out the same. Keys belong to the token.
 export default fp(
   async (app) => {
+    const db = app.db;
     const purge = () =>
-      app.db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(Date.now() - KEEP_MS).toISOString())).run();
-    const timer = setInterval(purge, 3600_000).unref();
-    app.addHook('onReady', async () => void purge());
+      db.write(async () => {
+        await db.conn.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(Date.now() - KEEP_MS).toISOString()));
+      });
+    const purgeLogged = () => purge().catch((err: unknown) => app.log.error({ err }, 'purging idempotency keys failed'));
+    const timer = setInterval(purgeLogged, 3600_000).unref();
+    app.addHook('onReady', async () => void (await purge()));
     app.addHook('onClose', async () => clearInterval(timer));
 
-    app.decorate('idempotentCreate', <T>(req: FastifyRequest, reply: FastifyReply, create: () => T): T => {
+    app.decorate('idempotentCreate', async <T>(req: FastifyRequest, reply: FastifyReply, create: () => Promise<T>): Promise<T> => {
       const key = keyOf(req);
       if (key === null || !req.principal) {
-        const result = create();
+        const result = await create();
         reply.code(CREATED);
         return result;
       }
       const tokenId = req.principal.tokenId;
       const requestHash = createHash('sha256').update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
       const where = and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key));
-      const outcome = inWrite(app.db, () => {
-        const seen = app.db.select().from(idempotencyKeys).where(where).get();
+      const outcome = await db.write(async () => {
+        const [seen] = await db.conn.select().from(idempotencyKeys).where(where);
         if (!seen) {
-          const result = create();
+          const result = await create();
           const row = { tokenId, key, requestHash, statusCode: CREATED, body: JSON.stringify(result), createdAt: nowIso() };
-          app.db.insert(idempotencyKeys).values(row).run();
+          await db.conn.insert(idempotencyKeys).values(row);
           return { status: CREATED, result, replayed: false };
         }
         if (seen.requestHash !== requestHash) {

@@ -26,8 +26,9 @@ export default fp(
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     });
-    const dbBytes = app.db.$client.prepare('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()').pluck();
-    const queue = app.db.$client.prepare("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'").pluck();
+    // Maintenance reads on the reader connection: they see committed state and never wait on a writer.
+    const dbBytes = app.db.sqlite.reader.prepare('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()').pluck();
+    const queue = app.db.sqlite.reader.prepare("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'").pluck();
     new Gauge({
       name: 'dateline_database_size_bytes',
       help: 'Size of the SQLite database file',

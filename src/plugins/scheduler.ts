@@ -3,7 +3,7 @@ import { createArticlesService } from '../modules/articles/articles.service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    scheduler: { runOnce(): number };
+    scheduler: { runOnce(): Promise<number> };
   }
 }
 
@@ -14,22 +14,24 @@ declare module 'fastify' {
 export default fp(
   async (app, opts: { revisionsKeep: number; intervalMs?: number }) => {
     const articles = createArticlesService(app.db, opts);
-    const runOnce = () => {
-      const n = articles.announceDue();
+    const runOnce = async () => {
+      const n = await articles.announceDue();
       if (n > 0) app.webhookWorker.wake();
       return n;
     };
     app.decorate('scheduler', { runOnce });
     let timer: NodeJS.Timeout | undefined;
     app.addHook('onReady', async () => {
-      const caughtUp = runOnce();
+      const caughtUp = await runOnce();
       if (caughtUp > 0) app.log.info({ articles: caughtUp }, 'announced scheduled articles that fell due while down');
+      // A run that has not finished when the next tick comes is not doubled up.
+      let running = false;
       timer = setInterval(() => {
-        try {
-          runOnce();
-        } catch (err) {
-          app.log.error({ err }, 'scheduler run failed');
-        }
+        if (running) return;
+        running = true;
+        runOnce()
+          .catch((err: unknown) => app.log.error({ err }, 'scheduler run failed'))
+          .finally(() => (running = false));
       }, opts.intervalMs ?? 1000);
       timer.unref();
     });

@@ -23,6 +23,7 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     // Tests run their webhook receivers on loopback; nothing else is allowed.
     webhooks: { allowPrivateTargets: false, allowedHosts: ['127.0.0.1'], timeoutMs: 2000, maxAttempts: 5 },
     revisionsKeep: 50,
+    writeLockTimeoutMs: 5000,
     // Off unless a test is about them: limits and load shedding would make tests flaky.
     rateLimitPerMinute: 0,
     trustProxy: false,
@@ -37,7 +38,7 @@ export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Pr
   const config = testConfig(dir, overrides);
   const app = await buildApp({ config, logger: false });
   await app.ready();
-  const { token } = createToken(app.db, { name: 'test admin', role: 'admin' });
+  const { token } = await createToken(app.db, { name: 'test admin', role: 'admin' });
   t.teardown(async () => {
     await app.close();
     rmSync(dir, { recursive: true, force: true });

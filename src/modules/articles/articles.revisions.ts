@@ -1,5 +1,5 @@
 import { and, desc, eq, lte, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import { articleRevisions } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
@@ -11,29 +11,30 @@ export type Snapshot = Record<string, unknown> & { id: number; version: number }
 // Fields that change on every revision and say nothing about the content.
 const BOOKKEEPING = new Set(['version', 'updatedAt', 'createdAt', 'status', 'readingTimeMinutes', 'wordCount', 'bodyHtml']);
 
-export function createRevisions(db: Db, keep: number) {
+export function createRevisions(db: Database, keep: number) {
   return {
     /** Stores the article as it is after a change and drops the oldest beyond `keep`. */
-    record(snapshot: Snapshot, actor: Actor) {
+    async record(snapshot: Snapshot, actor: Actor) {
       // Runs on every write: both statements are prepared once.
       const ph = (name: string) => sql.placeholder(name);
-      prepared(db, 'revisions.insert', () =>
-        db
+      const c = db.conn;
+      await prepared(c, 'revisions.insert', () =>
+        c
           .insert(articleRevisions)
           .values({ articleId: ph('articleId'), version: ph('version'), snapshot: ph('snapshot'), actorName: ph('actorName'), actorRole: ph('actorRole'), createdAt: ph('createdAt') })
           .prepare(),
-      ).run({ articleId: snapshot.id, version: snapshot.version, snapshot, actorName: actor.name, actorRole: actor.role, createdAt: nowIso() });
+      ).execute({ articleId: snapshot.id, version: snapshot.version, snapshot, actorName: actor.name, actorRole: actor.role, createdAt: nowIso() });
       if (snapshot.version <= keep) return;
-      prepared(db, 'revisions.trim', () =>
-        db
+      await prepared(c, 'revisions.trim', () =>
+        c
           .delete(articleRevisions)
           .where(and(eq(articleRevisions.articleId, ph('articleId')), lte(articleRevisions.version, ph('upTo'))))
           .prepare(),
-      ).run({ articleId: snapshot.id, upTo: snapshot.version - keep });
+      ).execute({ articleId: snapshot.id, upTo: snapshot.version - keep });
     },
 
     list: (articleId: number) =>
-      db
+      db.conn
         .select({
           version: articleRevisions.version,
           actorName: articleRevisions.actorName,
@@ -42,15 +43,13 @@ export function createRevisions(db: Db, keep: number) {
         })
         .from(articleRevisions)
         .where(eq(articleRevisions.articleId, articleId))
-        .orderBy(desc(articleRevisions.version))
-        .all(),
+        .orderBy(desc(articleRevisions.version)),
 
-    get(articleId: number, version: number) {
-      const row = db
+    async get(articleId: number, version: number) {
+      const [row] = await db.conn
         .select()
         .from(articleRevisions)
-        .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.version, version)))
-        .get();
+        .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.version, version)));
       if (!row) throw new AppError('not_found', `Article ${articleId} has no revision ${version} (only the last ${keep} are kept)`);
       return { ...row, snapshot: row.snapshot as Snapshot };
     },

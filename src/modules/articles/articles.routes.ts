@@ -46,7 +46,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
       response: { 200: ArticleList, ...notModified, ...pickProblems(400, 401, 500) },
     },
     handler: async (req, reply) => {
-      const result = service.list(req.query, req.principal === null);
+      const result = await service.list(req.query, req.principal === null);
       setLinkHeader(req, reply, result.meta);
       return result;
     },
@@ -67,12 +67,12 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
     },
     handler: async (req, reply) => {
       const { preview, include, fields, formats } = req.query;
-      const previewArticleId = preview === undefined ? null : previews.verify(preview);
+      const previewArticleId = preview === undefined ? null : await previews.verify(preview);
       if (preview !== undefined && previewArticleId === null) {
         throw new AppError('unauthorized', 'The preview link is invalid or has expired');
       }
       const query = queryOf(req.url);
-      const article = service.get(req.params.idOrSlug, { publicOnly: req.principal === null, previewArticleId }, { include: include ?? ALL_VIEW.include, fields, formats }, query);
+      const article = await service.get(req.params.idOrSlug, { publicOnly: req.principal === null, previewArticleId }, { include: include ?? ALL_VIEW.include, fields, formats }, query);
       if (req.principal || previewArticleId) {
         reply.header('cache-control', 'private, no-store');
         if (typeof article.version === 'number') reply.header('etag', versionEtag(article.version));
@@ -95,7 +95,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
     },
     preHandler: writers,
     handler: async (req, reply) => {
-      const article = app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)) as Article);
+      const article = await app.idempotentCreate(req, reply, async () => (await service.create(req.body, actorOf(req.principal))) as Article);
       return reply.header('location', `/v1/articles/${article.id}`).header('etag', versionEtag(article.version)).send(article);
     },
   });
@@ -117,7 +117,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
     handler: async (req, reply) => {
       const { version, ...changes } = req.body;
       const expected = expectedVersion(req.headers['if-match'], version);
-      const article = service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected) as Article;
+      const article = (await service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected)) as Article;
       return reply.header('etag', versionEtag(article.version)).send(article);
     },
   });
@@ -135,7 +135,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
     },
     preHandler: app.requireRole('admin', 'editor'),
     handler: async (req, reply) => {
-      service.remove(req.params.idOrSlug, actorOf(req.principal), expectedVersion(req.headers['if-match'], undefined));
+      await service.remove(req.params.idOrSlug, actorOf(req.principal), expectedVersion(req.headers['if-match'], undefined));
       return reply.code(204).send();
     },
   });

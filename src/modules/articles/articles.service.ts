@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { articles } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
 import { toFtsQuery } from '../../lib/fts-query.js';
@@ -14,33 +14,33 @@ export const ALL_VIEW: ViewOptions = { include: ['authors', 'bureau', 'tags'], f
 /** Who is reading: the public sees live articles; a token or a preview link sees more. */
 export type Access = { publicOnly: boolean; previewArticleId?: number | null };
 
-export function createArticlesService(db: Db, opts: { revisionsKeep: number }) {
+export function createArticlesService(db: Database, opts: { revisionsKeep: number }) {
   const repo = createArticlesRepository(db);
 
-  function read(key: string, access: Access, o: ViewOptions, query = '') {
+  async function read(key: string, access: Access, o: ViewOptions, query = '') {
     const now = nowIso();
     const bodies = bodyColumns(o);
-    let row = repo.find(key, { publicOnly: access.publicOnly, now }, bodies);
+    let row = await repo.find(key, { publicOnly: access.publicOnly, now }, bodies);
     if (!row && access.previewArticleId) {
       // A preview link opens exactly one article, whatever its status.
-      const any = repo.find(key, { publicOnly: false, now }, bodies);
+      const any = await repo.find(key, { publicOnly: false, now }, bodies);
       if (any?.id === access.previewArticleId) row = any;
     }
     if (!row) {
-      redirectIfMoved(db, 'article', articles, key, query);
+      await redirectIfMoved(db, 'article', articles, key, query);
       throw notFound('article', key);
     }
     const ids = [row.id];
     return toArticleView(
       row,
-      wantsRelation(o, 'authors') ? repo.bylines(ids) : undefined,
-      wantsRelation(o, 'tags') ? repo.tags(ids) : undefined,
+      wantsRelation(o, 'authors') ? await repo.bylines(ids) : undefined,
+      wantsRelation(o, 'tags') ? await repo.tags(ids) : undefined,
       o,
       now,
     );
   }
 
-  function list(q: ListArticlesInput, publicOnly: boolean) {
+  async function list(q: ListArticlesInput, publicOnly: boolean) {
     const { limit, cursor, offset, total, include, fields, formats, status } = q;
     if (publicOnly && status && status !== 'published') {
       throw new AppError('unauthorized', `Listing ${status} articles needs \`Authorization: Bearer <token>\``);
@@ -60,20 +60,20 @@ export function createArticlesService(db: Db, opts: { revisionsKeep: number }) {
       language: q.language,
       publishedAfter: q.publishedAfter && toIso(q.publishedAfter),
       publishedBefore: q.publishedBefore && toIso(q.publishedBefore),
-      bureauId: q.bureau === undefined ? undefined : repo.idBySlug.bureau(q.bureau),
-      authorId: q.author === undefined ? undefined : repo.idBySlug.author(q.author),
-      tagId: q.tag === undefined ? undefined : repo.idBySlug.tag(q.tag),
+      bureauId: q.bureau === undefined ? undefined : await repo.idBySlug.bureau(q.bureau),
+      authorId: q.author === undefined ? undefined : await repo.idBySlug.author(q.author),
+      tagId: q.tag === undefined ? undefined : await repo.idBySlug.tag(q.tag),
     };
     const now = nowIso();
-    const page = repo.list(filter, { publicOnly, now }, sort, { limit, cursor, offset, total }, bodyColumns(o), match);
+    const page = await repo.list(filter, { publicOnly, now }, sort, { limit, cursor, offset, total }, bodyColumns(o), match);
     const ids = page.rows.map((r) => r.id);
-    const bylines = wantsRelation(o, 'authors') ? repo.bylines(ids) : undefined;
-    const tagMap = wantsRelation(o, 'tags') ? repo.tags(ids) : undefined;
+    const bylines = wantsRelation(o, 'authors') ? await repo.bylines(ids) : undefined;
+    const tagMap = wantsRelation(o, 'tags') ? await repo.tags(ids) : undefined;
     return { data: page.rows.map((r) => toArticleView(r, bylines, tagMap, o, now)), meta: page.meta };
   }
 
   /** The full article as an editor sees it: the shape of write responses, events and revisions. */
-  const readAll = (id: number) => read(String(id), { publicOnly: false }, ALL_VIEW) as ReturnType<typeof read> & { version: number };
+  const readAll = (id: number) => read(String(id), { publicOnly: false }, ALL_VIEW);
 
   return { get: read, list, ...createArticleWrites(db, repo, readAll, opts.revisionsKeep) };
 }

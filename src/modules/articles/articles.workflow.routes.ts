@@ -55,10 +55,10 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
         const key = req.params.idOrSlug;
         const article = (
           action === 'publish'
-            ? service.publish(key, body?.publishedAt, actor, expected)
+            ? await service.publish(key, body?.publishedAt, actor, expected)
             : action === 'unpublish'
-              ? service.unpublish(key, actor, expected)
-              : service.archive(key, actor, expected)
+              ? await service.unpublish(key, actor, expected)
+              : await service.archive(key, actor, expected)
         ) as Article;
         return reply.header('etag', versionEtag(article.version)).send(article);
       },
@@ -76,7 +76,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
       response: { 200: RevisionList, ...pickProblems(400, 401, 404, 500) },
     },
     preHandler: app.authenticate,
-    handler: async (req) => ({ data: service.revisions.list(req.params.idOrSlug) }),
+    handler: async (req) => ({ data: await service.revisions.list(req.params.idOrSlug) }),
   });
 
   app.get('/v1/articles/:idOrSlug/revisions/compare', {
@@ -106,7 +106,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
     },
     preHandler: app.authenticate,
     handler: async (req) => {
-      const { snapshot, version, actorName, actorRole, createdAt } = service.revisions.get(req.params.idOrSlug, req.params.version);
+      const { snapshot, version, actorName, actorRole, createdAt } = await service.revisions.get(req.params.idOrSlug, req.params.version);
       return { version, actorName, actorRole, createdAt, snapshot: snapshot as Article };
     },
   });
@@ -127,7 +127,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
     preHandler: app.requireRole('admin', 'editor', 'writer'),
     handler: async (req, reply) => {
       const expected = expectedVersion(req.headers['if-match'], req.body?.version);
-      const article = service.revisions.restore(req.params.idOrSlug, req.params.version, actorOf(req.principal), expected) as Article;
+      const article = (await service.revisions.restore(req.params.idOrSlug, req.params.version, actorOf(req.principal), expected)) as Article;
       return reply.header('etag', versionEtag(article.version)).send(article);
     },
   });
@@ -146,9 +146,9 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
     },
     preHandler: editors,
     handler: async (req, reply) => {
-      const article = service.get(req.params.idOrSlug, { publicOnly: false }, { include: [], formats: [], fields: ['slug'] });
+      const article = await service.get(req.params.idOrSlug, { publicOnly: false }, { include: [], formats: [], fields: ['slug'] });
       const expiresAt = new Date(Date.now() + (req.body?.expiresInSeconds ?? 86_400) * 1000);
-      const token = previews.sign(article.id, expiresAt);
+      const token = await previews.sign(article.id, expiresAt);
       return reply.code(201).send({ token, url: `/v1/articles/${article.id}?preview=${token}`, expiresAt: expiresAt.toISOString() });
     },
   });

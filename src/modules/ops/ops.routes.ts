@@ -16,7 +16,7 @@ const tags = ['Operations'];
 // configured), and exempt from rate limits and load shedding (plugins/protection.ts).
 export const opsRoutes: FastifyPluginAsyncZod<{ metricsToken?: string }> = async (app, opts) => {
   const expected = readMigrationFiles({ migrationsFolder }).length;
-  const applied = app.db.$client.prepare('SELECT count(*) FROM __drizzle_migrations').pluck();
+  const applied = app.db.sqlite.reader.prepare('SELECT count(*) FROM __drizzle_migrations').pluck();
 
   app.get('/health', {
     schema: {

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import { slugHistory, type slugResources } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
@@ -14,47 +14,50 @@ type SluggedTable = SQLiteTable & { id: SQLiteColumn; slug: SQLiteColumn };
 const pathOf: Record<SlugResource, string> = { article: 'articles', author: 'authors', bureau: 'bureaus' };
 
 /** Keeps an old slug pointing at its item; an item moving back to an old slug reclaims it. */
-export function rememberSlug(db: Db, resource: SlugResource, resourceId: number, oldSlug: string, newSlug: string) {
+export async function rememberSlug(db: Database, resource: SlugResource, resourceId: number, oldSlug: string, newSlug: string) {
   if (oldSlug === newSlug) return;
-  db.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, newSlug))).run();
-  db.insert(slugHistory)
+  const c = db.conn;
+  await c.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, newSlug)));
+  await c
+    .insert(slugHistory)
     .values({ resource, slug: oldSlug, resourceId, createdAt: nowIso() })
-    .onConflictDoUpdate({ target: [slugHistory.resource, slugHistory.slug], set: { resourceId } })
-    .run();
+    .onConflictDoUpdate({ target: [slugHistory.resource, slugHistory.slug], set: { resourceId } });
 }
 
 /** Deleting an item frees the slugs it used. */
-export const forgetSlugs = (db: Db, resource: SlugResource, resourceId: number) =>
-  db.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.resourceId, resourceId))).run();
+export const forgetSlugs = async (db: Database, resource: SlugResource, resourceId: number) => {
+  await db.conn.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.resourceId, resourceId)));
+};
 
 /** Throws a 308 to the current slug when `key` is a slug the item used to have. */
-export function redirectIfMoved(db: Db, resource: SlugResource, table: SluggedTable, key: string, query = ''): void {
+export async function redirectIfMoved(db: Database, resource: SlugResource, table: SluggedTable, key: string, query = ''): Promise<void> {
   if (/^\d+$/.test(key)) return;
-  const row = db
+  const [row] = (await db.conn
     .select({ slug: table.slug })
     .from(slugHistory)
     .innerJoin(table, eq(table.id, slugHistory.resourceId))
     .where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, key)))
-    .get() as { slug: string } | undefined;
+    .limit(1)) as { slug: string }[];
   if (!row) return;
   const location = `/v1/${pathOf[resource]}/${row.slug}${query}`;
   throw new AppError('moved', `"${key}" is now "${row.slug}"`, { extra: { slug: row.slug, location } });
 }
 
 /** The owner of `slug`, current or past, other than `exceptId`. */
-export function slugOwner(db: Db, resource: SlugResource, table: SluggedTable, slug: string, exceptId?: number) {
-  const current = db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get() as { id: number } | undefined;
+export async function slugOwner(db: Database, resource: SlugResource, table: SluggedTable, slug: string, exceptId?: number) {
+  const c = db.conn;
+  const [current] = (await c.select({ id: table.id }).from(table).where(eq(table.slug, slug)).limit(1)) as { id: number }[];
   if (current && current.id !== exceptId) return 'current';
-  const past = db
+  const [past] = await c
     .select({ id: slugHistory.resourceId })
     .from(slugHistory)
     .where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, slug)))
-    .get();
+    .limit(1);
   return past && past.id !== exceptId ? 'past' : null;
 }
 
-export function assertSlugFree(db: Db, resource: SlugResource, table: SluggedTable, slug: string, exceptId?: number) {
-  const owner = slugOwner(db, resource, table, slug, exceptId);
+export async function assertSlugFree(db: Database, resource: SlugResource, table: SluggedTable, slug: string, exceptId?: number) {
+  const owner = await slugOwner(db, resource, table, slug, exceptId);
   if (owner === null) return;
   throw new AppError(
     'conflict',
@@ -66,17 +69,18 @@ export function assertSlugFree(db: Db, resource: SlugResource, table: SluggedTab
 }
 
 /** The first slug among `base`, `base-2`, … that no item has or had. */
-export function freshSlug(db: Db, resource: SlugResource, table: SluggedTable, base: string): string {
+export async function freshSlug(db: Database, resource: SlugResource, table: SluggedTable, base: string): Promise<string> {
   // Every create runs this: both queries are prepared once.
-  const now = prepared(db, `freshSlug:${resource}`, () =>
-    db.select({ slug: table.slug }).from(table).where(slugFamilyPlaceholders(table.slug)).prepare(),
-  ).all(familyParams(base)) as { slug: string }[];
-  const past = prepared(db, `freshSlug:${resource}:past`, () =>
-    db
+  const c = db.conn;
+  const now = (await prepared(c, `freshSlug:${resource}`, () =>
+    c.select({ slug: table.slug }).from(table).where(slugFamilyPlaceholders(table.slug)).prepare(),
+  ).execute(familyParams(base))) as { slug: string }[];
+  const past = await prepared(c, `freshSlug:${resource}:past`, () =>
+    c
       .select({ slug: slugHistory.slug })
       .from(slugHistory)
       .where(and(eq(slugHistory.resource, resource), slugFamilyPlaceholders(slugHistory.slug)))
       .prepare(),
-  ).all(familyParams(base));
+  ).execute(familyParams(base));
   return uniqueSlug(base, new Set([...now, ...past].map((r) => r.slug)));
 }
