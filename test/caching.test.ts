@@ -33,12 +33,12 @@ t.test('public reads are cacheable and revalidate with 304', async (t) => {
 
   t.test('a 304 does not run the handler', async (t) => {
     let handled = 0;
-    ctx.app.db.$client.function('dateline_probe', () => ++handled);
+    ctx.app.db.sqlite.writer.function('dateline_probe', () => ++handled);
     // Count queries against articles by wrapping prepare: the 304 path must not list.
-    const prepare = ctx.app.db.$client.prepare.bind(ctx.app.db.$client);
+    const prepare = ctx.app.db.sqlite.writer.prepare.bind(ctx.app.db.sqlite.writer);
     const seen: string[] = [];
-    ctx.app.db.$client.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof prepare;
-    t.teardown(() => void (ctx.app.db.$client.prepare = prepare));
+    ctx.app.db.sqlite.writer.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof prepare;
+    t.teardown(() => void (ctx.app.db.sqlite.writer.prepare = prepare));
     const res = await ctx.app.inject({ url: '/v1/articles', headers: { 'if-none-match': String(first.headers.etag) } });
     t.equal(res.statusCode, 304);
     t.notOk(seen.some((s) => s.includes('article_authors')), 'no bylines were loaded');

@@ -84,7 +84,7 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
       },
     },
     opts.lockTimeoutMs ?? 5000,
-    opts.onHookError ?? ((err) => console.error('after-commit hook failed', err)),
+    opts.onHookError ?? ((err) => process.emitWarning(`after-commit hook failed: ${String(err)}`)),
   );
 
   return {
