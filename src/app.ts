@@ -12,6 +12,11 @@ import { authorRoutes } from './modules/authors/authors.routes.js';
 import { bureauRoutes } from './modules/bureaus/bureaus.routes.js';
 import { tagRoutes } from './modules/tags/tags.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
+import { createArticlesService } from './modules/articles/articles.service.js';
+import { createIdempotencyRepository } from './modules/idempotency/idempotency.repository.js';
+import { verifyToken } from './modules/tokens/tokens.service.js';
+import { sendDelivery } from './modules/webhooks/send.js';
+import { createWebhooksRepository } from './modules/webhooks/webhooks.repository.js';
 import authPlugin from './plugins/auth.js';
 import caching from './plugins/caching.js';
 import dbPlugin from './plugins/db.js';
@@ -65,10 +70,12 @@ export async function buildApp({ config, logger }: BuildOptions) {
   });
   await app.register(dbPlugin, { file: config.databaseFile, writeLockTimeoutMs: config.writeLockTimeoutMs });
   await app.register(protection, config);
-  await app.register(authPlugin);
-  await app.register(metrics);
+  // Plugins do not import modules: what they need of one is handed to them here.
+  const outbox = createWebhooksRepository(app.db);
+  await app.register(authPlugin, { verify: (token: string) => verifyToken(app.db, token) });
+  await app.register(metrics, { webhookQueueDepth: outbox.pendingCount });
   await app.register(caching, { cache: config.cache });
-  await app.register(idempotency);
+  await app.register(idempotency, { store: createIdempotencyRepository(app.db) });
   await app.register(openapi);
 
   app.addHook('onSend', (req, reply, payload, done) => {
@@ -84,9 +91,10 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(tokenRoutes);
   await app.register(opsRoutes, { metricsToken: config.metricsToken });
   await app.register(auditRoutes);
-  await app.register(webhookWorker, { webhooks: config.webhooks });
+  await app.register(webhookWorker, { webhooks: config.webhooks, outbox, send: sendDelivery });
   await app.register(webhookRoutes, { webhooks: config.webhooks });
-  await app.register(scheduler, { revisionsKeep: config.revisionsKeep });
+  const articles = createArticlesService(app.db, { revisionsKeep: config.revisionsKeep });
+  await app.register(scheduler, { announceDue: () => articles.announceDue() });
 
   return app;
 }

@@ -1,4 +1,5 @@
 import type { Db } from './client.js';
+import type { Dialect } from './dialect.js';
 
 /** A connection repositories query through (a Drizzle database bound to one connection). */
 export type Conn = Db;
@@ -17,6 +18,8 @@ export type Conn = Db;
  */
 export interface Database {
   readonly engine: 'sqlite';
+  /** The SQL that differs between engines (search, id lists, planner hints). */
+  readonly dialect: Dialect;
   /** The current unit of work's connection; outside one, a read-only connection that sees committed rows only. */
   readonly conn: Conn;
   /** True while the caller runs inside a unit of work of this database. */
@@ -29,4 +32,8 @@ export interface Database {
   /** Runs `hook` after the outermost unit of work commits (at once outside one); dropped on rollback. */
   onCommit(hook: () => void): void;
   close(): Promise<void>;
+  /** How many migrations the database has applied (readiness). */
+  migrationsApplied(): Promise<number>;
+  /** Bytes the database takes (metrics). */
+  sizeBytes(): Promise<number>;
 }

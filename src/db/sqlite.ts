@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrateDatabase, openDatabase, type Db } from './client.js';
 import type { Database } from './database.js';
 import * as schema from './schema.js';
+import { sqliteDialect } from './sqlite-dialect.js';
 import { busy, createUnitOfWork } from './unit-of-work.js';
 
 export type SqliteOptions = {
@@ -52,6 +53,9 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
   writer.pragma('cache_size = -8192');
   writer.pragma('busy_timeout = 0');
   const readerDb = file === ':memory:' ? writerDb : openReader(file);
+  const reader = readerDb.$client;
+  const applied = reader.prepare('SELECT count(*) FROM __drizzle_migrations').pluck();
+  const size = reader.prepare('SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()').pluck();
 
   const uow = createUnitOfWork(
     {
@@ -89,6 +93,7 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
 
   return {
     engine: 'sqlite',
+    dialect: sqliteDialect,
     get conn() {
       return uow.current() ? writerDb : readerDb;
     },
@@ -101,6 +106,8 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
       if (readerDb !== writerDb) readerDb.$client.close();
       writer.close();
     },
-    sqlite: { writer, reader: readerDb.$client, file },
+    migrationsApplied: async () => applied.get() as number,
+    sizeBytes: async () => size.get() as number,
+    sqlite: { writer, reader, file },
   };
 }

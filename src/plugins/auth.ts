@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
-import { verifyToken, type Principal, type Role } from '../modules/tokens/tokens.service.js';
+import type { Principal, Role } from '../modules/tokens/tokens.service.js';
+
+export type VerifyToken = (token: string) => Promise<{ ok: true; principal: Principal } | { ok: false; reason: string }>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -23,7 +25,7 @@ declare module 'fastify' {
 // with an Authorization header is verified; a bad token is a 401 even on a public read
 // rather than a silently narrower answer.
 export default fp(
-  async (app) => {
+  async (app, opts: { verify: VerifyToken }) => {
     app.decorateRequest('principal', null);
     // Callback-style: it runs on every request, and an async hook costs a microtask turn.
     app.addHook('onRequest', (req, _reply, done) => {
@@ -33,7 +35,7 @@ export default fp(
       if (scheme?.toLowerCase() !== 'bearer' || !token) {
         return done(new AppError('unauthorized', 'Use the header `Authorization: Bearer <token>`'));
       }
-      verifyToken(app.db, token.trim()).then((result) => {
+      opts.verify(token.trim()).then((result) => {
         if (!result.ok) return done(new AppError('unauthorized', result.reason));
         req.principal = result.principal;
         done();

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { and, eq, lt } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { idempotencyKeys } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { nowIso } from '../lib/time.js';
 
@@ -15,6 +13,13 @@ declare module 'fastify' {
     idempotentCreate: <T>(req: FastifyRequest, reply: FastifyReply, create: () => Promise<T>) => Promise<T>;
   }
 }
+
+/** Where keys are kept (the idempotency module's repository, injected by app.ts). */
+export type IdempotencyStore = {
+  find(tokenId: number, key: string): Promise<{ requestHash: string; statusCode: number | null; body: string | null } | undefined>;
+  insert(row: { tokenId: number; key: string; requestHash: string; statusCode: number; body: string; createdAt: string }): Promise<void>;
+  purgeOlderThan(iso: string): Promise<void>;
+};
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const CREATED = 201;
@@ -40,12 +45,9 @@ function keyOf(req: FastifyRequest): string | null {
 // The result is stored, not the response bytes: a replay goes through the route's own reply
 // path (serializer, Location, ETag) and comes out the same. Keys belong to the token.
 export default fp(
-  async (app) => {
-    const db = app.db;
-    const purge = () =>
-      db.write(async () => {
-        await db.conn.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(Date.now() - KEEP_MS).toISOString()));
-      });
+  async (app, opts: { store: IdempotencyStore }) => {
+    const { store } = opts;
+    const purge = () => store.purgeOlderThan(new Date(Date.now() - KEEP_MS).toISOString());
     const purgeLogged = () => purge().catch((err: unknown) => app.log.error({ err }, 'purging idempotency keys failed'));
     const timer = setInterval(purgeLogged, 3600_000).unref();
     app.addHook('onReady', async () => void (await purge()));
@@ -60,13 +62,12 @@ export default fp(
       }
       const tokenId = req.principal.tokenId;
       const requestHash = createHash('sha256').update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
-      const where = and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key));
-      const outcome = await db.write(async () => {
-        const [seen] = await db.conn.select().from(idempotencyKeys).where(where);
+      const outcome = await app.db.write(async () => {
+        const seen = await store.find(tokenId, key);
         if (!seen) {
           const result = await create();
           const row = { tokenId, key, requestHash, statusCode: CREATED, body: JSON.stringify(result), createdAt: nowIso() };
-          await db.conn.insert(idempotencyKeys).values(row);
+          await store.insert(row);
           return { status: CREATED, result, replayed: false };
         }
         if (seen.requestHash !== requestHash) {

@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin';
-import { createArticlesService } from '../modules/articles/articles.service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,12 +9,11 @@ declare module 'fastify' {
 // Scheduled articles become public by time alone (reads compare publishedAt with now); what
 // needs a process is the `article.published` event. This loop sends it when the moment
 // comes, and the first run at start catches up on everything that fell due while the
-// server was down.
+// server was down. What "announce" means is the articles module's business: app.ts injects it.
 export default fp(
-  async (app, opts: { revisionsKeep: number; intervalMs?: number }) => {
-    const articles = createArticlesService(app.db, opts);
+  async (app, opts: { announceDue: () => Promise<number>; intervalMs?: number }) => {
     const runOnce = async () => {
-      const n = await articles.announceDue();
+      const n = await opts.announceDue();
       if (n > 0) app.webhookWorker.wake();
       return n;
     };

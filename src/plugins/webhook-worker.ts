@@ -1,9 +1,10 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { nowIso } from '../lib/time.js';
-import { sendDelivery, type SendResult } from '../modules/webhooks/send.js';
+// Types only: the behaviour (the outbox's queries, sending one delivery) is injected by app.ts.
+import type { SendOptions, SendResult } from '../modules/webhooks/send.js';
 import type { Resolver } from '../modules/webhooks/url-policy.js';
-import { createWebhooksRepository, type DueDelivery } from '../modules/webhooks/webhooks.repository.js';
+import type { DueDelivery, WebhooksRepository } from '../modules/webhooks/webhooks.repository.js';
 
 export type WebhookWorker = {
   /** Sends everything due now; resolves when those sends have finished, with how many there were. */
@@ -20,6 +21,10 @@ declare module 'fastify' {
 
 export type WebhookWorkerOptions = {
   webhooks: Config['webhooks'];
+  /** The outbox's queries (the webhooks repository). */
+  outbox: Pick<WebhooksRepository, 'due' | 'claim' | 'finish' | 'disable'>;
+  /** One HTTP attempt for one delivery; never throws. */
+  send: (d: DueDelivery, opts: SendOptions) => Promise<SendResult>;
   /** How often to look for due deliveries, ms. */
   pollMs?: number;
   /** Deliveries sent at once. */
@@ -40,7 +45,7 @@ export default fp(
     const backoffBaseMs = opts.backoffBaseMs ?? 30_000;
     // Long enough to cover the DNS lookup and the timeout; only matters after a crash.
     const leaseMs = timeoutMs + 60_000;
-    const repo = createWebhooksRepository(app.db);
+    const repo = opts.outbox;
     const sendOptions = { timeoutMs, policy: { allowPrivateTargets, allowedHosts }, resolve: opts.resolve };
 
     const backoff = (attempts: number) =>
@@ -87,7 +92,7 @@ export default fp(
           claimed.map(async (d) => {
             // One row failing to record must not abandon the other sends in flight.
             try {
-              await record({ ...d, attempts: d.attempts + 1 }, await sendDelivery(d, sendOptions));
+              await record({ ...d, attempts: d.attempts + 1 }, await opts.send(d, sendOptions));
             } catch (err) {
               app.log.error({ err, deliveryId: d.id }, 'could not record a webhook delivery');
             }

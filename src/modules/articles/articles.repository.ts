@@ -1,6 +1,7 @@
 import { and, count, eq, exists, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/database.js';
+import type { Dialect } from '../../db/dialect.js';
 import { prepared } from '../../db/prepared.js';
 import type { Conn } from '../../db/database.js';
 import { AppError } from '../../errors.js';
@@ -76,16 +77,12 @@ export type ArticleRow = {
     : (typeof baseColumns)[K]['_']['data'] | null;
 } & { body?: string; bodyHtml?: string; bodyText?: string; snippet?: string };
 
-// The unary `+` keeps SQLite from using `published_at <= now` as the index range: it is a
-// cheap filter (only scheduled articles fail it), and leaving the range free lets a keyset
-// cursor seek straight to its row, so page 200 costs what page 1 does.
-const visible = (v: Visibility) =>
-  v.publicOnly ? and(eq(articles.status, 'published'), sql`+${articles.publishedAt} <= ${v.now}`) : undefined;
+// `published_at <= now` must not be the index range: it is a cheap filter (only scheduled
+// articles fail it), and leaving the range free lets a keyset cursor seek straight to its
+// row, so page 200 costs what page 1 does.
+const visible = (d: Dialect, v: Visibility) =>
+  v.publicOnly ? and(eq(articles.status, 'published'), sql`${d.filterOnly(articles.publishedAt)} <= ${v.now}`) : undefined;
 
-// The FTS5 table is created by a hand-written migration (drizzle-kit has no virtual tables).
-const fts = sql.raw('articles_fts');
-// bm25 weights per column: headline, standfirst, body, bylines.
-const RANK_WEIGHTS = '10.0, 4.0, 1.0, 2.0';
 const RELEVANCE: SortSpec = { name: 'relevance', column: articles.id, dir: 'asc' };
 
 function relevanceOffset(paging: PagingInput): number {
@@ -101,8 +98,8 @@ function relevanceOffset(paging: PagingInput): number {
 }
 
 /** `published` means live now; `scheduled` is published with a time still to come. */
-const statusWhere = (status: ArticleFilter['status'], now: string) => {
-  if (status === 'published') return and(eq(articles.status, 'published'), sql`+${articles.publishedAt} <= ${now}`);
+const statusWhere = (d: Dialect, status: ArticleFilter['status'], now: string) => {
+  if (status === 'published') return and(eq(articles.status, 'published'), sql`${d.filterOnly(articles.publishedAt)} <= ${now}`);
   if (status === 'scheduled') return and(eq(articles.status, 'published'), sql`${articles.publishedAt} > ${now}`);
   return status ? eq(articles.status, status) : undefined;
 };
@@ -118,12 +115,14 @@ const searchOnly = (f: ArticleFilter) =>
   (f.status === undefined || f.status === 'published');
 
 export function createArticlesRepository(db: Database) {
+  const d = db.dialect;
+  const search = d.search;
   const countMatching = async (where: SQL | undefined, match?: string) => {
     if (!match) return countWhere(db, articles, where);
     const [row] = await db.conn
       .select({ n: count() })
       .from(articles)
-      .innerJoin(fts, sql`${fts}.rowid = ${articles.id}`)
+      .innerJoin(search.source, search.joinOn(articles.id))
       .where(where);
     return row?.n ?? 0;
   };
@@ -135,17 +134,17 @@ export function createArticlesRepository(db: Database) {
         ...(bodies.body ? { body: articles.body } : {}),
         ...(bodies.bodyHtml ? { bodyHtml: articles.bodyHtml } : {}),
         ...(bodies.bodyText ? { bodyText: articles.bodyText } : {}),
-        ...(match ? { snippet: sql<string>`snippet(articles_fts, -1, char(2), char(3), '…', 24)` } : {}),
+        ...(match ? { snippet: search.snippet } : {}),
       })
       .from(articles)
       .innerJoin(bureaus, eq(bureaus.id, articles.bureauId));
-    return match ? query.innerJoin(fts, sql`${fts}.rowid = ${articles.id}`) : query;
+    return match ? query.innerJoin(search.source, search.joinOn(articles.id)) : query;
   };
 
   const filterWhere = (f: ArticleFilter, v: Visibility): SQL | undefined =>
     and(
-      visible(v),
-      statusWhere(f.status, v.now),
+      visible(d, v),
+      statusWhere(d, f.status, v.now),
       f.bureauId !== undefined ? eq(articles.bureauId, f.bureauId) : undefined,
       f.language ? eq(articles.language, f.language) : undefined,
       f.publishedAfter ? gte(articles.publishedAt, f.publishedAfter) : undefined,
@@ -195,17 +194,17 @@ export function createArticlesRepository(db: Database) {
     const c = db.conn;
     const ranked = prepared(c, 'articles.ranked', () =>
       c
-        .select({ id: sql<number>`rowid` })
-        .from(fts)
-        .where(sql`${fts} MATCH ${sql.placeholder('match')}`)
-        .orderBy(sql`bm25(${fts}, ${sql.raw(RANK_WEIGHTS)})`, sql`rowid`)
+        .select({ id: search.rowId })
+        .from(search.source)
+        .where(search.matches(sql.placeholder('match')))
+        .orderBy(search.rank, search.rowId)
         .limit(sql.placeholder('k'))
         .prepare(),
     );
     for (let k = 2 * (offset + want) + 32; ; k *= 4) {
       const ids = (await ranked.execute({ match, k })).map((r) => r.id);
       const rows = (await select(bodies, match).where(
-        and(where, sql`${articles.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`),
+        and(where, d.inIds(articles.id, ids)),
       )) as ArticleRow[];
       if (rows.length >= offset + want || ids.length < k) {
         const position = new Map(ids.map((id, i) => [id, i]));
@@ -218,7 +217,7 @@ export function createArticlesRepository(db: Database) {
   const joinedFirst = async (where: SQL, bodies: BodyColumns, match: string, offset: number, want: number) =>
     (await select(bodies, match)
       .where(where)
-      .orderBy(sql`bm25(${fts}, ${sql.raw(RANK_WEIGHTS)})`, articles.id)
+      .orderBy(search.rank, articles.id)
       .limit(want)
       .offset(offset)) as ArticleRow[];
 
@@ -231,7 +230,7 @@ export function createArticlesRepository(db: Database) {
           .where(
             and(
               eq(byId ? articles.id : articles.slug, sql.placeholder('key')),
-              v.publicOnly ? visible({ publicOnly: true, now: sql.placeholder('now') as unknown as string }) : undefined,
+              v.publicOnly ? visible(d, { publicOnly: true, now: sql.placeholder('now') as unknown as string }) : undefined,
             ),
           )
           .prepare(),
@@ -250,7 +249,7 @@ export function createArticlesRepository(db: Database) {
     },
 
     async list(f: ArticleFilter, v: Visibility, sort: ArticleSort, paging: PagingInput, bodies: BodyColumns, match?: string) {
-      const where = and(filterWhere(f, v), match ? sql`${fts} MATCH ${match}` : undefined);
+      const where = and(filterWhere(f, v), match ? search.matches(match) : undefined);
       const total = paging.total ? await countMatching(where, match) : undefined;
       if (sort === 'relevance') {
         if (!match) throw new AppError('validation_failed', 'Sorting by relevance needs a search (`q`)', { errors: [{ path: 'query.sort', message: 'Only with q' }] });

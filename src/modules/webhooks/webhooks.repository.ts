@@ -113,6 +113,9 @@ export function createWebhooksRepository(db: Database) {
           .returning({ id: webhookDeliveries.id })
       ).length === 1,
 
+    /** Deliveries waiting to be sent (metrics). */
+    pendingCount: () => countWhere(db, webhookDeliveries, eq(webhookDeliveries.status, 'pending')),
+
     finish: async (id: number, values: Partial<typeof webhookDeliveries.$inferInsert>) => {
       await db.conn.update(webhookDeliveries).set(values).where(eq(webhookDeliveries.id, id));
     },
