@@ -111,7 +111,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
       params: ArticleParams,
       headers: IfMatchHeaders,
       body: UpdateArticleBody,
-      response: { 200: ArticleSchema, ...writeProblems(), ...pickProblems(412, 428) },
+      response: { 200: ArticleSchema, 308: movedResponse, ...writeProblems(), ...pickProblems(412, 428) },
     },
     preHandler: writers,
     handler: async (req, reply) => {
@@ -131,7 +131,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
       security: bearer,
       params: ArticleParams,
       headers: IfMatchHeaders,
-      response: { 204: z.undefined().describe('Deleted'), ...pickProblems(400, 401, 403, 404, 412, 428, 500) },
+      response: { 204: z.undefined().describe('Deleted'), 308: movedResponse, ...pickProblems(400, 401, 403, 404, 412, 428, 500) },
     },
     preHandler: app.requireRole('admin', 'editor'),
     handler: async (req, reply) => {
