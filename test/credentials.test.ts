@@ -62,6 +62,12 @@ t.test('authenticate first: a write without valid credentials is a 401 before it
       t.equal(res.json().code, 'unauthorized');
     }
   }
+  // Over a real socket too: the unread body does not stop the answer or the next request.
+  const base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  const overSocket = await fetch(`${base}/v1/articles`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+  t.equal(overSocket.status, 401, 'a 1 MB anonymous body over HTTP: 401');
+  await overSocket.arrayBuffer();
+  t.equal((await fetch(`${base}/health`)).status, 200, 'and the server answers the next request');
   const viewer = { authorization: `Bearer ${createToken(ctx.app.db, { name: 'v', role: 'viewer' }).token}`, 'content-type': 'application/json' };
   const wrongRole = await ctx.app.inject({ method: 'PATCH', url: '/v1/articles/1', headers: viewer, payload: '{"headline":' });
   t.equal(wrongRole.statusCode, 403, 'the wrong role is refused before the body too');
