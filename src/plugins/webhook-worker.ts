@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { nowIso } from '../lib/time.js';
 // Types only: the behaviour (the outbox's queries, sending one delivery) is injected by app.ts.
 import type { SendOptions, SendResult } from '../modules/webhooks/send.js';
+import { createTargetAgent } from '../modules/webhooks/target-agent.js';
 import type { Resolver } from '../modules/webhooks/url-policy.js';
 import type { DueDelivery, WebhooksRepository } from '../modules/webhooks/webhooks.repository.js';
 
@@ -46,7 +47,9 @@ export default fp(
     // Long enough to cover the DNS lookup and the timeout; only matters after a crash.
     const leaseMs = timeoutMs + 60_000;
     const repo = opts.outbox;
-    const sendOptions = { timeoutMs, policy: { allowPrivateTargets, allowedHosts }, resolve: opts.resolve };
+    const policy = { allowPrivateTargets, allowedHosts };
+    const dispatcher = createTargetAgent(policy, opts.resolve, timeoutMs);
+    const sendOptions = { timeoutMs, policy, dispatcher };
 
     const backoff = (attempts: number) =>
       Math.min(MAX_BACKOFF_MS, backoffBaseMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
@@ -133,6 +136,7 @@ export default fp(
       closed = true;
       clearTimeout(timer);
       await chain;
+      await dispatcher.close();
     });
   },
   { name: 'webhook-worker', dependencies: ['db'] },

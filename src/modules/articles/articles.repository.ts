@@ -358,6 +358,8 @@ export function createArticlesRepository(db: Database) {
           .select({ id: articleAuthors.authorId })
           .from(articleAuthors)
           .where(eq(articleAuthors.articleId, sql.placeholder('id')))
+          // In byline order: the newsroom rule compares places in the byline.
+          .orderBy(articleAuthors.position)
           .prepare(),
       );
       return (await query.execute({ id: articleId })).map((r) => r.id);

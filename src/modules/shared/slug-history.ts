@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
@@ -29,16 +29,47 @@ export const forgetSlugs = async (db: Database, resource: SlugResource, resource
   await db.conn.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.resourceId, resourceId)));
 };
 
-/** Throws a 308 to the current slug when `key` is a slug the item used to have. */
-export async function redirectIfMoved(db: Database, resource: SlugResource, table: SluggedTable, key: string, query = ''): Promise<void> {
+/**
+ * Records that `slug` was public for the item: it then keeps redirecting to the item and
+ * stays reserved after a rename. Articles call this for the slug they are public under,
+ * so a draft renamed before it ever went out leaves nothing behind (no slug squatting).
+ * The row may name the item's current slug; it only matters once the item moves away.
+ */
+export async function markSlugPublic(db: Database, resource: SlugResource, resourceId: number, slug: string) {
+  const c = db.conn;
+  await prepared(c, 'slugHistory.markPublic', () =>
+    c
+      .insert(slugHistory)
+      .values({ resource: sql.placeholder('resource'), slug: sql.placeholder('slug'), resourceId: sql.placeholder('resourceId'), createdAt: sql.placeholder('createdAt') } as unknown as typeof slugHistory.$inferInsert)
+      .onConflictDoNothing()
+      .prepare(),
+  ).execute({ resource, slug, resourceId, createdAt: nowIso() });
+}
+
+/**
+ * Throws a 308 to the current slug when `key` is a slug the item used to have and the
+ * caller may see the item (`canSee`; everyone when absent). Otherwise returns, and the
+ * caller answers exactly what it answers for a slug that never existed. The error handler
+ * rewrites `location` for the request's own path and query (a write to an old slug is
+ * redirected to the same operation at the new one).
+ */
+export async function redirectIfMoved(
+  db: Database,
+  resource: SlugResource,
+  table: SluggedTable,
+  key: string,
+  query = '',
+  canSee: (id: number) => boolean | Promise<boolean> = () => true,
+): Promise<void> {
   if (/^\d+$/.test(key)) return;
   const [row] = (await db.conn
-    .select({ slug: table.slug })
+    .select({ id: table.id, slug: table.slug })
     .from(slugHistory)
     .innerJoin(table, eq(table.id, slugHistory.resourceId))
     .where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, key)))
-    .limit(1)) as { slug: string }[];
-  if (!row) return;
+    .limit(1)) as { id: number; slug: string }[];
+  // A row naming the current slug is a public slug the item still has: not a move.
+  if (!row || row.slug === key || !(await canSee(row.id))) return;
   const location = `/v1/${pathOf[resource]}/${row.slug}${query}`;
   throw new AppError('moved', `"${key}" is now "${row.slug}"`, { extra: { slug: row.slug, location } });
 }
