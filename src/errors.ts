@@ -11,6 +11,8 @@ export const errorCatalogue = {
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
+  method_not_allowed: { status: 405, title: 'Method not allowed at this address' },
+  request_timeout: { status: 408, title: 'The request took too long to arrive' },
   precondition_failed: { status: 412, title: 'Precondition failed: the item changed' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   uri_too_long: { status: 414, title: 'Request address too long' },
@@ -18,6 +20,7 @@ export const errorCatalogue = {
   unprocessable: { status: 422, title: 'The request cannot be applied' },
   precondition_required: { status: 428, title: 'Precondition required' },
   too_many_requests: { status: 429, title: 'Too many requests' },
+  header_fields_too_large: { status: 431, title: 'Request headers too large' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service busy, try again shortly' },
 } as const;

@@ -30,9 +30,9 @@ export const CreateTokenBody = z
     name: z.string().trim().min(1).max(100).describe('Who or what uses it'),
     role: z.enum(tokenRoles).describe('admin: everything; editor: all content and publishing; writer: drafts and own articles; viewer: reads drafts'),
     author: RefSchema.nullable().optional().describe('For writers: the author (id or slug) whose articles they may edit'),
-    expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    expiresAt: z.iso.datetime({ offset: true }).nullable().optional().describe('When the token stops working; must be in the future. Null or absent: never'),
   })
-  .meta({ id: 'CreateToken', examples: [{ name: 'Jane’s laptop', role: 'writer', author: 'jane-q-reporter', expiresAt: '2027-01-01T00:00:00Z' }] });
+  .meta({ id: 'CreateToken', examples: [{ name: 'Jane’s laptop', role: 'writer', author: 'jane-q-reporter', expiresAt: '2030-01-01T00:00:00Z' }] });
 
 export const CreatedTokenSchema = TokenSchema.extend({
   token: z.string().describe('The secret bearer token. Shown only in this response: store it now'),
