@@ -71,7 +71,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(metrics);
   await app.register(caching, { cache: config.cache });
   await app.register(idempotency);
-  await app.register(openapi);
+  await app.register(openapi, { publicBaseUrl: config.publicBaseUrl });
 
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);

@@ -118,16 +118,19 @@ export const problemResponses = {
   428: problemResponse('The change needs `If-Match` or `version`'),
   500: problemResponse('Unexpected server error; the detail is logged, not shown'),
   429: problemResponse('Too many requests from this token or address; see `Retry-After`'),
+  431: problemResponse('The request headers or address are larger than the server accepts'),
   503: problemResponse('Overloaded; see `Retry-After`'),
 } as const;
 
 type Status = keyof typeof problemResponses;
-// Any route may be rate limited (429) or shed under load (503), so those always come.
+// Any request may be rate limited (429), refused by the HTTP parser for its size (431) or
+// shed under load (503), so those always come.
 export const pickProblems = <S extends Status>(...statuses: S[]) =>
-  Object.fromEntries([...statuses, 429, 503].map((s) => [s, problemResponses[s as Status]])) as Pick<
+  Object.fromEntries([...statuses, 429, 431, 503].map((s) => [s, problemResponses[s as Status]])) as Pick<
     typeof problemResponses,
-    S | 429 | 503
+    S | 429 | 431 | 503
   >;
 
-export const readProblems = () => pickProblems(400, 404, 500);
+// Public reads check a token when one is sent (it widens what they show), so a bad one is a 401.
+export const readProblems = () => pickProblems(400, 401, 404, 500);
 export const writeProblems = () => pickProblems(400, 401, 403, 404, 409, 413, 415, 422, 500);

@@ -1,7 +1,7 @@
 import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { apiTokens, tokenRoles } from '../../db/schema.js';
-import { RefSchema } from '../shared/schemas.js';
+import { idParam, RefSchema } from '../shared/schemas.js';
 
 const example = {
   id: 3,
@@ -41,6 +41,6 @@ export const CreatedTokenSchema = TokenSchema.extend({
   examples: [{ ...example, token: 'dl_Q2h4bU9kZXcx_3q2Yf0nH4pR8sV1xK7mB9cD2eF5gJ6kL0oP3rT4uW8yZ1a' }],
 });
 
-export const TokenParams = z.object({ id: z.coerce.number().int().positive() });
+export const TokenParams = z.object({ id: idParam().meta({ description: 'Token id' }) });
 export const TokenList = z.object({ data: z.array(TokenSchema) }).meta({ id: 'TokenList' });
 export type CreateToken = z.infer<typeof CreateTokenBody>;
