@@ -4,7 +4,15 @@
 // read and removed here.
 
 import { errorCatalogue, problemTypeUri, type ErrorCode } from '../errors.js';
-import { conditionalReadParameters, notModifiedHeaders, publicReadHeaders, responseHeaders, type ResponseHeader } from './openapi-headers.js';
+import {
+  conditionalReadParameters,
+  everyResponseHeaders,
+  notModifiedHeaders,
+  publicReadHeaders,
+  rateLimitHeaders,
+  responseHeaders,
+  type ResponseHeader,
+} from './openapi-headers.js';
 
 export type RouteTraits = { publicCache: boolean; optionalBody: boolean; idempotent: boolean };
 
@@ -128,7 +136,7 @@ export function finishContract<T extends object>(input: T, opts: { serverUrl: st
       for (const [status, res] of Object.entries(op.responses)) {
         const json = res.content?.['application/json']?.schema;
         if (res.description === 'Default Response') res.description = successDescription(op.operationId ?? '', status);
-        addHeaders(res, ['X-Request-Id']);
+        addHeaders(res, path.startsWith('/v1/') ? [...everyResponseHeaders, ...rateLimitHeaders] : everyResponseHeaders);
         const problem = res.content?.['application/problem+json'];
         if (problem && Number(status) >= 400) problem.examples = problemExamples(Number(status));
         if (status === '429' || status === '503') addHeaders(res, ['Retry-After']);

@@ -154,7 +154,9 @@ export default fp(
       }
       validators(reply, etag, read.lastModified);
       if (!isFresh(req.headers, etag, read.lastModified)) return done(null, payload);
+      // A 304 carries the validators, not what describes the body it stands for.
       reply.code(304).removeHeader('content-type');
+      for (const h of KEPT_HEADERS) reply.removeHeader(h);
       done(null, null);
     });
   },

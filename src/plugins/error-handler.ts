@@ -75,6 +75,8 @@ export function toProblem(err: unknown, req: FastifyRequest): Problem {
 
 export function sendProblem(reply: FastifyReply, problem: Problem) {
   if (problem.code === 'moved' && typeof problem.location === 'string') reply.header('location', problem.location);
+  // Errors the router raises before a route exists skip the app's onSend hooks.
+  reply.header('x-request-id', problem.requestId);
   // The envelope is serialised here, not by a route's schema, so an error can never
   // fail response validation and turn into a different error.
   return reply
