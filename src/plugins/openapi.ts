@@ -8,6 +8,20 @@ import { tidyOpenApi } from '../lib/openapi-tidy.js';
 
 type Transform = typeof jsonSchemaTransform;
 
+// Swagger UI plugins, as the browser-side source @fastify/swagger-ui writes into its
+// initializer script (it serializes functions with toString, so the source is given as is).
+const browserCode = (source: string) => Object.assign(() => undefined, { toString: () => source });
+// Swagger UI counts the `{}` alternative of an optional-auth operation as "authorized" and draws
+// a closed padlock on every public read; leaving it out of that check makes the padlock say
+// whether a token will be sent. Its own DownloadUrl plugin (the top bar) is kept.
+const uiPlugins = [
+  browserCode('SwaggerUIBundle.plugins.DownloadUrl'),
+  browserCode(
+    'function () { return { statePlugins: { auth: { wrapSelectors: { isAuthorized: function (ori) { return function (state, securities) { ' +
+      'return ori(securities && securities.filter ? securities.filter(function (s) { return s.size > 0; }) : securities); }; } } } } }; }',
+  ),
+];
+
 /** The zod transform, plus what lib/openapi-contract.ts needs to know about the route. */
 const transform: Transform = (input) => {
   const out = jsonSchemaTransform(input);
@@ -63,7 +77,13 @@ export default fp(
       routePrefix: '/docs',
       // `urls` rather than the plugin's own `./json`: the top bar then names the address the
       // README documents, /openapi.json, which is the same document.
-      uiConfig: { persistAuthorization: false, displayOperationId: true, tryItOutEnabled: false, urls: [{ url: '/openapi.json', name: '/openapi.json' }] },
+      uiConfig: {
+        persistAuthorization: false,
+        displayOperationId: true,
+        tryItOutEnabled: false,
+        urls: [{ url: '/openapi.json', name: '/openapi.json' }],
+        plugins: uiPlugins as never,
+      },
     });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   },
