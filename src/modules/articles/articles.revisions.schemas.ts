@@ -60,4 +60,4 @@ export const RestoreBody = z
       .describe("Also put back the revision's slug (default false: the article keeps its current address)"),
   })
   .nullish()
-  .meta({ id: 'RestoreRevision', examples: [{ version: 5 }, { version: 5, restoreSlug: true }] });
+  .meta({ id: 'RestoreRevision', examples: [{}, { restoreSlug: true }] });
