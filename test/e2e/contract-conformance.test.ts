@@ -11,12 +11,15 @@ import { createConformance, type Exchange } from '../helpers/conformance.js';
 // send them, each expecting its documented success; then every error status a client can
 // provoke. Every response is checked against openapi/openapi.json: status, headers, body.
 
+// A server build and a whole session (or a browser) outlast the default 180 s on a loaded machine.
+t.setTimeout(360_000);
+
 const contract = createConformance();
 // Bodies are checked against the contract by `send`; the walk only reads a few fields.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-t.test('a scripted newsroom session conforms to the contract', { timeout: 240_000 }, async (t) => {
+t.test('a scripted newsroom session conforms to the contract', { timeout: 330_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'dateline-conformance-'));
   const { file, token: admin } = freshDatabase(dir);
   const { server } = await startReady(file, { DEMO_DATA: 'true', RATE_LIMIT_PER_MINUTE: '300' });

@@ -6,6 +6,9 @@ import { buildTestApp } from '../helpers/app.js';
 
 // What a new user does first in Swagger UI: Authorize, then "Try it out" → Execute on every
 // create, in the order of the demo newsroom, with the examples it pre-fills. Each must be a 201.
+// A server build and a whole session (or a browser) outlast the default 180 s on a loaded machine.
+t.setTimeout(360_000);
+
 const creates: { op: string; tag: string; path?: Record<string, string> }[] = [
   { op: 'createBureau', tag: 'Bureaus' },
   { op: 'createAuthor', tag: 'Authors' },
@@ -16,7 +19,7 @@ const creates: { op: string; tag: string; path?: Record<string, string> }[] = [
   { op: 'createWebhook', tag: 'Webhooks' },
 ];
 
-t.test('Swagger UI: every create, tried out in newsroom order, answers 201', { timeout: 300_000 }, async (t) => {
+t.test('Swagger UI: every create, tried out in newsroom order, answers 201', { timeout: 330_000 }, async (t) => {
   // The contract's `servers` is where Swagger UI sends requests: this server, as PUBLIC_BASE_URL says.
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
