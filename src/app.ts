@@ -68,7 +68,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     exposedHeaders: ['link', 'etag', 'last-modified', 'location', 'retry-after', 'x-request-id', 'idempotent-replayed'],
   });
-  await app.register(dbPlugin, { file: config.databaseFile, writeLockTimeoutMs: config.writeLockTimeoutMs });
+  await app.register(dbPlugin, { file: config.databaseFile, url: config.databaseUrl, poolSize: config.databasePoolSize, writeLockTimeoutMs: config.writeLockTimeoutMs });
   await app.register(protection, config);
   // Plugins do not import modules: what they need of one is handed to them here.
   const outbox = createWebhooksRepository(app.db);

@@ -24,6 +24,7 @@ export const errorCatalogue = {
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service busy, try again shortly' },
   database_busy: { status: 503, title: 'The database is busy, try again shortly' },
+  database_unavailable: { status: 503, title: 'The database cannot be reached, try again shortly' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { buildTestApp } from './helpers/app.js';
+import { sqliteOf } from './helpers/db.js';
 import { makeArticle, makeAuthor, publish } from './helpers/factories.js';
 
 t.test('public reads are cacheable and revalidate with 304', async (t) => {
@@ -113,10 +114,10 @@ t.test('a cached public read answers its 304 before the handler runs', async (t)
   const a = await makeArticle(ctx, { tags: [] });
   await publish(ctx, a.id);
   const first = await ctx.app.inject({ url: '/v1/articles' });
-  const prepare = ctx.app.db.sqlite.reader.prepare.bind(ctx.app.db.sqlite.reader);
+  const prepare = sqliteOf(ctx.app.db).reader.prepare.bind(sqliteOf(ctx.app.db).reader);
   const seen: string[] = [];
-  ctx.app.db.sqlite.reader.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof prepare;
-  t.teardown(() => void (ctx.app.db.sqlite.reader.prepare = prepare));
+  sqliteOf(ctx.app.db).reader.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof prepare;
+  t.teardown(() => void (sqliteOf(ctx.app.db).reader.prepare = prepare));
   const res = await ctx.app.inject({ url: '/v1/articles', headers: { 'if-none-match': String(first.headers.etag) } });
   t.equal(res.statusCode, 304);
   t.equal(res.body, '');

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { createToken } from '../src/modules/tokens/tokens.service.js';
 import { buildTestApp } from './helpers/app.js';
+import { sqliteOf } from './helpers/db.js';
 import { makeAuthor, makeBureau, makeTag } from './helpers/factories.js';
 
 // An Idempotency-Key is recorded in the create's own transaction: these tests pin down that
@@ -12,7 +13,7 @@ const TABLES = ['articles', 'article_authors', 'article_tags', 'article_revision
 
 t.test('the key commits with the create', async (t) => {
   const ctx = await buildTestApp(t);
-  const sql = ctx.app.db.sqlite.writer;
+  const sql = sqliteOf(ctx.app.db).writer;
   const bureau = await makeBureau(ctx);
   const author = await makeAuthor(ctx);
   const tag = await makeTag(ctx);
@@ -119,7 +120,7 @@ t.test('every idempotent create replays byte for byte through its own reply path
 
 t.test('a caller the route refuses never reaches the key', async (t) => {
   const ctx = await buildTestApp(t);
-  const sql = ctx.app.db.sqlite.writer;
+  const sql = sqliteOf(ctx.app.db).writer;
   const viewer = await createToken(ctx.app.db, { name: 'viewer', role: 'viewer' });
   const insert = sql.prepare("INSERT INTO idempotency_keys (token_id, key, request_hash, created_at) VALUES (?, ?, 'another request', ?)");
   insert.run(viewer.id, 'taken', new Date().toISOString());
@@ -134,7 +135,7 @@ t.test('a caller the route refuses never reaches the key', async (t) => {
 
 t.test('rows left by the previous version', async (t) => {
   const ctx = await buildTestApp(t);
-  const sql = ctx.app.db.sqlite.writer;
+  const sql = sqliteOf(ctx.app.db).writer;
   const send = (key: string, name: string) => ctx.app.inject({ method: 'POST', url: '/v1/tags', headers: { ...ctx.auth, 'idempotency-key': key }, payload: { name } });
 
   // It stored the response bytes and headers; the stored JSON goes through the reply path the same.

@@ -15,6 +15,7 @@ import { enqueueEvent, type EventType } from '../src/modules/webhooks/outbox.js'
 import { signatureHeader, verifySignature } from '../src/modules/webhooks/signature.js';
 import { checkTargetResolves, checkTargetUrl } from '../src/modules/webhooks/url-policy.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
+import { rawValue } from './helpers/db.js';
 
 type Hit = { headers: IncomingHttpHeaders; body: string };
 
@@ -121,7 +122,7 @@ t.test('createWebhook', async (t) => {
     t.equal(second.statusCode, 201, second.body);
     t.not(second.json().id, first.json().id, 'each request creates');
     t.equal(second.headers['idempotent-replayed'], undefined);
-    t.equal(ctx.app.db.sqlite.writer.prepare('SELECT count(*) FROM idempotency_keys').pluck().get(), 0);
+    t.equal(await rawValue(ctx.app.db, 'SELECT count(*) FROM idempotency_keys'), 0);
   });
 });
 

@@ -1,7 +1,13 @@
 import type { Db } from './client.js';
+import type { ContentState } from './content-state.js';
 import type { Dialect } from './dialect.js';
+import type { Tables } from './tables.js';
 
-/** A connection repositories query through (a Drizzle database bound to one connection). */
+/**
+ * A connection repositories query through (a Drizzle database bound to one connection). It is
+ * typed as SQLite's; on PostgreSQL it is node-postgres' Drizzle database over pg tables (see
+ * tables.ts for why one type stands for both).
+ */
 export type Conn = Db;
 
 /**
@@ -17,7 +23,9 @@ export type Conn = Db;
  * waiting for a lock the event loop holds.
  */
 export interface Database {
-  readonly engine: 'sqlite';
+  readonly engine: 'sqlite' | 'postgres';
+  /** This engine's tables; repositories query these, never the schema modules directly. */
+  readonly tables: Tables;
   /** The SQL that differs between engines (search, id lists, planner hints). */
   readonly dialect: Dialect;
   /** The current unit of work's connection; outside one, a read-only connection that sees committed rows only. */
@@ -32,8 +40,15 @@ export interface Database {
   /** Runs `hook` after the outermost unit of work commits (at once outside one); dropped on rollback. */
   onCommit(hook: () => void): void;
   close(): Promise<void>;
+  /** Where this engine's migrations are (readiness compares their count with what is applied). */
+  readonly migrationsFolder: string;
   /** How many migrations the database has applied (readiness). */
   migrationsApplied(): Promise<number>;
   /** Bytes the database takes (metrics). */
   sizeBytes(): Promise<number>;
+  /**
+   * What public responses depend on (write counter, newest visible publish time), as every
+   * process sees it. Synchronous where the engine can answer without a round trip (SQLite).
+   */
+  contentState(nowMs?: number): ContentState | Promise<ContentState>;
 }

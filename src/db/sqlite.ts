@@ -1,9 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrateDatabase, openDatabase, type Db } from './client.js';
+import { migrateDatabase, migrationsFolder, openDatabase, type Db } from './client.js';
+import { createContentStateReader } from './content-state.js';
 import type { Database } from './database.js';
 import * as schema from './schema.js';
 import { sqliteDialect } from './sqlite-dialect.js';
+import { sqliteTables } from './tables.js';
 import { busy, createUnitOfWork } from './unit-of-work.js';
 
 export type SqliteOptions = {
@@ -91,9 +93,12 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
     opts.onHookError ?? ((err) => process.emitWarning(`after-commit hook failed: ${String(err)}`)),
   );
 
+  const contentState = createContentStateReader(reader);
   return {
     engine: 'sqlite',
     dialect: sqliteDialect,
+    tables: sqliteTables,
+    migrationsFolder,
     get conn() {
       return uow.current() ? writerDb : readerDb;
     },
@@ -108,6 +113,7 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
     },
     migrationsApplied: async () => applied.get() as number,
     sizeBytes: async () => size.get() as number,
+    contentState,
     sqlite: { writer, reader, file },
   };
 }

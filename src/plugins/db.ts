@@ -1,18 +1,29 @@
 import fp from 'fastify-plugin';
-import { openSqlite, type SqliteDatabase } from '../db/sqlite.js';
+import type { Database } from '../db/database.js';
+import { openPostgres } from '../db/postgres.js';
+import { openSqlite } from '../db/sqlite.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    db: SqliteDatabase;
+    db: Database;
   }
 }
 
+export type DbPluginOptions = {
+  /** The SQLite file, used when `url` is absent. */
+  file: string;
+  /** A postgres:// URL: run on PostgreSQL. */
+  url?: string;
+  poolSize?: number;
+  writeLockTimeoutMs: number;
+};
+
 export default fp(
-  async (app, opts: { file: string; writeLockTimeoutMs: number }) => {
-    const db = openSqlite(opts.file, {
-      lockTimeoutMs: opts.writeLockTimeoutMs,
-      onHookError: (err) => app.log.error({ err }, 'after-commit hook failed'),
-    });
+  async (app, opts: DbPluginOptions) => {
+    const onHookError = (err: unknown) => app.log.error({ err }, 'after-commit hook failed');
+    const db: Database = opts.url
+      ? await openPostgres(opts.url, { lockTimeoutMs: opts.writeLockTimeoutMs, poolSize: opts.poolSize, onHookError })
+      : openSqlite(opts.file, { lockTimeoutMs: opts.writeLockTimeoutMs, onHookError });
     app.decorate('db', db);
     app.addHook('onClose', async () => {
       await db.close();

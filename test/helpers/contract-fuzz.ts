@@ -28,6 +28,7 @@ import type { Test } from 'tap';
 import { createPreviewSigner } from '../../src/modules/articles/articles.preview.js';
 import { createToken } from '../../src/modules/tokens/tokens.service.js';
 import { buildTestApp, type TestApp } from './app.js';
+import { sqliteOf } from './db.js';
 
 // ajv and ajv-formats are not direct dependencies: they come with Fastify (and
 // @readme/openapi-parser) and are hoisted to node_modules/ajv and node_modules/ajv-formats.
@@ -1267,7 +1268,7 @@ const stmt = (db: Db, sql: string, pluck = false): Stmt => {
   const key = `${pluck ? 'pluck' : 'rows'}:${sql}`;
   let s = cache.get(key);
   if (!s) {
-    s = db.sqlite.writer.prepare(sql) as unknown as Stmt;
+    s = sqliteOf(db).writer.prepare(sql) as unknown as Stmt;
     if (pluck) s.pluck();
     cache.set(key, s);
   }
@@ -1632,19 +1633,19 @@ const CHECKSUM_TABLES: Record<string, string[]> = {
 
 export type Snapshot = Map<string, Map<number, string>>;
 
-type Statement = ReturnType<Db['sqlite']['writer']['prepare']>;
+type Statement = ReturnType<ReturnType<typeof sqliteOf>['writer']['prepare']>;
 const statements = new WeakMap<object, Array<{ table: string; stmt: Statement }>>();
 
 export function snapshot(db: Db): Snapshot {
   let prepared = statements.get(db);
   if (!prepared) {
     prepared = Object.entries(CHECKSUM_TABLES).map(([table, exclude]) => {
-      const columns = (db.sqlite.writer.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>)
+      const columns = (sqliteOf(db).writer.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>)
         .map((c) => c.name)
         .filter((c) => !exclude.includes(c));
       if (columns.length === 0) throw new Error(`contract-fuzz: table ${table} has no columns (renamed?)`);
       const list = columns.map((c) => `"${c}"`).join(', ');
-      return { table, stmt: db.sqlite.writer.prepare(`SELECT rowid, ${list} FROM ${table} ORDER BY rowid`) };
+      return { table, stmt: sqliteOf(db).writer.prepare(`SELECT rowid, ${list} FROM ${table} ORDER BY rowid`) };
     });
     statements.set(db, prepared);
   }

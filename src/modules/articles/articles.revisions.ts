@@ -1,7 +1,6 @@
 import { and, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
-import { articleRevisions } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { nowIso } from '../../lib/time.js';
 import type { Actor } from '../shared/actor.js';
@@ -12,6 +11,7 @@ export type Snapshot = Record<string, unknown> & { id: number; version: number }
 const BOOKKEEPING = new Set(['version', 'updatedAt', 'createdAt', 'status', 'readingTimeMinutes', 'wordCount', 'bodyHtml']);
 
 export function createRevisions(db: Database, keep: number) {
+  const { articleRevisions } = db.tables;
   return {
     /** Stores the article as it is after a change and drops the oldest beyond `keep`. */
     async record(snapshot: Snapshot, actor: Actor) {

@@ -1,7 +1,6 @@
 import type { Database } from '../../db/database.js';
-import { articles } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
-import { toFtsQuery } from '../../lib/fts-query.js';
+import { parseSearch } from '../../lib/fts-query.js';
 import { nowIso, toIso } from '../../lib/time.js';
 import { redirectIfMoved } from '../shared/slug-history.js';
 import { createArticlesRepository, type ArticleFilter } from './articles.repository.js';
@@ -17,6 +16,7 @@ const NO_BODIES = { body: false, bodyHtml: false, bodyText: false };
 export type Access = { publicOnly: boolean; previewArticleId?: number | null };
 
 export function createArticlesService(db: Database, opts: { revisionsKeep: number }) {
+  const { articles } = db.tables;
   const repo = createArticlesRepository(db);
 
   async function read(key: string, access: Access, o: ViewOptions, query = '') {
@@ -51,12 +51,14 @@ export function createArticlesService(db: Database, opts: { revisionsKeep: numbe
     if (publicOnly && status && status !== 'published') {
       throw new AppError('unauthorized', `Listing ${status} articles needs \`Authorization: Bearer <token>\``);
     }
-    const match = q.q === undefined ? undefined : toFtsQuery(q.q);
-    if (match === null) {
+    const terms = q.q === undefined ? undefined : parseSearch(q.q);
+    if (terms === null) {
       throw new AppError('validation_failed', 'The search has no words to look for', {
         errors: [{ path: 'query.q', message: 'Give at least one letter or digit' }],
       });
     }
+    // The engine's own query text: FTS5 MATCH on SQLite, a tsquery on PostgreSQL.
+    const match = terms && db.dialect.search.query(terms);
     const sort = q.sort ?? (match ? 'relevance' : '-publishedAt');
     const o: ViewOptions = { include: include ?? ALL_VIEW.include, fields, formats };
     // An unknown slug in a filter matches nothing rather than failing: a frontend asking
