@@ -36,8 +36,10 @@ export const postgresDialect: Dialect = {
     rowId: sql<number>`${table}.article_id`,
     // Ascending is best first, as bm25 on SQLite; ts_rank is higher-is-better.
     rank: (query: string | Placeholder) => sql`-ts_rank(${WEIGHTS}, ${table}.document, ${tsquery(query)}, 1)`,
-    // ts_headline re-parses the text: only ever selected for one page's rows.
+    // ts_headline re-parses the text: only ever selected for one page's rows. Its parser
+    // takes `<…>` for markup and drops it, where FTS5 keeps the text as written (escaped
+    // later by snippetHtml): `<` is swapped for \u0001 around the call and swapped back.
     snippet: (query: string | Placeholder) =>
-      sql<string>`ts_headline(${CONFIG}, concat_ws(' ', ${articles.standfirst}, ${articles.bodyText}), ${tsquery(query)}, ${HEADLINE_OPTIONS})`,
+      sql<string>`replace(ts_headline(${CONFIG}, replace(concat_ws(' ', ${articles.standfirst}, ${articles.bodyText}), '<', chr(1)), ${tsquery(query)}, ${HEADLINE_OPTIONS}), chr(1), '<')`,
   },
 };
