@@ -40,12 +40,12 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
 /**
  * A real app on a fresh database with the real migrations, closed and deleted after the
  * test: a SQLite file, or with DATELINE_TEST_ENGINE=postgres a database of its own copied
- * from the migrated template (test/helpers/pg.ts). A test that gives `databaseFile` is about
- * that file and stays on SQLite.
+ * from the migrated template (test/helpers/pg.ts). A test about SQLite itself (its file, its
+ * backup API) passes `databaseFile` or `{ engine: 'sqlite' }` and stays on SQLite.
  */
-export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function buildTestApp(t: Test, overrides: Partial<Config> = {}, opts: { engine?: 'sqlite' } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'dateline-test-'));
-  const onPostgres = testEngine === 'postgres' && overrides.databaseFile === undefined && overrides.databaseUrl === undefined;
+  const onPostgres = testEngine === 'postgres' && !opts.engine && overrides.databaseFile === undefined && overrides.databaseUrl === undefined;
   const databaseUrl = onPostgres ? (await freshPgDatabase(t)).url : overrides.databaseUrl;
   const config = testConfig(dir, { ...overrides, ...(databaseUrl ? { databaseUrl } : {}) });
   const app = await buildApp({ config, logger: false });
