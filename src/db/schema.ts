@@ -266,3 +266,27 @@ export const serverKeys = sqliteTable('server_keys', {
   name: text('name').primaryKey(),
   value: text('value').notNull(),
 });
+
+export const importKinds = ['wire', 'ninjs', 'article'] as const;
+
+/**
+ * Where imported articles came from. `contentHash` (SHA-256 of the normalised input) is the
+ * idempotency key of every import: the same wire story, ninjs item or NDJSON line imported
+ * again answers with the article it made. ninjs items also keep their `uri` and version, so
+ * a newer version updates the same article and an older one is refused.
+ */
+export const importSources = sqliteTable(
+  'import_sources',
+  {
+    contentHash: text('content_hash').primaryKey(),
+    kind: text('kind', { enum: importKinds }).notNull(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    uri: text('uri'),
+    version: text('version'),
+    versionCreated: text('version_created'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('import_sources_uri_idx').on(t.uri), index('import_sources_article_idx').on(t.articleId)],
+);
