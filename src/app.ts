@@ -5,6 +5,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config.js';
 import { articleRoutes } from './modules/articles/articles.routes.js';
 import { articleWorkflowRoutes } from './modules/articles/articles.workflow.routes.js';
+import { importRoutes } from './modules/imports/imports.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
 import { tokenRoutes } from './modules/tokens/tokens.routes.js';
@@ -81,6 +82,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(tagRoutes);
   await app.register(articleRoutes, { revisionsKeep: config.revisionsKeep });
   await app.register(articleWorkflowRoutes, { revisionsKeep: config.revisionsKeep });
+  await app.register(importRoutes, { revisionsKeep: config.revisionsKeep, imports: config.imports });
   await app.register(tokenRoutes);
   await app.register(opsRoutes, { metricsToken: config.metricsToken });
   await app.register(auditRoutes);

@@ -63,6 +63,20 @@ const envSchema = z.object({
     .min(0)
     .default(1000)
     .describe('Shed load with 503 when the event loop lags more than this; 0 turns it off'),
+  IMPORT_MAX_CONCURRENT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(2)
+    .describe('Bulk imports running at once; another one waits its turn with 429 and Retry-After'),
+  IMPORT_SLICE_MS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(1000)
+    .default(25)
+    .describe('Longest a bulk import holds the write lock (and the event loop) before letting other requests in'),
   METRICS_TOKEN: z.string().min(16).optional().describe('When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`'),
   PUBLIC_BASE_URL: z
     .url()
@@ -85,6 +99,7 @@ export type Config = {
   rateLimitPerMinute: number;
   trustProxy: boolean;
   maxEventLoopDelayMs: number;
+  imports: { maxConcurrent: number; sliceMs: number };
   metricsToken?: string;
 };
 
@@ -133,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    imports: { maxConcurrent: e.IMPORT_MAX_CONCURRENT, sliceMs: e.IMPORT_SLICE_MS },
     metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -27,6 +27,7 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     rateLimitPerMinute: 0,
     trustProxy: false,
     maxEventLoopDelayMs: 0,
+    imports: { maxConcurrent: 2, sliceMs: 25 },
     ...overrides,
   };
 }

@@ -3,8 +3,10 @@ import { countWords, renderHtml, renderText } from '../../lib/markdown.js';
 import type { Actor } from '../shared/actor.js';
 import type { CreateArticle } from './articles.schemas.js';
 
+export type Rendered = { body: string; bodyHtml: string; bodyText: string; wordCount: number };
+
 /** The renderings stored beside the Markdown, so reads never render. */
-export const rendered = (body: string) => {
+export const rendered = (body: string): Rendered => {
   const bodyText = renderText(body);
   return { body, bodyHtml: renderHtml(body), bodyText, wordCount: countWords(bodyText) };
 };

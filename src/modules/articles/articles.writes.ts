@@ -12,7 +12,7 @@ import { assertSlugFree, forgetSlugs, freshSlug, rememberSlug } from '../shared/
 import { inWrite } from '../shared/transaction.js';
 import type { ArticlesRepository } from './articles.repository.js';
 import { createRevisions, diffSnapshots, type Snapshot } from './articles.revisions.js';
-import { assertMayEdit, assertPublishable, imageColumns, rendered } from './articles.rules.js';
+import { assertMayEdit, assertPublishable, imageColumns, rendered, type Rendered } from './articles.rules.js';
 import type { CreateArticle, UpdateArticle } from './articles.schemas.js';
 
 /** `undefined`: no precondition sent; `null`: `If-Match: *`; a number: the version the client saw. */
@@ -79,7 +79,8 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
   }
 
   return {
-    create(input: CreateArticle, actor: Actor) {
+    /** `body` may come rendered already (imports render in bulk, off this thread). */
+    create(input: CreateArticle, actor: Actor, body: Rendered = rendered(input.body ?? '')) {
       return inWrite(db, () => {
         const [bureauId] = resolveRefs(db, bureaus, 'bureau', [['body.bureau', input.bureau]]);
         const authorIds = resolveRefs(db, authors, 'author', listRefs('body.authors', input.authors ?? []));
@@ -92,7 +93,7 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
           slug: input.slug ?? freshSlug(db, 'article', articles, slugFrom(input.headline, 'article')),
           standfirst: input.standfirst ?? null,
           dateline: input.dateline ?? null,
-          ...rendered(input.body ?? ''),
+          ...body,
           bureauId: bureauId!,
           language: input.language ?? 'en',
           status: 'draft',
