@@ -33,8 +33,10 @@ export type WireStory = {
 
 // `Desk/Author`: one line, one slash, no sentence on either side.
 const BYLINE = /^([^/:.!?\n]{1,100}?)\s*\/\s*([^/:!?\n]{1,300})$/u;
-// Authors: "A and B", "A, B and C", "A & B" (and the same joiners in a few newsroom languages).
-const AUTHOR_SPLIT = /\s*,\s*(?:(?:and|und|et|y|e|и)\s+)?|\s+(?:and|und|et|y|e|и)\s+|\s*&\s*/u;
+// Authors: "A and B", "A, B and C", "A & B", and the same joiners in the newsroom languages we
+// serve (und, et, y, e, ve, и, और) plus the ideographic comma ("王伟、李娜").
+const JOINER = String.raw`(?:and|und|et|y|e|ve|en|og|och|и|और)`;
+const AUTHOR_SPLIT = new RegExp(String.raw`\s*[,，、]\s*(?:${JOINER}\s+)?|\s+${JOINER}\s+|\s*&\s*`, 'u');
 // A dateline: a capitalised place of a few words, then an optional date and (agency), then a
 // colon (or a full-width one): "Washington:", "NEW DELHI, June 15 (IANS):", "北京：".
 const DATELINE = /^((\p{Lu}|\p{Lo})[\p{L}\p{M}.'’ -]{0,40}?)(?:,\s*([^:：()\n]{1,40}?))?(?:\s*\(([^()\n:：]{1,30})\))?\s*(?::\s+|：\s*)/u;
