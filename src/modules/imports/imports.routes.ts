@@ -1,4 +1,4 @@
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
@@ -136,13 +136,16 @@ export const importRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; import
     },
     preHandler: app.requireRole('admin', 'editor'),
     handler: async (req, reply) => {
+      if (!(req.body instanceof Readable)) {
+        throw new AppError('unsupported_media_type', 'Send the items as `application/x-ndjson`, one JSON object per line');
+      }
       if (running >= opts.imports.maxConcurrent) {
         reply.header('retry-after', '10');
         throw new AppError('too_many_requests', `${running} bulk imports are running, the most at once; retry in 10 seconds`);
       }
       running++;
       const output = new PassThrough();
-      const input = req.body as Readable;
+      const input = req.body;
       runBulkImport(input, output, {
         db: app.db,
         service,
