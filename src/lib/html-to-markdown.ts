@@ -24,3 +24,14 @@ turndown.escape = escapeMarkdown;
 export function htmlToMarkdown(html: string): string {
   return turndown.turndown(sanitizeHtml(html, safe)).trim();
 }
+
+// For fields that hold plain text (a standfirst): inline markup keeps only its text, so no
+// `**` survives where CommonMark would not read it as emphasis (e.g. `は**1％**を` in Japanese).
+const plain = new TurndownService({ headingStyle: 'atx', bulletListMarker: '-' });
+plain.escape = escapeMarkdown;
+plain.addRule('textOnly', { filter: ['strong', 'b', 'em', 'i', 'code', 'a', 'span'], replacement: (content) => content });
+
+/** HTML as Markdown with inline markup reduced to its text; `renderText` of it is the text. */
+export function htmlToPlainMarkdown(html: string): string {
+  return plain.turndown(sanitizeHtml(html, safe)).trim();
+}

@@ -1,4 +1,4 @@
-import { htmlToMarkdown } from './html-to-markdown.js';
+import { htmlToMarkdown, htmlToPlainMarkdown } from './html-to-markdown.js';
 import { paragraphsToMarkdown } from './markdown-escape.js';
 import { renderText } from './markdown.js';
 
@@ -67,9 +67,9 @@ function pickBody(item: Obj): string {
 function pickText(item: Obj, many: string, htmlKey: string, textKey: string): string | null {
   const all = parts(get(item, many));
   const chosen = all.find((p) => p.role === 'main') ?? all.find((p) => p.role === 'summary') ?? all[0];
-  if (chosen) return isHtml(chosen) ? renderText(htmlToMarkdown(chosen.value)) || null : chosen.value.trim() || null;
+  if (chosen) return isHtml(chosen) ? renderText(htmlToPlainMarkdown(chosen.value)) || null : chosen.value.trim() || null;
   const html = str(get(item, htmlKey));
-  return html ? renderText(htmlToMarkdown(html)) || null : str(get(item, textKey));
+  return html ? renderText(htmlToPlainMarkdown(html)) || null : str(get(item, textKey));
 }
 
 // "By A and B", "Von A, dpa": the agency's own name is not an author.
