@@ -19,6 +19,8 @@ type Item = { line: number; prepared?: Prepared; error?: unknown };
 
 /** Lines read and prepared together; each is then committed in time-boxed transactions. */
 const BATCH_LINES = 256;
+/** Items read ahead of the writer before reading pauses. */
+const MAX_QUEUED = 1024;
 /** Largest line accepted (a 500,000-character body as JSON with escapes fits). */
 const MAX_LINE_BYTES = 4 * 1024 * 1024;
 /** Unread report the server keeps before it stops reading the upload until the client catches up. */
@@ -48,23 +50,56 @@ function prepareLine(text: string, line: number, opts: PrepareOptions): Prepared
   return prepareArticle(parsed.data, path);
 }
 
-async function* batches(lines: AsyncIterable<string>, opts: PrepareOptions) {
-  let batch: Item[] = [];
+/**
+ * Lines as prepared items, handed out in batches of whatever has arrived (at most BATCH_LINES):
+ * a slow client's lines are committed as they come rather than when a batch fills. Reading
+ * pauses while MAX_QUEUED items wait, so a fast upload is held back instead of buffered.
+ */
+async function* batches(input: Readable, opts: PrepareOptions) {
+  const lines = input.pipe(split2({ maxLength: MAX_LINE_BYTES }));
+  const queue: Item[] = [];
   let n = 0;
-  for await (const text of lines) {
+  let ended = false;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const signal = () => wake?.();
+  lines.on('data', (text: string) => {
     n++;
-    if (text.trim() === '') continue; // blank lines (a trailing newline) are not items
+    if (text.trim() === '') return; // blank lines (a trailing newline) are not items
     try {
-      batch.push({ line: n, prepared: prepareLine(text, n, opts) });
+      queue.push({ line: n, prepared: prepareLine(text, n, opts) });
     } catch (error) {
-      batch.push({ line: n, error });
+      queue.push({ line: n, error });
     }
-    if (batch.length >= BATCH_LINES) {
+    if (queue.length >= MAX_QUEUED) lines.pause();
+    signal();
+  });
+  lines.on('end', () => {
+    ended = true;
+    signal();
+  });
+  const fail = (err: Error) => {
+    failure ??= err;
+    signal();
+  };
+  lines.on('error', fail);
+  input.on('error', fail);
+  // A client that goes away mid-upload: no 'end', only 'close'.
+  input.on('close', () => {
+    if (!input.readableEnded) fail(new Error('The client closed the connection before the upload ended'));
+  });
+  while (true) {
+    if (failure) throw failure;
+    if (queue.length > 0) {
+      const batch = queue.splice(0, BATCH_LINES);
+      if (queue.length < MAX_QUEUED) lines.resume();
       yield batch;
-      batch = [];
+      continue;
     }
+    if (ended) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = null;
   }
-  if (batch.length > 0) yield batch;
 }
 
 export type BulkContext = {
@@ -85,8 +120,6 @@ export type BulkContext = {
  */
 export async function runBulkImport(input: Readable, output: Writable, ctx: BulkContext): Promise<{ created: number; failed: number }> {
   const totals = { created: 0, failed: 0 };
-  const lines = input.pipe(split2({ maxLength: MAX_LINE_BYTES }));
-  input.on('error', (err) => lines.destroy(err));
   const write = async (r: Report) => {
     if (!output.write(`${JSON.stringify(r)}\n`) && output.writableLength > REPORT_HIGH_WATER) {
       await new Promise((resolve) => output.once('drain', resolve));
@@ -98,8 +131,9 @@ export async function runBulkImport(input: Readable, output: Writable, ctx: Bulk
     return p;
   };
 
-  for await (const batch of batches(lines, ctx.options)) {
-    const ready = batch.filter((b) => b.prepared);
+  for await (const batch of batches(input, ctx.options)) {
+    // Lines imported before (a re-sent file) are answered from their hash without rendering.
+    const ready = batch.filter((b) => b.prepared && !ctx.service.seen(b.prepared.hash));
     const bodies = await ctx.render(ready.map((b) => b.prepared!.article.body));
     const renderedBy = new Map(ready.map((b, i) => [b, bodies[i]!]));
     let i = 0;
@@ -115,7 +149,7 @@ export async function runBulkImport(input: Readable, output: Writable, ctx: Bulk
             continue;
           }
           try {
-            const o = ctx.service.apply(item.prepared!, renderedBy.get(item)!, ctx.actor, ctx.options, names);
+            const o = ctx.service.apply(item.prepared!, renderedBy.get(item) ?? null, ctx.actor, ctx.options, names);
             slice.push({ line: item.line, status: o.status, id: o.articleId });
           } catch (err) {
             // Bureaus or authors it created were rolled back with it: forget them.

@@ -101,7 +101,7 @@ export function createImportsService(db: Db, deps: { articles: ArticlesService; 
    * Imports one prepared item in its own transaction (a savepoint inside a bulk batch):
    * replays a known hash, updates the article of a newer ninjs version, else creates a draft.
    */
-  function apply(p: Prepared, body: Rendered, actor: Actor, opts: ImportOptions, names: NameIndex = createNameIndex(repo)): Outcome {
+  function apply(p: Prepared, body: Rendered | null, actor: Actor, opts: ImportOptions, names: NameIndex = createNameIndex(repo)): Outcome {
     return inWrite(db, () => {
       const seen = repo.byHash(p.hash);
       if (seen) return { status: 'replayed', articleId: seen.articleId, bureau: null, authors: [], warnings: [...p.report.warnings] };
@@ -129,7 +129,7 @@ export function createImportsService(db: Db, deps: { articles: ArticlesService; 
         record(previous.articleId);
         return { status: 'updated', articleId: previous.articleId, bureau, authors, warnings };
       }
-      const created = deps.articles.create(input, actor, body);
+      const created = body ? deps.articles.create(input, actor, body) : deps.articles.create(input, actor);
       record(created.id);
       return { status: 'created', articleId: created.id, bureau, authors, warnings };
     });
@@ -137,7 +137,7 @@ export function createImportsService(db: Db, deps: { articles: ArticlesService; 
 
   const article = (id: number) => deps.articles.get(String(id), { publicOnly: false }, ALL_VIEW);
 
-  return { apply, article, names: () => createNameIndex(repo) };
+  return { apply, article, seen: (hash: string) => repo.byHash(hash) !== undefined, names: () => createNameIndex(repo) };
 }
 
 export type ImportsService = ReturnType<typeof createImportsService>;
