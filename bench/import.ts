@@ -61,7 +61,9 @@ function upload(base: string, token: string, count: number, runId: string): Prom
 async function editor(base: string, token: string, bureau: string, stop: () => boolean) {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const res = await fetch(`${base}/v1/articles`, { method: 'POST', headers, body: JSON.stringify({ headline: `Editor's draft ${Date.now()}`, bureau, body: markdownBody(prng(9), 500) }) });
-  let { id, version } = (await res.json()) as { id: number; version: number };
+  const draft = (await res.json()) as { id: number; version: number };
+  const id = draft.id;
+  let version = draft.version;
   const times: number[] = [];
   let errors = 0;
   for (let n = 0; !stop(); n++) {
