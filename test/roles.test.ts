@@ -27,7 +27,7 @@ const principals = [
 type Who = (typeof principals)[number];
 type Statuses = readonly [number, number, number, number, number, number, number, number, number, number];
 
-type Req = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: object; headers?: Record<string, string> };
+type Req = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: object | string; headers?: Record<string, string> };
 type Row = { expect: Statuses; request: (who: Who) => Promise<Req> };
 
 t.test('authorization matrix', async (t) => {
@@ -88,6 +88,8 @@ t.test('authorization matrix', async (t) => {
     return a;
   };
   const ifMatch = async (id: number) => ({ 'if-match': await etagOf(ctx, id) });
+  // Imports name bylines as text: the writer's own name only in the writerOwn cell.
+  const namesFor = (who: Who) => (who === 'writerOwn' ? `${theirs.name} and ${mine.name}` : theirs.name);
   const freshHook = async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: ctx.auth, payload: { url: hookUrl, events: ['article.published'] } });
     if (res.statusCode !== 201) throw new Error(`createWebhook → ${res.statusCode}: ${res.body}`);
@@ -141,6 +143,9 @@ t.test('authorization matrix', async (t) => {
     'GET /v1/webhooks/{id}/deliveries':               { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 200], request: async () => ({ method: 'GET', url: `/v1/webhooks/${hook.id}/deliveries` }) },
     'POST /v1/webhooks/{id}/deliveries/{deliveryId}/redeliver':
                                                       { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 202], request: async () => ({ method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/${delivery!.id}/redeliver` }) },
+    'POST /v1/imports/wire':                          { expect: [401, 401, 401, 401, 401, 403, 201, 403, 201, 201], request: async (who) => ({ method: 'POST', url: '/v1/imports/wire', headers: { 'content-type': 'text/plain; charset=utf-8' }, payload: `${unique('Wire story')}\n\nStandfirst.\n\n${bureau.name}/${namesFor(who)}\n\nPORTO: Ships.` }) },
+    'POST /v1/imports/ninjs':                         { expect: [401, 401, 401, 401, 401, 403, 201, 403, 201, 201], request: async (who) => ({ method: 'POST', url: `/v1/imports/ninjs?bureau=${bureau.slug}`, payload: { uri: unique('urn:roles:item'), headline: unique('Agency story'), body_text: 'Ships.', by: namesFor(who) } }) },
+    'POST /v1/imports':                               { expect: [401, 401, 401, 401, 401, 403, 403, 403, 200, 200], request: async () => ({ method: 'POST', url: '/v1/imports', headers: { 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify({ headline: unique('Bulk story'), bureau: bureau.slug, body: 'Ships.' })}\n` }) },
     // Operations endpoints: no token needed; /metrics checks its own token (none is configured here).
     'GET /health':                                    { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/health' }) },
     'GET /ready':                                     { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/ready' }) },
