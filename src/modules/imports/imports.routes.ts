@@ -13,7 +13,7 @@ import { runBulkImport } from './imports.bulk.js';
 import { prepareNinjs, prepareWire, type Prepared } from './imports.prepare.js';
 import { ImportQuery, ImportResult, NinjsBody, ReportLine, WireBody, type ImportQueryInput } from './imports.schemas.js';
 import { createImportsService, type Outcome } from './imports.service.js';
-import { renderInline } from './render.js';
+import { renderInSlices } from './render.js';
 import { registerImportParsers } from './imports.parsers.js';
 
 const tags = ['Imports'];
@@ -22,7 +22,7 @@ type Result = z.infer<typeof ImportResult>;
 export const importRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; imports: Config['imports'] }> = async (app, opts) => {
   const articles = createArticlesService(app.db, opts);
   const service = createImportsService(app.db, { articles, bureaus: createBureausService(app.db), authors: createAuthorsService(app.db) });
-  const render = renderInline;
+  const render = renderInSlices(opts.imports.sliceMs);
   const importers = app.requireRole('admin', 'editor', 'writer');
   registerImportParsers(app);
   // Imports have their own budget instead of the per-minute request limit (see README):
