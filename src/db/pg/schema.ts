@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, json, pgTable, primaryKey, uniqueIndex } from 'drizzle-orm/pg-core';
-import { articleStatuses, deliveryStatuses, slugResources, tokenRoles } from '../schema.js';
+import { articleStatuses, deliveryStatuses, importKinds, slugResources, tokenRoles } from '../schema.js';
 import { text } from './text.js';
 
 // The PostgreSQL twin of src/db/schema.ts, table for table and column for column, so both
@@ -252,3 +252,20 @@ export const serverKeys = pgTable('server_keys', {
   name: text('name').primaryKey(),
   value: text('value').notNull(),
 });
+
+/** Where imported articles came from: content hashes (the imports' idempotency keys), ninjs uri and version. */
+export const importSources = pgTable(
+  'import_sources',
+  {
+    contentHash: text('content_hash').primaryKey(),
+    kind: text<(typeof importKinds)[number]>('kind').notNull(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    uri: text('uri'),
+    version: text('version'),
+    versionCreated: text('version_created'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('import_sources_uri_idx').on(t.uri), index('import_sources_article_idx').on(t.articleId)],
+);
