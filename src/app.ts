@@ -14,6 +14,7 @@ import { tagRoutes } from './modules/tags/tags.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import authPlugin from './plugins/auth.js';
 import caching from './plugins/caching.js';
+import connectionCap from './plugins/connection-cap.js';
 import dbPlugin from './plugins/db.js';
 import errorHandler, { sendProblem, toProblem } from './plugins/error-handler.js';
 import idempotency from './plugins/idempotency.js';
@@ -24,6 +25,7 @@ import openapi from './plugins/openapi.js';
 import protection from './plugins/protection.js';
 import securityHeaders from './plugins/security-headers.js';
 import webhookWorker from './plugins/webhook-worker.js';
+import workers from './plugins/workers.js';
 
 export type BuildOptions = {
   config: Config;
@@ -38,6 +40,18 @@ export async function buildApp({ config, logger }: BuildOptions) {
       redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.token'], censor: '[redacted]' },
     },
     bodyLimit: config.bodyLimit,
+    // Slow clients: a request must arrive whole within requestTimeout (its headers within
+    // headersTimeout), a silent socket is closed after connectionTimeout, an idle keep-alive
+    // one after keepAliveTimeout. Node checks the first two every connectionsCheckingInterval
+    // (30 s by default, too coarse for short timeouts).
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.connectionTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: config.http.requestTimeoutMs,
+      headersTimeout: config.http.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.http.headersTimeoutMs / 4))),
+    },
     trustProxy: config.trustProxy,
     // A client's X-Request-Id is kept for tracing when it is short and plain; anything else
     // is replaced, so it cannot bloat headers, logs and error bodies.
@@ -56,6 +70,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(errorHandler);
+  await app.register(connectionCap, { maxPerAddress: config.http.maxConnectionsPerAddress });
   await app.register(jsonBody);
   await app.register(securityHeaders);
   await app.register(cors, {
@@ -64,11 +79,12 @@ export async function buildApp({ config, logger }: BuildOptions) {
     exposedHeaders: ['link', 'etag', 'last-modified', 'location', 'retry-after', 'x-request-id', 'idempotent-replayed'],
   });
   await app.register(dbPlugin, { file: config.databaseFile });
+  await app.register(workers, { databaseFile: config.databaseFile, workers: config.workers });
   await app.register(protection, config);
   await app.register(authPlugin);
   await app.register(metrics);
   await app.register(caching, { cache: config.cache });
-  await app.register(idempotency);
+  await app.register(idempotency, { maxStoredBytes: config.limits.idempotencyMaxBytes });
   await app.register(openapi);
 
   app.addHook('onSend', (req, reply, payload, done) => {
@@ -79,14 +95,15 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(bureauRoutes);
   await app.register(authorRoutes);
   await app.register(tagRoutes);
-  await app.register(articleRoutes, { revisionsKeep: config.revisionsKeep });
-  await app.register(articleWorkflowRoutes, { revisionsKeep: config.revisionsKeep });
+  const revisionLimits = { revisionsKeep: config.revisionsKeep, revisionsMaxBytes: config.limits.revisionsMaxBytes };
+  await app.register(articleRoutes, revisionLimits);
+  await app.register(articleWorkflowRoutes, revisionLimits);
   await app.register(tokenRoutes);
   await app.register(opsRoutes, { metricsToken: config.metricsToken });
   await app.register(auditRoutes);
   await app.register(webhookWorker, { webhooks: config.webhooks });
   await app.register(webhookRoutes, { webhooks: config.webhooks });
-  await app.register(scheduler, { revisionsKeep: config.revisionsKeep });
+  await app.register(scheduler, { ...revisionLimits, auditRetentionDays: config.limits.auditRetentionDays });
 
   return app;
 }

@@ -20,6 +20,7 @@ export const errorCatalogue = {
   too_many_requests: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service busy, try again shortly' },
+  query_timeout: { status: 503, title: 'The query ran out of time' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -115,7 +116,7 @@ export const problemResponses = {
   428: problemResponse('The change needs `If-Match` or `version`'),
   500: problemResponse('Unexpected server error; the detail is logged, not shown'),
   429: problemResponse('Too many requests from this token or address; see `Retry-After`'),
-  503: problemResponse('Overloaded; see `Retry-After`'),
+  503: problemResponse('Overloaded, or a search or count ran past its time budget (`query_timeout`); see `Retry-After`'),
 } as const;
 
 type Status = keyof typeof problemResponses;

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import type { Rendered } from '../../lib/markdown.js';
 import { articles, authors, bureaus, tags } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { slugFrom } from '../../lib/slug.js';
@@ -11,15 +12,15 @@ import { checkVersion } from '../shared/preconditions.js';
 import { assertSlugFree, forgetSlugs, freshSlug, rememberSlug } from '../shared/slug-history.js';
 import { inWrite } from '../shared/transaction.js';
 import type { ArticlesRepository } from './articles.repository.js';
-import { createRevisions, diffSnapshots, type Snapshot } from './articles.revisions.js';
+import { createRevisions, diffSnapshots, type RevisionLimits, type Snapshot } from './articles.revisions.js';
 import { assertMayEdit, assertPublishable, imageColumns, rendered } from './articles.rules.js';
 import type { CreateArticle, UpdateArticle } from './articles.schemas.js';
 
 /** `undefined`: no precondition sent; `null`: `If-Match: *`; a number: the version the client saw. */
 export type Expected = number | null | undefined;
 
-export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (id: number) => Snapshot, keep: number) {
-  const revisions = createRevisions(db, keep);
+export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (id: number) => Snapshot, limits: RevisionLimits) {
+  const revisions = createRevisions(db, limits);
   const stored = (key: string) => required(repo.findStored(key), 'article', key);
   const isLive = (a: { status: string; announcedAt: string | null }) => a.status === 'published' && a.announcedAt !== null;
 
@@ -40,14 +41,14 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
     return current;
   }
 
-  function applyUpdate(key: string, input: UpdateArticle, actor: Actor, expected: Expected, requirePrecondition: boolean, action: string) {
+  function applyUpdate(key: string, input: UpdateArticle, actor: Actor, expected: Expected, requirePrecondition: boolean, action: string, pre?: Rendered) {
     return inWrite(db, () => {
       const current = guard(key, actor, expected, requirePrecondition);
       if (input.slug) assertSlugFree(db, 'article', articles, input.slug, current.id);
       const { bureau, authors: authorRefs, tags: tagRefs, featuredImage, body, publishedAt, ...plain } = input;
       const changes: Partial<typeof articles.$inferInsert> = { ...plain, ...imageColumns(featuredImage), updatedAt: nowIso() };
       if (bureau !== undefined) changes.bureauId = resolveRefs(db, bureaus, 'bureau', [['body.bureau', bureau]])[0];
-      if (body !== undefined) Object.assign(changes, rendered(body));
+      if (body !== undefined) Object.assign(changes, rendered(body, pre));
       if (publishedAt !== undefined) changes.publishedAt = publishedAt === null ? null : toIso(publishedAt);
       if (authorRefs !== undefined) {
         const ids = resolveRefs(db, authors, 'author', listRefs('body.authors', authorRefs));
@@ -79,7 +80,8 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
   }
 
   return {
-    create(input: CreateArticle, actor: Actor) {
+    /** `body`: the input's body rendered beforehand (off the event loop); rendered here when absent. */
+    create(input: CreateArticle, actor: Actor, body?: Rendered) {
       return inWrite(db, () => {
         const [bureauId] = resolveRefs(db, bureaus, 'bureau', [['body.bureau', input.bureau]]);
         const authorIds = resolveRefs(db, authors, 'author', listRefs('body.authors', input.authors ?? []));
@@ -92,7 +94,7 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
           slug: input.slug ?? freshSlug(db, 'article', articles, slugFrom(input.headline, 'article')),
           standfirst: input.standfirst ?? null,
           dateline: input.dateline ?? null,
-          ...rendered(input.body ?? ''),
+          ...rendered(input.body ?? '', body),
           bureauId: bureauId!,
           language: input.language ?? 'en',
           status: 'draft',
@@ -107,8 +109,8 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
       });
     },
 
-    update: (key: string, input: UpdateArticle, actor: Actor, expected: Expected) =>
-      applyUpdate(key, input, actor, expected, true, 'article.updated'),
+    update: (key: string, input: UpdateArticle, actor: Actor, expected: Expected, body?: Rendered) =>
+      applyUpdate(key, input, actor, expected, true, 'article.updated', body),
 
     publish(key: string, publishedAt: string | undefined, actor: Actor, expected: Expected) {
       return inWrite(db, () => {
@@ -161,7 +163,7 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
         return { from, to, changes: diffSnapshots(revisions.get(id, from).snapshot, revisions.get(id, to).snapshot) };
       },
       /** Puts an old revision's content back; the result is a new version and revision. */
-      restore(key: string, version: number, actor: Actor, expected: Expected) {
+      restore(key: string, version: number, actor: Actor, expected: Expected, body?: Rendered) {
         const old = revisions.get(stored(key).id, version).snapshot as Snapshot & {
           bureau: { id: number };
           authors: { id: number }[];
@@ -180,7 +182,7 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
           authors: old.authors.map((a) => a.id),
           tags: old.tags.map((t) => t.id),
         };
-        return applyUpdate(key, input, actor, expected, false, 'article.restored');
+        return applyUpdate(key, input, actor, expected, false, 'article.restored', body);
       },
     },
   };
