@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AppError } from '../errors.js';
 import { renderBody, type Rendered } from '../lib/markdown.js';
@@ -8,7 +9,7 @@ export type WorkerPoolOptions = {
   /** The database file reader threads open; `:memory:` cannot be shared, so reads stay in process. */
   databaseFile: string;
   threads: number;
-  /** Budget of a read, from the moment it is asked for (queueing included). */
+  /** Budget of a read on its thread (waiting for a thread is bounded separately). */
   queryTimeoutMs: number;
   /** Budget of rendering one Markdown body. */
   renderTimeoutMs: number;
@@ -22,6 +23,19 @@ const taskFile = fileURLToPath(new URL(`./tasks${import.meta.url.endsWith('.ts')
 
 /** Seconds a client is told to wait after a read ran out of time or found the pool full. */
 const RETRY_AFTER_S = 2;
+/**
+ * Longest wait for a free thread (including starting one: seconds under tsx on a busy
+ * machine, so it is not charged to the task's own budget). Past it the server is busy: 503.
+ */
+const QUEUE_WAIT_MS = 15_000;
+/**
+ * Bodies up to this many characters render in process: the worst input we found
+ * (`![`, `[` or `&#` repeated) takes under 10 ms at this size and grows about
+ * quadratically past it (70 ms at 8 KB, 5 s at 500 KB). A thread hop is not worth it below.
+ */
+const INLINE_RENDER_MAX = 2048;
+const busy = () =>
+  new AppError('unavailable', `Too much work is queued; retry after ${RETRY_AFTER_S} seconds`, { extra: { retryAfter: RETRY_AFTER_S } });
 
 /**
  * Work whose cost a caller controls — searches, deep pages, counts, Markdown rendering —
@@ -44,16 +58,32 @@ export function createWorkerPool(opts: WorkerPoolOptions) {
     workerData: { databaseFile: opts.databaseFile },
   });
 
-  async function run(task: Task, timeoutMs: number, onTimeout: () => AppError): Promise<unknown> {
+  /**
+   * The task's budget starts when a thread picks it up: the thread says so on a port that
+   * travels with the task. Aborting a running task terminates its thread (piscina).
+   */
+  async function run(task: Task, budgetMs: number, onTimeout: () => AppError): Promise<unknown> {
+    const abort = new AbortController();
+    const { port1, port2 } = new MessageChannel();
+    let started = false;
+    let budget: NodeJS.Timeout | undefined;
+    const queued = setTimeout(() => abort.abort(), QUEUE_WAIT_MS);
+    port1.once('message', () => {
+      started = true;
+      clearTimeout(queued);
+      budget = setTimeout(() => abort.abort(), budgetMs);
+    });
     let outcome: Outcome;
     try {
-      outcome = (await pool.run(task, { signal: AbortSignal.timeout(timeoutMs) })) as Outcome;
+      outcome = (await pool.run({ ...task, started: port2 }, { signal: abort.signal, transferList: [port2] })) as Outcome;
     } catch (err) {
-      if ((err as Error).name === 'AbortError') throw onTimeout();
-      if (/queue is at limit/i.test((err as Error).message)) {
-        throw new AppError('unavailable', `Too much work is queued; retry after ${RETRY_AFTER_S} seconds`, { extra: { retryAfter: RETRY_AFTER_S } });
-      }
+      if ((err as Error).name === 'AbortError') throw started ? onTimeout() : busy();
+      if (/queue is at limit/i.test((err as Error).message)) throw busy();
       throw err;
+    } finally {
+      clearTimeout(queued);
+      clearTimeout(budget);
+      port1.close();
     }
     if ('error' in outcome) {
       const { code, message, errors, extra } = outcome.error;
@@ -73,18 +103,17 @@ export function createWorkerPool(opts: WorkerPoolOptions) {
         new AppError('query_timeout', `The query did not finish within ${opts.queryTimeoutMs} ms; narrow it or retry later`, {
           extra: { retryAfter: RETRY_AFTER_S },
         });
-      return run({ kind: 'read', name, args } as Task, opts.queryTimeoutMs, timeout) as Promise<ReturnType<ReadTasks[K]>>;
+      return run({ kind: 'read', name, args } as unknown as Task, opts.queryTimeoutMs, timeout) as Promise<ReturnType<ReadTasks[K]>>;
     },
 
     /** Renders a Markdown body off the event loop; over budget it is a 422 naming `body.body`. */
     renderBody(body: string): Promise<Rendered> {
-      // An empty body (a draft headline) is not worth a thread hop.
-      if (body === '') return Promise.resolve(renderBody(body));
+      if (body.length <= INLINE_RENDER_MAX) return Promise.resolve(renderBody(body));
       const tooComplex = () =>
         new AppError('unprocessable', 'The body is too complex to render', {
           errors: [{ path: 'body.body', message: `Too complex to render within ${opts.renderTimeoutMs} ms; simplify the Markdown` }],
         });
-      return run({ kind: 'render', body }, opts.renderTimeoutMs, tooComplex) as Promise<Rendered>;
+      return run({ kind: 'render', body } as Task, opts.renderTimeoutMs, tooComplex) as Promise<Rendered>;
     },
 
     close: () => pool.destroy(),

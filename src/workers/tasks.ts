@@ -1,4 +1,4 @@
-import { workerData } from 'node:worker_threads';
+import { workerData, type MessagePort } from 'node:worker_threads';
 import { openReader, type Db } from '../db/client.js';
 import { AppError } from '../errors.js';
 import { renderBody } from '../lib/markdown.js';
@@ -12,9 +12,11 @@ import { createArticlesRepository, type ArticlesRepository } from '../modules/ar
 export type ReadTasks = { 'articles.list': ArticlesRepository['list'] };
 export type ReadKind = keyof ReadTasks;
 
-export type Task =
+/** `started`: told the moment this thread begins the task, which starts its time budget. */
+export type Task = { started: MessagePort } & (
   | { kind: 'render'; body: string }
-  | { [K in ReadKind]: { kind: 'read'; name: K; args: Parameters<ReadTasks[K]> } }[ReadKind];
+  | { [K in ReadKind]: { kind: 'read'; name: K; args: Parameters<ReadTasks[K]> } }[ReadKind]
+);
 
 /** AppErrors cross the thread boundary as data: a structured clone keeps no class. */
 export type Outcome = { value: unknown } | { error: { code: AppError['code']; message: string; errors?: AppError['errors']; extra?: AppError['extra'] } };
@@ -29,6 +31,7 @@ function readers(): ReadTasks {
 }
 
 export default function run(task: Task): Outcome {
+  task.started.postMessage(null);
   try {
     if (task.kind === 'render') return { value: renderBody(task.body) };
     const read = readers()[task.name] as (...args: unknown[]) => unknown;
