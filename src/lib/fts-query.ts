@@ -8,7 +8,8 @@
 // The table keeps prefix indexes of 2 and 3 characters, so every allowed prefix is one index
 // lookup or a narrow term range; a one-letter prefix would merge the doclists of every word
 // starting with that letter (66 of them took minutes on 50,000 articles). A shorter prefix is
-// searched as a whole word rather than refused: `a*` finds the word "a".
+// searched as a whole word rather than refused: `a*` finds the word "a". A repeated term
+// is kept once: it cannot change which articles match, only multiply the work.
 const TOKEN = /"([^"]*)"?|(\S+)/g;
 
 export const SEARCH_LIMITS = { maxLength: 200, maxWords: 12, minPrefix: 2 } as const;
@@ -53,7 +54,7 @@ export function toFtsQuery(input: string): string | null {
   if (words > SEARCH_LIMITS.maxWords) {
     throw new SearchLimitError(`A search may have at most ${SEARCH_LIMITS.maxWords} words; this one has ${words}`);
   }
-  return parts.length ? parts.join(' ') : null;
+  return parts.length ? [...new Set(parts)].join(' ') : null;
 }
 
 // snippet() marks hits with control characters that cannot occur in stored text; the
