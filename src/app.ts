@@ -3,6 +3,7 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
+import { logOptions } from './lib/log-options.js';
 import { articleRoutes } from './modules/articles/articles.routes.js';
 import { articleWorkflowRoutes } from './modules/articles/articles.workflow.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -34,11 +35,8 @@ export type BuildOptions = {
 
 export async function buildApp({ config, logger }: BuildOptions) {
   const app = Fastify({
-    logger: logger ?? {
-      level: config.logLevel,
-      // Tokens must never reach a log line, whatever a future serializer decides to print.
-      redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.token'], censor: '[redacted]' },
-    },
+    // A caller's logger settings (a test's stream) keep the redaction and the serializers.
+    logger: logger === false ? false : { ...logOptions(config), ...(typeof logger === 'object' ? logger : {}) },
     bodyLimit: config.bodyLimit,
     // Slow clients: a request must arrive whole within requestTimeout (its headers within
     // headersTimeout), a silent socket is closed after connectionTimeout, an idle keep-alive
@@ -81,7 +79,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(dbPlugin, { file: config.databaseFile });
   await app.register(workers, { databaseFile: config.databaseFile, workers: config.workers });
   await app.register(protection, config);
-  await app.register(authPlugin);
+  await app.register(authPlugin, { failuresPerMinute: config.authFailuresPerMinute });
   await app.register(metrics);
   await app.register(caching, { cache: config.cache });
   await app.register(idempotency, { maxStoredBytes: config.limits.idempotencyMaxBytes });

@@ -28,6 +28,7 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, connectionTimeoutMs: 60_000, keepAliveTimeoutMs: 5000, maxConnectionsPerAddress: 0 },
     // Off unless a test is about them: limits and load shedding would make tests flaky.
     rateLimitPerMinute: 0,
+    authFailuresPerMinute: 0,
     trustProxy: false,
     maxEventLoopDelayMs: 0,
     ...overrides,
