@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
@@ -37,16 +38,25 @@ const WORST_SEARCH = 'the and of to in a is for on that with as';
 const WORST_BODY = '!['.repeat(250_000);
 const PROBE_LIMIT_MS = 100;
 
-const summary = (seen: { ms: number }[]) => {
-  const ms = seen.map((s) => s.ms).sort((a, b) => a - b);
-  return { n: ms.length, median: ms[ms.length >> 1]!, max: ms.at(-1)! };
+const summary = (seen: { path: string; ms: number }[]) => {
+  const sorted = [...seen].sort((a, b) => a.ms - b.ms);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!.ms;
+  return { n: sorted.length, median: at(0.5), p95: at(0.95), max: sorted.at(-1)!.ms, slowest: sorted.at(-1)!.path };
 };
-const fmt = (s: ReturnType<typeof summary>) => `${s.n} probes, median ${s.median.toFixed(1)} ms, slowest ${s.max.toFixed(1)} ms`;
+const fmt = (s: ReturnType<typeof summary>) =>
+  `${s.n} samples, median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, slowest ${s.max.toFixed(1)} ms (${s.slowest})`;
 
-/** Probes `paths` one after another until `until` settles; returns every latency seen. */
+/**
+ * Probes `paths` one after another until `until` settles; returns every latency seen. The
+ * client shares this process with the server, so a block that starts between two probes
+ * would delay the next probe's start rather than its answer: the event loop's own delay
+ * over the same time is counted as one more sample, and catches that.
+ */
 async function probeWhile(base: string, paths: string[], until: Promise<unknown>) {
   let done = false;
   void until.finally(() => (done = true));
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const seen: { path: string; ms: number; status: number }[] = [];
   while (!done) {
     for (const path of paths) {
@@ -58,6 +68,8 @@ async function probeWhile(base: string, paths: string[], until: Promise<unknown>
     await new Promise((r) => setTimeout(r, 20));
   }
   await until;
+  loop.disable();
+  seen.push({ path: '(event-loop delay)', ms: loop.max / 1e6, status: 200 });
   return seen;
 }
 
@@ -75,7 +87,7 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
   // not what this test measures.
   await Promise.all([fetch(base + search()), fetch(base + search())].map(async (r) => (await r).arrayBuffer()));
   for (const path of probes) await (await fetch(base + path)).arrayBuffer();
-  const spinners = [0, 1].map(() => new Worker('const end = Date.now() + 3000; while (Date.now() < end);', { eval: true }));
+  const spinners = [0, 1].map(() => new Worker('const end = Date.now() + 6000; while (Date.now() < end);', { eval: true }));
   const idle = summary(await probeWhile(base, probes, Promise.all(spinners.map((w) => new Promise((r) => w.once('exit', r))))));
   const limit = PROBE_LIMIT_MS + Math.max(0, idle.max - PROBE_LIMIT_MS);
   t.comment(`two threads burning CPU, event loop free: ${fmt(idle)}; limit under load ${limit.toFixed(0)} ms`);
@@ -108,7 +120,8 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
     const s = summary(seen);
     t.ok(s.n >= 10, fmt(s));
     t.ok(s.median < PROBE_LIMIT_MS, `median probe ${s.median.toFixed(1)} ms`);
-    t.ok(s.max < limit, `slowest probe ${s.max.toFixed(1)} ms (limit ${limit.toFixed(0)} ms)`);
+    t.ok(s.p95 < limit, `p95 ${s.p95.toFixed(1)} ms (limit ${limit.toFixed(0)} ms)`);
+    t.ok(s.max < limit, `slowest ${s.max.toFixed(1)} ms, ${s.slowest} (limit ${limit.toFixed(0)} ms)`);
     t.same([...new Set(seen.map((s) => s.status))], [200]);
   });
 
@@ -132,7 +145,8 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
     const s = summary(seen);
     t.ok(s.n >= 10, fmt(s));
     t.ok(s.median < PROBE_LIMIT_MS, `median probe ${s.median.toFixed(1)} ms`);
-    t.ok(s.max < limit + writeMs, `slowest probe ${s.max.toFixed(1)} ms (limit ${(limit + writeMs).toFixed(0)} ms with the write)`);
+    t.ok(s.p95 < limit, `p95 ${s.p95.toFixed(1)} ms (limit ${limit.toFixed(0)} ms)`);
+    t.ok(s.max < limit + writeMs, `slowest ${s.max.toFixed(1)} ms, ${s.slowest} (limit ${(limit + writeMs).toFixed(0)} ms with the write)`);
   });
 });
 
