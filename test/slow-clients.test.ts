@@ -28,7 +28,8 @@ t.test('a body sent one byte at a time is cut off at the request timeout', async
   const s = await open(port);
   const closed = untilClosed(s);
   const started = performance.now();
-  s.write(`POST /v1/bureaus HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{`);
+  // With a token: an anonymous write is refused before its body is read.
+  s.write(`POST /v1/bureaus HTTP/1.1\r\nhost: x\r\nauthorization: ${ctx.auth.authorization}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{`);
   // One byte every 300 ms: never silent long enough for an idle timeout to notice.
   const drip = setInterval(() => !s.destroyed && s.write(' '), 300);
   const { data, at } = await closed;
