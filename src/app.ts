@@ -17,7 +17,7 @@ import authPlugin from './plugins/auth.js';
 import caching from './plugins/caching.js';
 import connectionCap from './plugins/connection-cap.js';
 import dbPlugin from './plugins/db.js';
-import errorHandler, { sendProblem, toProblem } from './plugins/error-handler.js';
+import errorHandler, { clientErrorHandler, sendProblem, toProblem } from './plugins/error-handler.js';
 import idempotency from './plugins/idempotency.js';
 import scheduler from './plugins/scheduler.js';
 import jsonBody from './plugins/json-body.js';
@@ -62,6 +62,8 @@ export async function buildApp({ config, logger }: BuildOptions) {
     // Errors raised by the router before a route is found (bad percent-encoding, an
     // over-long path segment) get the same problem+json envelope as everything else.
     frameworkErrors: (err, req, reply) => sendProblem(reply, toProblem(err, req)),
+    // ...and so are requests Node's HTTP parser refuses before Fastify sees them (431, 408).
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -83,7 +85,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(metrics);
   await app.register(caching, { cache: config.cache });
   await app.register(idempotency, { maxStoredBytes: config.limits.idempotencyMaxBytes });
-  await app.register(openapi);
+  await app.register(openapi, { publicBaseUrl: config.publicBaseUrl });
 
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);

@@ -142,7 +142,7 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: z
     .url()
     .optional()
-    .describe('Public address used in printed links; defaults to http://localhost:PORT'),
+    .describe('Public address: printed at start, and the contract’s `servers` entry; defaults to http://localhost:PORT'),
 });
 
 export type Config = {
