@@ -146,9 +146,10 @@ t.test('authorization matrix', async (t) => {
     'POST /v1/imports/wire':                          { expect: [401, 401, 401, 401, 401, 403, 201, 403, 201, 201], request: async (who) => ({ method: 'POST', url: '/v1/imports/wire', headers: { 'content-type': 'text/plain; charset=utf-8' }, payload: `${unique('Wire story')}\n\nStandfirst.\n\n${bureau.name}/${namesFor(who)}\n\nPORTO: Ships.` }) },
     'POST /v1/imports/ninjs':                         { expect: [401, 401, 401, 401, 401, 403, 201, 403, 201, 201], request: async (who) => ({ method: 'POST', url: `/v1/imports/ninjs?bureau=${bureau.slug}`, payload: { uri: unique('urn:roles:item'), headline: unique('Agency story'), body_text: 'Ships.', by: namesFor(who) } }) },
     'POST /v1/imports':                               { expect: [401, 401, 401, 401, 401, 403, 403, 403, 200, 200], request: async () => ({ method: 'POST', url: '/v1/imports', headers: { 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify({ headline: unique('Bulk story'), bureau: bureau.slug, body: 'Ships.' })}\n` }) },
-    // Operations endpoints: no token needed; /metrics checks its own token (none is configured here).
-    'GET /health':                                    { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/health' }) },
-    'GET /ready':                                     { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/ready' }) },
+    // Operations endpoints: /health and /ready ignore credentials (probes must not depend on a token);
+    // /metrics checks its own token (none is configured here).
+    'GET /health':                                    { expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/health' }) },
+    'GET /ready':                                     { expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/ready' }) },
     'GET /metrics':                                   { expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/metrics' }) },
   };
 
