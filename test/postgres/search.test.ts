@@ -2,10 +2,10 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
-import * as s from '../src/db/pg/schema.js';
-import { countMatches, searchPage, toTsQueryText } from '../src/db/pg/search.js';
-import { HIT_END, HIT_START, parseSearch } from '../src/lib/fts-query.js';
-import { freshPgDatabase, pgPool } from './helpers/pg.js';
+import * as s from '../../src/db/pg/schema.js';
+import { countMatches, searchPage, toTsQueryText } from '../../src/db/pg/search.js';
+import { HIT_END, HIT_START, parseSearch } from '../../src/lib/fts-query.js';
+import { freshPgDatabase, pgPool } from '../helpers/pg.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const live = eq(s.articles.status, 'published');
