@@ -3,6 +3,7 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
+import { createSiteLinks } from './lib/site-links.js';
 import { articleRoutes } from './modules/articles/articles.routes.js';
 import { articleWorkflowRoutes } from './modules/articles/articles.workflow.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -10,6 +11,7 @@ import { opsRoutes } from './modules/ops/ops.routes.js';
 import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import { authorRoutes } from './modules/authors/authors.routes.js';
 import { bureauRoutes } from './modules/bureaus/bureaus.routes.js';
+import { changeRoutes } from './modules/changes/changes.routes.js';
 import { tagRoutes } from './modules/tags/tags.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import authPlugin from './plugins/auth.js';
@@ -52,6 +54,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
     frameworkErrors: (err, req, reply) => sendProblem(reply, toProblem(err, req)),
   }).withTypeProvider<ZodTypeProvider>();
 
+  const links = createSiteLinks(config.site.url, config.site.paths);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -87,6 +90,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(webhookWorker, { webhooks: config.webhooks });
   await app.register(webhookRoutes, { webhooks: config.webhooks });
   await app.register(scheduler, { revisionsKeep: config.revisionsKeep });
+  await app.register(changeRoutes, { links, retentionDays: config.changes.retentionDays });
 
   return app;
 }
