@@ -3,7 +3,10 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
+import { uriAuthority } from './lib/item-uri.js';
 import { createSiteLinks } from './lib/site-links.js';
+import { createArticlesService } from './modules/articles/articles.service.js';
+import { feedRoutes } from './modules/feeds/feeds.routes.js';
 import { articleRoutes } from './modules/articles/articles.routes.js';
 import { articleWorkflowRoutes } from './modules/articles/articles.workflow.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -91,6 +94,19 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(webhookRoutes, { webhooks: config.webhooks });
   await app.register(scheduler, { revisionsKeep: config.revisionsKeep });
   await app.register(changeRoutes, { links, retentionDays: config.changes.retentionDays });
+  const publicArticles = createArticlesService(app.db, { revisionsKeep: config.revisionsKeep });
+  const { site } = config;
+  await app.register(feedRoutes, {
+    articles: publicArticles,
+    feeds: {
+      links,
+      siteName: site.name,
+      apiBase: config.publicBaseUrl.replace(/\/+$/, ''),
+      uriAuthority: uriAuthority(site.url, config.publicBaseUrl),
+      content: site.feedContent,
+      items: site.feedItems,
+    },
+  });
 
   return app;
 }

@@ -25,7 +25,7 @@ const MAX_ENTRY = 512 * 1024;
 // a string on every request.
 type Cached = { etag: string; body: Buffer; headers: Record<string, string> };
 // What a handler or preSerialization adds that a replayed response must carry too.
-const KEPT_HEADERS = ['surrogate-key', 'cache-tag', 'link'];
+const KEPT_HEADERS = ['surrogate-key', 'cache-tag', 'link', 'content-type'];
 
 // Public reads are validated against the content state *before* the handler runs, so a
 // 304 costs one call into SQLite (see content-state.ts) and never rebuilds the response it
@@ -131,7 +131,8 @@ export default fp(
 
     app.addHook('preSerialization', (req, reply, payload, done) => {
       const kind = req.routeOptions.config.publicCache;
-      if (kind && req.cacheValidators && reply.statusCode === 200) {
+      // A handler that names its own keys (feeds, sitemaps) keeps them.
+      if (kind && req.cacheValidators && reply.statusCode === 200 && !reply.hasHeader('surrogate-key')) {
         const keys = surrogateKeys(kind, payload);
         reply.header('surrogate-key', keys.join(' '));
         reply.header('cache-tag', keys.join(','));
