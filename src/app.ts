@@ -7,6 +7,7 @@ import { uriAuthority } from './lib/item-uri.js';
 import { createSiteLinks } from './lib/site-links.js';
 import { createArticlesService } from './modules/articles/articles.service.js';
 import { feedRoutes } from './modules/feeds/feeds.routes.js';
+import { sitemapRoutes } from './modules/sitemaps/sitemaps.routes.js';
 import { articleRoutes } from './modules/articles/articles.routes.js';
 import { articleWorkflowRoutes } from './modules/articles/articles.workflow.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -107,6 +108,8 @@ export async function buildApp({ config, logger }: BuildOptions) {
       items: site.feedItems,
     },
   });
+  const apiBase = config.publicBaseUrl.replace(/\/+$/, '');
+  await app.register(sitemapRoutes, { links, siteName: site.name, apiBase, articlePage: site.sitemapPageSize });
 
   return app;
 }

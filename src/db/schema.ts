@@ -89,6 +89,8 @@ export const articles = sqliteTable(
     index('articles_status_updated_idx').on(t.status, t.updatedAt, t.id),
     index('articles_status_headline_idx').on(t.status, t.headline, t.id),
     index('articles_unannounced_idx').on(t.status, t.announcedAt, t.publishedAt),
+    // Covers the sitemap's id-range pages, so they never read the ~10 KB rows themselves.
+    index('articles_sitemap_idx').on(t.status, t.id, t.publishedAt, t.updatedAt, t.slug, t.bureauId),
   ],
 );
 
@@ -273,7 +275,7 @@ export const changeActions = ['published', 'updated', 'unpublished', 'archived',
 /**
  * The change feed: one row per public item, moved to the end (a new `seq`) each time the
  * item changes, so a reader that pages by `seq` meets every item's latest change exactly
- * once and never misses one. Triggers (migrations/0003) write it inside the transaction of
+ * once and never misses one. Triggers (migrations/0003_change_feed_triggers.sql) write it inside the transaction of
  * the change; SQLite has one writer, so `seq` order is commit order. Rows for items that
  * left the public view (tombstones) are kept for the retention window.
  */

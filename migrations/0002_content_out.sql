@@ -15,4 +15,5 @@ CREATE TABLE `changes` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `changes_resource_idx` ON `changes` (`resource`,`resource_id`);--> statement-breakpoint
-CREATE INDEX `changes_action_changed_idx` ON `changes` (`action`,`changed_at`);
+CREATE INDEX `changes_action_changed_idx` ON `changes` (`action`,`changed_at`);--> statement-breakpoint
+CREATE INDEX `articles_sitemap_idx` ON `articles` (`status`,`id`,`published_at`,`updated_at`,`slug`,`bureau_id`);
