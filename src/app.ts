@@ -7,6 +7,7 @@ import { uriAuthority } from './lib/item-uri.js';
 import { createSiteLinks } from './lib/site-links.js';
 import { createArticlesService } from './modules/articles/articles.service.js';
 import { feedRoutes } from './modules/feeds/feeds.routes.js';
+import { ninjsRoutes } from './modules/ninjs/ninjs.routes.js';
 import { sitemapRoutes } from './modules/sitemaps/sitemaps.routes.js';
 import { articleRoutes } from './modules/articles/articles.routes.js';
 import { articleWorkflowRoutes } from './modules/articles/articles.workflow.routes.js';
@@ -110,6 +111,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   });
   const apiBase = config.publicBaseUrl.replace(/\/+$/, '');
   await app.register(sitemapRoutes, { links, siteName: site.name, apiBase, articlePage: site.sitemapPageSize });
+  await app.register(ninjsRoutes, { articles: publicArticles, links, siteName: site.name, uriAuthority: uriAuthority(site.url, config.publicBaseUrl) });
 
   return app;
 }
