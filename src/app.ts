@@ -30,6 +30,7 @@ import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import protection from './plugins/protection.js';
 import securityHeaders from './plugins/security-headers.js';
+import siteLinks from './plugins/site-links.js';
 import webhookWorker from './plugins/webhook-worker.js';
 
 export type BuildOptions = {
@@ -78,6 +79,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(caching, { cache: config.cache });
   await app.register(idempotency);
   await app.register(openapi);
+  await app.register(siteLinks, { links });
 
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
@@ -87,16 +89,16 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(bureauRoutes);
   await app.register(authorRoutes);
   await app.register(tagRoutes);
-  await app.register(articleRoutes, { revisionsKeep: config.revisionsKeep });
-  await app.register(articleWorkflowRoutes, { revisionsKeep: config.revisionsKeep });
+  await app.register(articleRoutes, { revisionsKeep: config.revisionsKeep, links });
+  await app.register(articleWorkflowRoutes, { revisionsKeep: config.revisionsKeep, links });
   await app.register(tokenRoutes);
   await app.register(opsRoutes, { metricsToken: config.metricsToken });
   await app.register(auditRoutes);
   await app.register(webhookWorker, { webhooks: config.webhooks });
   await app.register(webhookRoutes, { webhooks: config.webhooks });
-  await app.register(scheduler, { revisionsKeep: config.revisionsKeep });
+  await app.register(scheduler, { revisionsKeep: config.revisionsKeep, links });
   await app.register(changeRoutes, { links, retentionDays: config.changes.retentionDays });
-  const publicArticles = createArticlesService(app.db, { revisionsKeep: config.revisionsKeep });
+  const publicArticles = createArticlesService(app.db, { revisionsKeep: config.revisionsKeep, links });
   const { site } = config;
   await app.register(feedRoutes, {
     articles: publicArticles,

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { SiteLinks } from '../lib/site-links.js';
 import { createArticlesService } from '../modules/articles/articles.service.js';
 
 declare module 'fastify' {
@@ -12,7 +13,7 @@ declare module 'fastify' {
 // comes, and the first run at start catches up on everything that fell due while the
 // server was down.
 export default fp(
-  async (app, opts: { revisionsKeep: number; intervalMs?: number }) => {
+  async (app, opts: { revisionsKeep: number; intervalMs?: number; links?: SiteLinks }) => {
     const articles = createArticlesService(app.db, opts);
     const runOnce = () => {
       const n = articles.announceDue();

@@ -2,9 +2,10 @@ import type { Db } from '../../db/client.js';
 import { articles } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
 import { toFtsQuery } from '../../lib/fts-query.js';
+import type { SiteLinks } from '../../lib/site-links.js';
 import { nowIso, toIso } from '../../lib/time.js';
 import { redirectIfMoved } from '../shared/slug-history.js';
-import { createArticlesRepository, type ArticleFilter } from './articles.repository.js';
+import { createArticlesRepository, type ArticleFilter, type ArticleRow } from './articles.repository.js';
 import type { ListArticlesInput } from './articles.schemas.js';
 import { bodyColumns, toArticleView, wantsRelation, type ViewOptions } from './articles.view.js';
 import { createArticleWrites } from './articles.writes.js';
@@ -14,8 +15,12 @@ export const ALL_VIEW: ViewOptions = { include: ['authors', 'bureau', 'tags'], f
 /** Who is reading: the public sees live articles; a token or a preview link sees more. */
 export type Access = { publicOnly: boolean; previewArticleId?: number | null };
 
-export function createArticlesService(db: Db, opts: { revisionsKeep: number }) {
+export function createArticlesService(db: Db, opts: { revisionsKeep: number; links?: SiteLinks }) {
   const repo = createArticlesRepository(db);
+  const { links } = opts;
+  const urlOf = links?.enabled
+    ? (r: ArticleRow) => links.article({ id: r.id, slug: r.slug, bureauSlug: r.bureauSlug, publishedAt: r.publishedAt })
+    : undefined;
 
   function read(key: string, access: Access, o: ViewOptions, query = '') {
     const now = nowIso();
@@ -37,6 +42,7 @@ export function createArticlesService(db: Db, opts: { revisionsKeep: number }) {
       wantsRelation(o, 'tags') ? repo.tags(ids) : undefined,
       o,
       now,
+      urlOf,
     );
   }
 
@@ -69,7 +75,7 @@ export function createArticlesService(db: Db, opts: { revisionsKeep: number }) {
     const ids = page.rows.map((r) => r.id);
     const bylines = wantsRelation(o, 'authors') ? repo.bylines(ids) : undefined;
     const tagMap = wantsRelation(o, 'tags') ? repo.tags(ids) : undefined;
-    return { data: page.rows.map((r) => toArticleView(r, bylines, tagMap, o, now)), meta: page.meta };
+    return { data: page.rows.map((r) => toArticleView(r, bylines, tagMap, o, now, urlOf)), meta: page.meta };
   }
 
   /** The full article as an editor sees it: the shape of write responses, events and revisions. */

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { SiteLinks } from '../../lib/site-links.js';
 import type { z } from 'zod';
 import { pickProblems } from '../../errors.js';
 import { actorOf } from '../shared/actor.js';
@@ -23,7 +24,7 @@ type Article = z.infer<typeof ArticleSchema>;
 
 const precondition = 'Needs `If-Match: "v<version>"` or `version` in the body (428 without, 412 when stale).';
 
-export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = async (app, opts) => {
+export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; links?: SiteLinks }> = async (app, opts) => {
   const service = createArticlesService(app.db, opts);
   const previews = createPreviewSigner(app.db);
   const editors = app.requireRole('admin', 'editor');
