@@ -9,6 +9,7 @@ import { createArticlesService } from './modules/articles/articles.service.js';
 import { feedRoutes } from './modules/feeds/feeds.routes.js';
 import { ninjsRoutes } from './modules/ninjs/ninjs.routes.js';
 import { sitemapRoutes } from './modules/sitemaps/sitemaps.routes.js';
+import { logOptions } from './lib/log-options.js';
 import { articleRoutes } from './modules/articles/articles.routes.js';
 import { articleWorkflowRoutes } from './modules/articles/articles.workflow.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -40,11 +41,8 @@ export type BuildOptions = {
 
 export async function buildApp({ config, logger }: BuildOptions) {
   const app = Fastify({
-    logger: logger ?? {
-      level: config.logLevel,
-      // Tokens must never reach a log line, whatever a future serializer decides to print.
-      redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.token'], censor: '[redacted]' },
-    },
+    // A caller's logger settings (a test's stream) keep the redaction and the serializers.
+    logger: logger === false ? false : { ...logOptions(config), ...(typeof logger === 'object' ? logger : {}) },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     // A client's X-Request-Id is kept for tracing when it is short and plain; anything else
@@ -74,7 +72,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   });
   await app.register(dbPlugin, { file: config.databaseFile });
   await app.register(protection, config);
-  await app.register(authPlugin);
+  await app.register(authPlugin, { failuresPerMinute: config.authFailuresPerMinute });
   await app.register(metrics);
   await app.register(caching, { cache: config.cache });
   await app.register(idempotency);

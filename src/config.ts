@@ -57,6 +57,12 @@ const envSchema = z.object({
     .min(0)
     .default(1200)
     .describe('Requests a minute per token (or per client address without one); 0 turns rate limiting off'),
+  AUTH_FAILURES_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(20)
+    .describe('Failed authentications a minute per client address before it gets 429s; 0 turns the limit off'),
   TRUST_PROXY: bool.default(false).describe('Take the client address from X-Forwarded-For (behind a CDN or proxy)'),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce
     .number()
@@ -122,6 +128,7 @@ export type Config = {
   webhooks: { allowPrivateTargets: boolean; allowedHosts: string[]; timeoutMs: number; maxAttempts: number };
   revisionsKeep: number;
   rateLimitPerMinute: number;
+  authFailuresPerMinute: number;
   trustProxy: boolean;
   maxEventLoopDelayMs: number;
   metricsToken?: string;
@@ -184,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     revisionsKeep: e.REVISIONS_KEEP,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     metricsToken: e.METRICS_TOKEN,

@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { seedDemoData } from './db/demo.js';
+import { writeFirstToken } from './modules/tokens/first-token.js';
 import { countTokens, createToken } from './modules/tokens/tokens.service.js';
 
 // Listens and shuts down gracefully; building the app is app.ts's job.
@@ -19,10 +20,12 @@ async function main() {
   const app = await buildApp({ config });
   if (config.demoData && seedDemoData(app.db)) app.log.info('created demo content');
 
-  // The first admin token is printed once to the terminal, deliberately not through the
-  // logger: log lines are shipped and kept, and secrets must never be in them.
-  let firstToken: string | undefined;
-  if (countTokens(app.db) === 0) firstToken = createToken(app.db, { name: 'first admin', role: 'admin' }).token;
+  // The first admin token goes to a file only its owner can read (see first-token.ts), never
+  // to stdout or stderr, where the JSON logs go.
+  let firstTokenAt: string | undefined;
+  if (countTokens(app.db) === 0) {
+    firstTokenAt = writeFirstToken(config.databaseFile, createToken(app.db, { name: 'first admin', role: 'admin' }).token);
+  }
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
@@ -42,8 +45,8 @@ async function main() {
   await app.listen({ port: config.port, host: config.host });
   const docs = `${config.publicBaseUrl}/docs`;
   process.stdout.write(
-    firstToken
-      ? `\nDateline is running. Swagger UI: ${docs}\nAdmin API token (shown once, store it now):\n\n  ${firstToken}\n\n`
+    firstTokenAt
+      ? `\nDateline is running. Swagger UI: ${docs}\nThe first admin API token is in ${firstTokenAt} (mode 0600): store it, then delete the file.\n\n`
       : `\nDateline is running. Swagger UI: ${docs}\n`,
   );
 }

@@ -128,7 +128,7 @@ t.test('authorization matrix', async (t) => {
                                                           const a = await freshArticle(who);
                                                           const edited = await change(ctx, 'PATCH', `/v1/articles/${a.id}`, { headline: unique('Edited headline') });
                                                           if (edited.statusCode !== 200) throw new Error(`updateArticle → ${edited.statusCode}: ${edited.body}`);
-                                                          return { method: 'POST', url: `/v1/articles/${a.id}/revisions/1/restore` };
+                                                          return { method: 'POST', url: `/v1/articles/${a.id}/revisions/1/restore`, headers: await ifMatch(a.id) };
                                                         } },
     'POST /v1/articles/{idOrSlug}/preview':           { expect: [401, 401, 401, 401, 401, 403, 403, 403, 201, 201], request: async (who) => ({ method: 'POST', url: `/v1/articles/${(await freshArticle(who)).id}/preview`, payload: { expiresInSeconds: 3600 } }) },
     'POST /v1/tokens':                                { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 201], request: async () => ({ method: 'POST', url: '/v1/tokens', payload: { name: unique('Desk'), role: 'viewer' } }) },
@@ -182,4 +182,108 @@ t.test('authorization matrix', async (t) => {
       }
     });
   }
+});
+
+// The newsroom rule (articles.rules.ts), cell by cell: writers edit only drafts that carry
+// their byline and leave everyone else's place in it alone; published, scheduled and archived
+// articles change only through an editor; every write needs its precondition.
+t.test('the newsroom rule', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { app } = ctx;
+  const bureau = await makeBureau(ctx);
+  const me = await makeAuthor(ctx, { name: 'Rule Writer' });
+  const co = await makeAuthor(ctx, { name: 'Rule Colleague' });
+  const third = await makeAuthor(ctx, { name: 'Rule Third' });
+  const writer = { authorization: `Bearer ${createToken(app.db, { name: 'writer', role: 'writer', authorId: me.id }).token}` };
+  const editor = { authorization: `Bearer ${createToken(app.db, { name: 'editor', role: 'editor' }).token}` };
+  const article = async (authors: string[], state: 'draft' | 'published' | 'scheduled' | 'archived' = 'draft') => {
+    const a = (await makeArticle(ctx, { bureau: bureau.slug, authors })) as { id: number; slug: string };
+    if (state === 'published' || state === 'archived') await publish(ctx, a.id);
+    if (state === 'scheduled') await publish(ctx, a.id, new Date(Date.now() + 86_400_000).toISOString());
+    if (state === 'archived') await change(ctx, 'POST', `/v1/articles/${a.id}/archive`);
+    return a;
+  };
+  const as = async (who: Record<string, string>, method: 'PATCH' | 'POST', url: string, payload?: object) =>
+    app.inject({ method, url, headers: { ...who, 'if-match': await etagOf(ctx, url.split('/')[3]!) }, ...(payload ? { payload } : {}) });
+  const stored = (id: number) => app.inject({ url: `/v1/articles/${id}`, headers: ctx.auth }).then((r) => r.json() as Record<string, unknown> & { authors: { slug: string }[]; version: number });
+
+  t.test('a writer cannot take a live story down or backdate it; an editor can', async (t) => {
+    for (const state of ['published', 'scheduled'] as const) {
+      const a = await article([me.slug], state);
+      const before = await stored(a.id);
+      for (const publishedAt of [new Date(Date.now() + 7 * 86_400_000).toISOString(), '1999-01-01T00:00:00Z']) {
+        const res = await as(writer, 'PATCH', `/v1/articles/${a.id}`, { publishedAt });
+        t.equal(res.statusCode, 403, `${state}, publishedAt ${publishedAt}: ${res.body.slice(0, 200)}`);
+        t.equal(res.json().code, 'forbidden');
+      }
+      t.same(await stored(a.id), before, `the ${state} article is untouched`);
+      const byEditor = await as(editor, 'PATCH', `/v1/articles/${a.id}`, { publishedAt: '2020-01-01T00:00:00Z' });
+      t.equal(byEditor.statusCode, 200, byEditor.body);
+    }
+  });
+
+  t.test('published, scheduled and archived articles change only through an editor, even with the writer on the byline', async (t) => {
+    for (const state of ['published', 'scheduled', 'archived'] as const) {
+      const a = await article([co.slug, me.slug], state);
+      const before = await stored(a.id);
+      const attempts: [string, 'PATCH' | 'POST', string, object | undefined][] = [
+        ['headline', 'PATCH', `/v1/articles/${a.id}`, { headline: 'Rewritten by a writer' }],
+        ['body', 'PATCH', `/v1/articles/${a.id}`, { body: 'Rewritten body.' }],
+        ['slug', 'PATCH', `/v1/articles/${a.id}`, { slug: `squatted-${a.id}` }],
+        ['remove a co-author', 'PATCH', `/v1/articles/${a.id}`, { authors: [me.slug] }],
+        ['put themselves first', 'PATCH', `/v1/articles/${a.id}`, { authors: [me.slug, co.slug] }],
+        ['restore a revision', 'POST', `/v1/articles/${a.id}/revisions/1/restore`, undefined],
+      ];
+      for (const [what, method, url, payload] of attempts) {
+        const res = await as(writer, method, url, payload);
+        t.equal(res.statusCode, 403, `${state}: ${what} → 403 (${res.body.slice(0, 200)})`);
+      }
+      t.same(await stored(a.id), before, `the ${state} article is untouched`);
+      t.equal((await as(editor, 'PATCH', `/v1/articles/${a.id}`, { headline: 'Rewritten by an editor' })).statusCode, 200);
+      t.equal((await as(editor, 'POST', `/v1/articles/${a.id}/revisions/1/restore`)).statusCode, 200);
+    }
+  });
+
+  t.test("on their own draft a writer edits the text but not other people's place in the byline", async (t) => {
+    const a = await article([co.slug, me.slug]);
+    const byline = async () => (await stored(a.id)).authors.map((x) => x.slug);
+    const refused: [string, string[]][] = [
+      ['add another author', [co.slug, me.slug, third.slug]],
+      ['remove a co-author', [me.slug]],
+      ['move ahead of a co-author', [me.slug, co.slug]],
+      ['take their own byline off', [co.slug]],
+    ];
+    for (const [what, authors] of refused) {
+      const res = await as(writer, 'PATCH', `/v1/articles/${a.id}`, { authors });
+      t.equal(res.statusCode, 403, `${what} → 403 (${res.body.slice(0, 200)})`);
+      t.same(await byline(), [co.slug, me.slug], `${what}: the byline is unchanged`);
+    }
+    t.equal((await as(writer, 'PATCH', `/v1/articles/${a.id}`, { headline: 'A better headline', authors: [co.slug, me.slug] })).statusCode, 200, 'text edits and an unchanged byline are fine');
+    const editorAdds = await as(editor, 'PATCH', `/v1/articles/${a.id}`, { authors: [me.slug, co.slug, third.slug] });
+    t.equal(editorAdds.statusCode, 200, 'an editor rearranges anyone');
+    t.equal((await as(writer, 'PATCH', `/v1/articles/${a.id}`, { authors: [me.slug, third.slug, co.slug] })).statusCode, 403, 'reordering the others is refused');
+    const selfBack = await as(writer, 'PATCH', `/v1/articles/${a.id}`, { authors: [co.slug, third.slug, me.slug] });
+    t.equal(selfBack.statusCode, 200, `a writer may move themselves back (${selfBack.body.slice(0, 200)})`);
+    t.equal((await as(writer, 'PATCH', `/v1/articles/${a.id}`, { authors: [co.slug, me.slug, third.slug] })).statusCode, 403, 'but not ahead again');
+    t.same(await byline(), [co.slug, third.slug, me.slug]);
+  });
+
+  t.test('slug squatting: draft renames leave nothing behind; live slugs change only through an editor', async (t) => {
+    const mine = await article([me.slug]);
+    t.equal((await as(writer, 'PATCH', `/v1/articles/${mine.id}`, { slug: 'president-resigns' })).statusCode, 200);
+    t.equal((await as(writer, 'PATCH', `/v1/articles/${mine.id}`, { slug: 'harbour-report' })).statusCode, 200);
+    t.equal((await app.inject({ url: '/v1/articles/president-resigns', headers: ctx.auth })).statusCode, 404, 'a draft rename keeps no history');
+    const real = (await makeArticle(ctx, { headline: 'President resigns', bureau: bureau.slug, authors: [co.slug] })) as { slug: string };
+    t.equal(real.slug, 'president-resigns', "the editor's story gets the slug");
+
+    const live = await article([me.slug], 'published');
+    const res = await as(writer, 'PATCH', `/v1/articles/${live.id}`, { slug: 'president-resigns-live' });
+    t.equal(res.statusCode, 403, 'a writer cannot rename a published article');
+    t.equal((await as(editor, 'PATCH', `/v1/articles/${live.id}`, { slug: 'renamed-live' })).statusCode, 200);
+    const old = await app.inject({ url: `/v1/articles/${live.slug}` });
+    t.equal(old.statusCode, 308, 'a slug that was public keeps redirecting');
+    t.equal(old.headers.location, '/v1/articles/renamed-live');
+    const again = (await makeArticle(ctx, { headline: live.slug.replace(/-/g, ' '), bureau: bureau.slug, authors: [co.slug] })) as { slug: string };
+    t.not(again.slug, live.slug, 'and stays reserved');
+  });
 });

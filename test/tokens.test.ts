@@ -222,6 +222,8 @@ t.test('tokens never reach the log', async (t) => {
   const bureau = await makeBureau({ ...ctx, auth: editor });
   const author = await makeAuthor(ctx);
   const article = await makeArticle({ ...ctx, auth: editor }, { bureau: bureau.slug, authors: [author.slug] });
+  const previewRes = await app.inject({ method: 'POST', url: `/v1/articles/${article.id}/preview`, headers: editor });
+  const preview = (previewRes.json() as { token: string }).token;
   const responses = [
     await app.inject({ url: `/v1/articles/${article.id}`, headers: editor }),
     await app.inject({ url: `/v1/articles?status=draft&q=${encodeURIComponent('nothing')}`, headers: editor }),
@@ -230,10 +232,14 @@ t.test('tokens never reach the log', async (t) => {
     await app.inject({ url: '/v1/tokens', headers: editor }),
     await app.inject({ url: '/v1/articles', headers: bearer(`${made.token}x`) }),
     await app.inject({ url: '/v1/articles', headers: bearer(made.token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))) }),
+    // Secrets in URLs: a token sent as a query parameter (refused), preview links (good and forged).
+    await app.inject({ url: `/v1/articles?access_token=${made.token}` }),
+    await app.inject({ url: `/v1/articles/${article.id}?preview=${preview}&formats=html` }),
+    await app.inject({ url: `/v1/articles/${article.id}?preview=${preview.slice(0, -3)}abc` }),
   ];
   t.same(
     responses.map((r) => r.statusCode),
-    [200, 200, 422, 428, 403, 401, 401],
+    [200, 200, 422, 428, 403, 401, 401, 400, 200, 401],
     'a mix of successes and failures, including bad tokens',
   );
   await app.inject({ method: 'DELETE', url: `/v1/tokens/${made.id}`, headers: ctx.auth });
@@ -249,6 +255,10 @@ t.test('tokens never reach the log', async (t) => {
     t.same(leaks, [], 'no log line holds the token or its secret half');
   }
   t.notOk(lines.some((l) => /dl_[A-Za-z0-9]{12}_/.test(l)), 'no log line holds anything shaped like a token');
+  const signature = preview.split('.').pop()!;
+  t.same(lines.filter((l) => l.includes(signature) || l.includes(preview.slice(0, -3))), [], 'no log line holds a preview link');
+  t.ok(lines.some((l) => l.includes('access_token=[redacted]')), 'the URL with a token in it is logged redacted');
+  t.ok(lines.some((l) => l.includes('preview=[redacted]&formats=html')), 'preview links are logged redacted, other parameters kept');
 });
 
 t.test('createToken ignores Idempotency-Key, so no secret is ever stored for a replay', async (t) => {

@@ -174,9 +174,9 @@ t.test('the URL policy refuses private targets', async (t) => {
 t.test('URL policy helpers', async (t) => {
   const policy = { allowPrivateTargets: false, allowedHosts: ['hooks.internal'] };
   const to = (...addresses: string[]) => async () => addresses;
-  t.same(await checkTargetResolves('https://evil.example.com/', policy, to('127.0.0.1')), {
+  t.match(await checkTargetResolves('https://evil.example.com/', policy, to('127.0.0.1')), {
     ok: false,
-    reason: 'evil.example.com resolves to 127.0.0.1, a private address',
+    reason: /^evil\.example\.com resolves to 127\.0\.0\.1, a private/,
   });
   t.match(await checkTargetResolves('https://mixed.example.com/', policy, to('93.184.216.34', '::1')), { ok: false });
   t.same(await checkTargetResolves('https://good.example.com/', policy, to('93.184.216.34', '2606:4700::1111')), { ok: true });

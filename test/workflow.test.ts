@@ -63,7 +63,9 @@ t.test('revisions: list, get, compare, and a restore that brings back an old hea
   t.same(fields, ['body', 'headline']);
   t.same(diff.json().changes.find((c: { field: string }) => c.field === 'headline'), { field: 'headline', from: 'Original headline — first draft', to: 'Rewritten headline' });
 
-  const restored = await ctx.app.inject({ method: 'POST', url: `/v1/articles/${a.id}/revisions/1/restore`, headers: ctx.auth });
+  const bare = await ctx.app.inject({ method: 'POST', url: `/v1/articles/${a.id}/revisions/1/restore`, headers: ctx.auth });
+  t.equal(bare.statusCode, 428, 'a restore is a write: it needs its precondition');
+  const restored = await change(ctx, 'POST', `/v1/articles/${a.id}/revisions/1/restore`);
   t.equal(restored.statusCode, 200, restored.body);
   t.equal(restored.json().headline, 'Original headline — first draft');
   t.equal(restored.json().body, 'Original “body”.');
@@ -76,7 +78,7 @@ t.test('revisions: list, get, compare, and a restore that brings back an old hea
   t.equal((await ctx.app.inject({ url: `/v1/articles/${a.id}/revisions/99`, headers: ctx.auth })).statusCode, 404);
   t.equal((await ctx.app.inject({ url: `/v1/articles/${a.id}/revisions` })).statusCode, 401);
   const stale = await ctx.app.inject({ method: 'POST', url: `/v1/articles/${a.id}/revisions/1/restore`, headers: { ...ctx.auth, 'if-match': '"v1"' } });
-  t.equal(stale.statusCode, 412, 'If-Match is honoured on restore');
+  t.equal(stale.statusCode, 412, 'a stale If-Match is refused on restore');
 });
 
 t.test('revisions are capped per article', async (t) => {
@@ -112,6 +114,90 @@ t.test('an old slug redirects permanently to the new one', async (t) => {
   const moved = await ctx.app.inject({ url: '/v1/authors/ana-lima' });
   t.equal(moved.statusCode, 308);
   t.equal(moved.headers.location, '/v1/authors/ana-lima-silva');
+});
+
+t.test('an old slug of an article that is not public reveals nothing to the public', async (t) => {
+  const ctx = await buildTestApp(t);
+  // A story that was live under its first slug, renamed, then pulled; and an embargoed draft
+  // whose public-looking slug was once live too (published, renamed, unpublished).
+  const pulled = await makeArticle(ctx, { headline: 'Pulled story' });
+  await publish(ctx, pulled.id);
+  await change(ctx, 'PATCH', `/v1/articles/${pulled.id}`, { slug: 'ceo-resigns-embargoed-scoop' });
+  await change(ctx, 'POST', `/v1/articles/${pulled.id}/unpublish`);
+  const scheduled = await makeArticle(ctx, { headline: 'Scheduled story' });
+  await publish(ctx, scheduled.id);
+  await change(ctx, 'PATCH', `/v1/articles/${scheduled.id}`, { slug: 'merger-announced' });
+  await change(ctx, 'POST', `/v1/articles/${scheduled.id}/publish`, { publishedAt: new Date(Date.now() + 86_400_000).toISOString() });
+
+  const scrub = (body: string, key: string) => {
+    const { requestId: _r, ...rest } = JSON.parse(body.replaceAll(key, 'KEY')) as Record<string, unknown>;
+    return rest;
+  };
+  const unknown = await ctx.app.inject({ url: '/v1/articles/never-existed-at-all' });
+  for (const [old, secret] of [['pulled-story', 'ceo-resigns-embargoed-scoop'], ['scheduled-story', 'merger-announced']] as const) {
+    for (const [label, req] of [
+      ['GET', { url: `/v1/articles/${old}` }],
+      ['GET with a query', { url: `/v1/articles/${old}?formats=html` }],
+      ['HEAD', { method: 'HEAD' as const, url: `/v1/articles/${old}` }],
+      ['GET with an If-None-Match that does not match', { url: `/v1/articles/${old}`, headers: { 'if-none-match': 'W/"nope"' } }],
+    ] as const) {
+      const res = await ctx.app.inject(req);
+      t.equal(res.statusCode, 404, `${old}, ${label}: 404`);
+      t.notOk(JSON.stringify(res.headers).includes(secret), `${old}, ${label}: the new slug is in no header`);
+      t.notOk(res.body.includes(secret), `${old}, ${label}: nor in the body`);
+      if (label !== 'HEAD') t.same(scrub(res.body, old), scrub(unknown.body, 'never-existed-at-all'), `${old}, ${label}: the body is that of an unknown slug`);
+    }
+    const editor = await ctx.app.inject({ url: `/v1/articles/${old}`, headers: ctx.auth });
+    t.equal(editor.statusCode, 308, 'a token holder is still redirected');
+    t.equal(editor.headers.location, `/v1/articles/${secret}`);
+  }
+  const list = await ctx.app.inject({ url: '/v1/articles?total=true' });
+  t.equal(list.json().meta.total, 0, 'counters count only public articles');
+
+  // A preview link for the pulled story follows its own old slug, keeping the token.
+  const preview = await ctx.app.inject({ method: 'POST', url: `/v1/articles/${pulled.id}/preview`, headers: ctx.auth });
+  const token = preview.json().token as string;
+  const viaPreview = await ctx.app.inject({ url: `/v1/articles/pulled-story?preview=${token}` });
+  t.equal(viaPreview.statusCode, 308);
+  t.equal(viaPreview.headers.location, `/v1/articles/ceo-resigns-embargoed-scoop?preview=${token}`);
+  const otherPreview = await ctx.app.inject({ url: `/v1/articles/scheduled-story?preview=${token}` });
+  t.equal(otherPreview.statusCode, 404, 'but not another non-public article');
+});
+
+t.test('a write to an old slug answers 308 to the same operation at the new slug', async (t) => {
+  const ctx = await buildTestApp(t);
+  const a = await makeArticle(ctx, { headline: 'Harbour opens' });
+  await publish(ctx, a.id);
+  await change(ctx, 'PATCH', `/v1/articles/${a.id}`, { slug: 'harbour-reopens' });
+  const etag = await etagOf(ctx, a.id);
+  for (const [method, path] of [
+    ['PATCH', ''],
+    ['DELETE', ''],
+    ['POST', '/publish'],
+    ['POST', '/unpublish'],
+    ['POST', '/revisions/1/restore'],
+    ['GET', '/revisions'],
+  ] as const) {
+    const res = await ctx.app.inject({ method, url: `/v1/articles/harbour-opens${path}`, headers: { ...ctx.auth, 'if-match': etag }, ...(method === 'PATCH' ? { payload: { standfirst: 'Moved.' } } : {}) });
+    t.equal(res.statusCode, 308, `${method} ${path}: ${res.body.slice(0, 200)}`);
+    t.equal(res.headers.location, `/v1/articles/harbour-reopens${path}`, `${method} ${path}: Location names the same operation`);
+    t.equal(res.json().slug, 'harbour-reopens');
+  }
+  t.equal(await etagOf(ctx, a.id), etag, 'nothing was changed through the old slug');
+  t.equal((await ctx.app.inject({ method: 'PATCH', url: '/v1/articles/harbour-opens', payload: { standfirst: 'x' } })).statusCode, 401, 'without a token: 401, nothing about the move');
+});
+
+t.test('restoring a revision keeps the current slug unless asked for the old one', async (t) => {
+  const ctx = await buildTestApp(t);
+  const a = await makeArticle(ctx, { headline: 'First slug' });
+  await change(ctx, 'PATCH', `/v1/articles/${a.id}`, { slug: 'second-slug', headline: 'Second' });
+  const kept = await change(ctx, 'POST', `/v1/articles/${a.id}/revisions/1/restore`);
+  t.equal(kept.statusCode, 200, kept.body);
+  t.equal(kept.json().headline, `First slug`);
+  t.equal(kept.json().slug, 'second-slug', 'the slug is not silently changed back');
+  const asked = await change(ctx, 'POST', `/v1/articles/${a.id}/revisions/1/restore`, { restoreSlug: true });
+  t.equal(asked.statusCode, 200, asked.body);
+  t.equal(asked.json().slug, 'first-slug', 'restoreSlug puts it back');
 });
 
 t.test('preview links open one draft and nothing else', async (t) => {

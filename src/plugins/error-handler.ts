@@ -29,6 +29,30 @@ function validationErrors(err: FastifyError): FieldError[] {
   return out;
 }
 
+/**
+ * Where a request for an old slug goes: the same path with the slug segment replaced and the
+ * same query, so a read keeps its parameters and a write (308 keeps the method and body) is
+ * repeated on the same operation at the new address.
+ */
+function movedLocation(req: FastifyRequest, slug: string): string | undefined {
+  const key = (req.params as { idOrSlug?: string } | undefined)?.idOrSlug ?? '';
+  const q = req.url.indexOf('?');
+  const [path, query] = q === -1 ? [req.url, ''] : [req.url.slice(0, q), req.url.slice(q)];
+  const segments = path.split('/');
+  const at = segments.findIndex((s, i) => i >= 3 && safeDecode(s) === key);
+  if (at === -1) return undefined;
+  segments[at] = encodeURIComponent(slug);
+  return segments.join('/') + query;
+}
+
+const safeDecode = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
 export function toProblem(err: unknown, req: FastifyRequest): Problem {
   let code: AppError['code'] = 'internal';
   let detail = 'Something went wrong on our side. It has been logged.';
@@ -56,6 +80,7 @@ export function toProblem(err: unknown, req: FastifyRequest): Problem {
     detail = fe.message;
   }
 
+  if (code === 'moved' && typeof extra?.slug === 'string') extra = { ...extra, location: movedLocation(req, extra.slug) ?? extra.location };
   const { status, title } = errorCatalogue[code];
   return {
     type: problemTypeUri(code),

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { nowIso } from '../lib/time.js';
 import { sendDelivery, type SendResult } from '../modules/webhooks/send.js';
+import { createTargetAgent } from '../modules/webhooks/target-agent.js';
 import type { Resolver } from '../modules/webhooks/url-policy.js';
 import { createWebhooksRepository, type DueDelivery } from '../modules/webhooks/webhooks.repository.js';
 
@@ -41,7 +42,9 @@ export default fp(
     // Long enough to cover the DNS lookup and the timeout; only matters after a crash.
     const leaseMs = timeoutMs + 60_000;
     const repo = createWebhooksRepository(app.db);
-    const sendOptions = { timeoutMs, policy: { allowPrivateTargets, allowedHosts }, resolve: opts.resolve };
+    const policy = { allowPrivateTargets, allowedHosts };
+    const dispatcher = createTargetAgent(policy, opts.resolve, timeoutMs);
+    const sendOptions = { timeoutMs, policy, dispatcher };
 
     const backoff = (attempts: number) =>
       Math.min(MAX_BACKOFF_MS, backoffBaseMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
@@ -123,6 +126,7 @@ export default fp(
       closed = true;
       clearTimeout(timer);
       await chain;
+      await dispatcher.close();
     });
   },
   { name: 'webhook-worker', dependencies: ['db'] },

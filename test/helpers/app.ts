@@ -25,6 +25,7 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     revisionsKeep: 50,
     // Off unless a test is about them: limits and load shedding would make tests flaky.
     rateLimitPerMinute: 0,
+    authFailuresPerMinute: 0,
     trustProxy: false,
     maxEventLoopDelayMs: 0,
     site: {

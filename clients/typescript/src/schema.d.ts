@@ -194,7 +194,7 @@ export interface paths {
         };
         /**
          * Get an article
-         * @description One article by id or slug, with `body` (Markdown) and `bodyHtml` (sanitised) by default. Drafts, scheduled and archived articles are 404 without a token or a `preview` token. An old slug answers 308 with the new address.
+         * @description One article by id or slug, with `body` (Markdown) and `bodyHtml` (sanitised) by default. Drafts, scheduled and archived articles are 404 without a token or a `preview` token. An old slug answers 308 with the new address to callers who may read the article (to anyone else it is a 404 like an unknown slug).
          */
         get: operations["getArticle"];
         put?: never;
@@ -208,7 +208,7 @@ export interface paths {
         head?: never;
         /**
          * Update an article
-         * @description Partial update. Needs `If-Match: "v<version>"` (or `version` in the body): missing is a 428, stale a 412 with the current version. `authors` and `tags` replace the lists. A published article must keep a body and an author. Status changes through publish, unpublish and archive. Writers may edit only articles with their byline. A new slug keeps the old one redirecting.
+         * @description Partial update. Needs `If-Match: "v<version>"` (or `version` in the body): missing is a 428, stale a 412 with the current version. `authors` and `tags` replace the lists. A published article must keep a body and an author. Status changes through publish, unpublish and archive. Writers may edit only drafts carrying their byline, and may not add, remove or reorder other authors (they may move themselves back); published, scheduled and archived articles change through an editor. A new slug keeps the old one redirecting when the article was public under it. A write to an old slug answers 308 to the new one.
          */
         patch: operations["updateArticle"];
         trace?: never;
@@ -344,7 +344,7 @@ export interface paths {
         put?: never;
         /**
          * Restore a revision
-         * @description Puts back the headline, slug, standfirst, dateline, body, language, image, bureau, bylines and tags of that revision. The result is a new version and a new revision; the status is kept. `If-Match` is honoured when sent. Admins, editors, and writers on their own articles.
+         * @description Puts back the headline, standfirst, dateline, body, language, image, bureau, bylines and tags of that revision; the slug only with `restoreSlug: true`. The result is a new version and a new revision; the status is kept. Admins and editors; writers only on their own drafts, under the byline rule of updateArticle. Needs `If-Match: "v<version>"` or `version` in the body (428 without, 412 when stale).
          */
         post: operations["restoreArticleRevision"];
         delete?: never;
@@ -1437,6 +1437,21 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
+        /**
+         * @example {
+         *       "version": 5
+         *     }
+         * @example {
+         *       "version": 5,
+         *       "restoreSlug": true
+         *     }
+         */
+        RestoreRevision: {
+            /** @description The version you are changing, instead of an `If-Match` header; a stale one is a 412 */
+            version?: number;
+            /** @description Also put back the revision's slug (default false: the article keeps its current address) */
+            restoreSlug?: boolean;
+        } | null;
         /**
          * @example {
          *       "id": 981,
@@ -3939,6 +3954,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The slug changed: `Location` and the body's `slug` and `location` give the new address */
+            308: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request is not valid: see `errors` for each field */
             400: {
                 headers: {
@@ -4048,6 +4072,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description The slug changed: `Location` and the body's `slug` and `location` give the new address */
+            308: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid: see `errors` for each field */
@@ -4197,6 +4230,15 @@ export interface operations {
                     "application/json": components["schemas"]["Article"];
                 };
             };
+            /** @description The slug changed: `Location` and the body's `slug` and `location` give the new address */
+            308: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request is not valid: see `errors` for each field */
             400: {
                 headers: {
@@ -4324,6 +4366,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description The slug changed: `Location` and the body's `slug` and `location` give the new address */
+            308: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid: see `errors` for each field */
@@ -4455,6 +4506,15 @@ export interface operations {
                     "application/json": components["schemas"]["Article"];
                 };
             };
+            /** @description The slug changed: `Location` and the body's `slug` and `location` give the new address */
+            308: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request is not valid: see `errors` for each field */
             400: {
                 headers: {
@@ -4577,6 +4637,15 @@ export interface operations {
                     "application/json": components["schemas"]["RevisionList"];
                 };
             };
+            /** @description The slug changed: `Location` and the body's `slug` and `location` give the new address */
+            308: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request is not valid: see `errors` for each field */
             400: {
                 headers: {
@@ -4657,6 +4726,15 @@ export interface operations {
                     "application/json": components["schemas"]["RevisionComparison"];
                 };
             };
+            /** @description The slug changed: `Location` and the body's `slug` and `location` give the new address */
+            308: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request is not valid: see `errors` for each field */
             400: {
                 headers: {
@@ -4735,6 +4813,15 @@ export interface operations {
                     "application/json": components["schemas"]["Revision"];
                 };
             };
+            /** @description The slug changed: `Location` and the body's `slug` and `location` give the new address */
+            308: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request is not valid: see `errors` for each field */
             400: {
                 headers: {
@@ -4807,7 +4894,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["VersionPrecondition"];
+                "application/json": components["schemas"]["RestoreRevision"];
             };
         };
         responses: {
@@ -4818,6 +4905,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description The slug changed: `Location` and the body's `slug` and `location` give the new address */
+            308: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid: see `errors` for each field */
@@ -4892,6 +4988,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change needs `If-Match` or `version` */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests from this token or address; see `Retry-After` */
             429: {
                 headers: {
@@ -4944,6 +5049,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Preview"];
+                };
+            };
+            /** @description The slug changed: `Location` and the body's `slug` and `location` give the new address */
+            308: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request is not valid: see `errors` for each field */

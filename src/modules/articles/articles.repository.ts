@@ -351,6 +351,8 @@ export function createArticlesRepository(db: Db) {
           .select({ id: articleAuthors.authorId })
           .from(articleAuthors)
           .where(eq(articleAuthors.articleId, sql.placeholder('id')))
+          // In byline order: the newsroom rule compares places in the byline.
+          .orderBy(articleAuthors.position)
           .prepare(),
       )
         .all({ id: articleId })

@@ -1,7 +1,7 @@
 import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { articleRevisions } from '../../db/schema.js';
-import { ArticleParams, ArticleSchema } from './articles.schemas.js';
+import { ArticleParams, ArticleSchema, VersionField } from './articles.schemas.js';
 import { articleExample } from './articles.examples.js';
 
 const revisionExample = { version: 4, actorName: 'Night desk', actorRole: 'editor', createdAt: '2026-06-28T14:05:00.000Z' };
@@ -49,3 +49,14 @@ export const PreviewSchema = z
     id: 'Preview',
     examples: [{ token: '42.1796000000.Zm9vYmFy…', url: '/v1/articles/42?preview=42.1796000000.Zm9vYmFy…', expiresAt: '2026-11-25T15:00:00.000Z' }],
   });
+
+export const RestoreBody = z
+  .strictObject({
+    version: VersionField,
+    restoreSlug: z
+      .boolean()
+      .optional()
+      .describe("Also put back the revision's slug (default false: the article keeps its current address)"),
+  })
+  .nullish()
+  .meta({ id: 'RestoreRevision', examples: [{ version: 5 }, { version: 5, restoreSlug: true }] });

@@ -60,7 +60,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; links
       tags,
       summary: 'Get an article',
       description:
-        'One article by id or slug, with `body` (Markdown) and `bodyHtml` (sanitised) by default. Drafts, scheduled and archived articles are 404 without a token or a `preview` token. An old slug answers 308 with the new address.',
+        'One article by id or slug, with `body` (Markdown) and `bodyHtml` (sanitised) by default. Drafts, scheduled and archived articles are 404 without a token or a `preview` token. An old slug answers 308 with the new address to callers who may read the article (to anyone else it is a 404 like an unknown slug).',
       security: readAuth,
       params: ArticleParams,
       querystring: GetArticleQuery,
@@ -107,12 +107,12 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; links
       tags,
       summary: 'Update an article',
       description:
-        'Partial update. Needs `If-Match: "v<version>"` (or `version` in the body): missing is a 428, stale a 412 with the current version. `authors` and `tags` replace the lists. A published article must keep a body and an author. Status changes through publish, unpublish and archive. Writers may edit only articles with their byline. A new slug keeps the old one redirecting.',
+        'Partial update. Needs `If-Match: "v<version>"` (or `version` in the body): missing is a 428, stale a 412 with the current version. `authors` and `tags` replace the lists. A published article must keep a body and an author. Status changes through publish, unpublish and archive. Writers may edit only drafts carrying their byline, and may not add, remove or reorder other authors (they may move themselves back); published, scheduled and archived articles change through an editor. A new slug keeps the old one redirecting when the article was public under it. A write to an old slug answers 308 to the new one.',
       security: bearer,
       params: ArticleParams,
       headers: IfMatchHeaders,
       body: UpdateArticleBody,
-      response: { 200: ArticleSchema, ...writeProblems(), ...pickProblems(412, 428) },
+      response: { 200: ArticleSchema, 308: movedResponse, ...writeProblems(), ...pickProblems(412, 428) },
     },
     preHandler: writers,
     handler: async (req, reply) => {
@@ -132,7 +132,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; links
       security: bearer,
       params: ArticleParams,
       headers: IfMatchHeaders,
-      response: { 204: z.undefined().describe('Deleted'), ...pickProblems(400, 401, 403, 404, 412, 428, 500) },
+      response: { 204: z.undefined().describe('Deleted'), 308: movedResponse, ...pickProblems(400, 401, 403, 404, 412, 428, 500) },
     },
     preHandler: app.requireRole('admin', 'editor'),
     handler: async (req, reply) => {

@@ -179,7 +179,7 @@ export const CreateArticleBody = createInsertSchema(articles, {
   .strict()
   .meta({ id: 'CreateArticle', description: 'A new article is always a draft; publish it with `publishArticle`.', examples: [createArticleExample] });
 
-const VersionField = z
+export const VersionField = z
   .int()
   .positive()
   .optional()

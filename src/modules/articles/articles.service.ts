@@ -12,6 +12,8 @@ import { createArticleWrites } from './articles.writes.js';
 
 export const ALL_VIEW: ViewOptions = { include: ['authors', 'bureau', 'tags'], formats: ['markdown', 'html'] };
 
+const NO_BODIES = { body: false, bodyHtml: false, bodyText: false };
+
 /** Who is reading: the public sees live articles; a token or a preview link sees more. */
 export type Access = { publicOnly: boolean; previewArticleId?: number | null };
 
@@ -32,7 +34,11 @@ export function createArticlesService(db: Db, opts: { revisionsKeep: number; lin
       if (any?.id === access.previewArticleId) row = any;
     }
     if (!row) {
-      redirectIfMoved(db, 'article', articles, key, query);
+      // An old slug redirects only to an article this caller could read: to anyone else a
+      // renamed draft's old slug is a 404 like any unknown slug, so its new one never leaks.
+      const canSee = (id: number) =>
+        !access.publicOnly || id === access.previewArticleId || repo.find(String(id), { publicOnly: true, now }, NO_BODIES) !== undefined;
+      redirectIfMoved(db, 'article', articles, key, query, canSee);
       throw notFound('article', key);
     }
     const ids = [row.id];

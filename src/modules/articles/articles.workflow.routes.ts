@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { SiteLinks } from '../../lib/site-links.js';
 import type { z } from 'zod';
-import { pickProblems } from '../../errors.js';
+import { movedResponse, pickProblems } from '../../errors.js';
 import { actorOf } from '../shared/actor.js';
 import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
 import { bearer } from '../shared/schemas.js';
@@ -11,6 +11,7 @@ import {
   ComparisonSchema,
   PreviewBody,
   PreviewSchema,
+  RestoreBody,
   RevisionList,
   RevisionParams,
   RevisionSchema,
@@ -46,7 +47,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
         params: ArticleParams,
         headers: IfMatchHeaders,
         body: action === 'publish' ? PublishArticleBody : VersionBody,
-        response: { 200: ArticleSchema, ...publishingProblems() },
+        response: { 200: ArticleSchema, 308: movedResponse, ...publishingProblems() },
       },
       preHandler: editors,
       handler: async (req, reply) => {
@@ -74,7 +75,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
       description: 'Newest first: every change stored a revision (the last N are kept, `REVISIONS_KEEP`). Any token.',
       security: bearer,
       params: ArticleParams,
-      response: { 200: RevisionList, ...pickProblems(400, 401, 404, 500) },
+      response: { 200: RevisionList, 308: movedResponse, ...pickProblems(400, 401, 404, 500) },
     },
     preHandler: app.authenticate,
     handler: async (req) => ({ data: service.revisions.list(req.params.idOrSlug) }),
@@ -89,7 +90,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
       security: bearer,
       params: ArticleParams,
       querystring: CompareQuery,
-      response: { 200: ComparisonSchema, ...pickProblems(400, 401, 404, 500) },
+      response: { 200: ComparisonSchema, 308: movedResponse, ...pickProblems(400, 401, 404, 500) },
     },
     preHandler: app.authenticate,
     handler: async (req) => service.revisions.compare(req.params.idOrSlug, req.query.from, req.query.to),
@@ -103,7 +104,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
       description: 'The whole article as it was at that version. Any token.',
       security: bearer,
       params: RevisionParams,
-      response: { 200: RevisionSchema, ...pickProblems(400, 401, 404, 500) },
+      response: { 200: RevisionSchema, 308: movedResponse, ...pickProblems(400, 401, 404, 500) },
     },
     preHandler: app.authenticate,
     handler: async (req) => {
@@ -118,17 +119,18 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
       tags,
       summary: 'Restore a revision',
       description:
-        'Puts back the headline, slug, standfirst, dateline, body, language, image, bureau, bylines and tags of that revision. The result is a new version and a new revision; the status is kept. `If-Match` is honoured when sent. Admins, editors, and writers on their own articles.',
+        "Puts back the headline, standfirst, dateline, body, language, image, bureau, bylines and tags of that revision; the slug only with `restoreSlug: true`. The result is a new version and a new revision; the status is kept. Admins and editors; writers only on their own drafts, under the byline rule of updateArticle. " + precondition,
       security: bearer,
       params: RevisionParams,
       headers: IfMatchHeaders,
-      body: VersionBody,
-      response: { 200: ArticleSchema, ...pickProblems(400, 401, 403, 404, 409, 412, 415, 422, 500) },
+      body: RestoreBody,
+      response: { 200: ArticleSchema, 308: movedResponse, ...pickProblems(400, 401, 403, 404, 409, 412, 415, 422, 428, 500) },
     },
     preHandler: app.requireRole('admin', 'editor', 'writer'),
     handler: async (req, reply) => {
       const expected = expectedVersion(req.headers['if-match'], req.body?.version);
-      const article = service.revisions.restore(req.params.idOrSlug, req.params.version, actorOf(req.principal), expected) as Article;
+      const actor = actorOf(req.principal);
+      const article = service.revisions.restore(req.params.idOrSlug, req.params.version, actor, expected, req.body?.restoreSlug) as Article;
       return reply.header('etag', versionEtag(article.version)).send(article);
     },
   });
@@ -143,7 +145,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
       security: bearer,
       params: ArticleParams,
       body: PreviewBody,
-      response: { 201: PreviewSchema, ...pickProblems(400, 401, 403, 404, 415, 500) },
+      response: { 201: PreviewSchema, 308: movedResponse, ...pickProblems(400, 401, 403, 404, 415, 500) },
     },
     preHandler: editors,
     handler: async (req, reply) => {

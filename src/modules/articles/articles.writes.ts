@@ -8,11 +8,11 @@ import { enqueueEvent, type EventType } from '../webhooks/outbox.js';
 import { audit, SYSTEM, type Actor } from '../shared/actor.js';
 import { listRefs, required, resolveRefs } from '../shared/lookup.js';
 import { checkVersion } from '../shared/preconditions.js';
-import { assertSlugFree, forgetSlugs, freshSlug, rememberSlug } from '../shared/slug-history.js';
+import { assertSlugFree, forgetSlugs, freshSlug, markSlugPublic, redirectIfMoved } from '../shared/slug-history.js';
 import { inWrite } from '../shared/transaction.js';
 import type { ArticlesRepository } from './articles.repository.js';
 import { createRevisions, diffSnapshots, type Snapshot } from './articles.revisions.js';
-import { assertMayEdit, assertPublishable, imageColumns, rendered } from './articles.rules.js';
+import { assertEditorial, assertMayChange, assertMayEdit, assertPublishable, imageColumns, isPublicNow, rendered } from './articles.rules.js';
 import type { CreateArticle, UpdateArticle } from './articles.schemas.js';
 
 /** `undefined`: no precondition sent; `null`: `If-Match: *`; a number: the version the client saw. */
@@ -20,7 +20,12 @@ export type Expected = number | null | undefined;
 
 export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (id: number) => Snapshot, keep: number) {
   const revisions = createRevisions(db, keep);
-  const stored = (key: string) => required(repo.findStored(key), 'article', key);
+  /** The stored article; an old slug answers 308 to the same operation at the current one. */
+  const stored = (key: string) => {
+    const row = repo.findStored(key);
+    if (!row) redirectIfMoved(db, 'article', articles, key);
+    return required(row, 'article', key);
+  };
   const isLive = (a: { status: string; announcedAt: string | null }) => a.status === 'published' && a.announcedAt !== null;
 
   /** Everything that follows a change, in its transaction: revision, audit entry, event. */
@@ -32,28 +37,34 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
     return snapshot;
   }
 
-  /** Loads the article and enforces the caller's precondition and, for writers, ownership. */
-  function guard(key: string, actor: Actor, expected: Expected, required = true) {
+  /**
+   * Loads the article, enforces the caller's precondition (every write needs one) and the
+   * newsroom rule, and — when the article is public right now — records its slug as one
+   * that was public: only such slugs keep redirecting after a rename (see markSlugPublic).
+   * Every way out of public view (unpublish, archive, a later publish time, a rename) is a
+   * write through here, so no public slug is missed.
+   */
+  function guard(key: string, actor: Actor, expected: Expected, bylineAfter?: () => number[] | undefined) {
     const current = stored(key);
-    checkVersion(expected, current.version, required, () => readAll(current.id));
-    assertMayEdit(actor, repo.bylineIds(current.id));
+    checkVersion(expected, current.version, true, () => readAll(current.id));
+    assertMayChange(actor, current, repo.bylineIds(current.id), bylineAfter?.());
+    if (isPublicNow(current, nowIso())) markSlugPublic(db, 'article', current.id, current.slug);
     return current;
   }
 
-  function applyUpdate(key: string, input: UpdateArticle, actor: Actor, expected: Expected, requirePrecondition: boolean, action: string) {
+  function applyUpdate(key: string, input: UpdateArticle, actor: Actor, expected: Expected, action: string) {
     return inWrite(db, () => {
-      const current = guard(key, actor, expected, requirePrecondition);
-      if (input.slug) assertSlugFree(db, 'article', articles, input.slug, current.id);
       const { bureau, authors: authorRefs, tags: tagRefs, featuredImage, body, publishedAt, ...plain } = input;
+      let authorIds: number[] | undefined;
+      const resolveAuthors = () =>
+        (authorIds = authorRefs === undefined ? undefined : resolveRefs(db, authors, 'author', listRefs('body.authors', authorRefs)));
+      const current = guard(key, actor, expected, resolveAuthors);
+      if (input.slug) assertSlugFree(db, 'article', articles, input.slug, current.id);
       const changes: Partial<typeof articles.$inferInsert> = { ...plain, ...imageColumns(featuredImage), updatedAt: nowIso() };
       if (bureau !== undefined) changes.bureauId = resolveRefs(db, bureaus, 'bureau', [['body.bureau', bureau]])[0];
       if (body !== undefined) Object.assign(changes, rendered(body));
       if (publishedAt !== undefined) changes.publishedAt = publishedAt === null ? null : toIso(publishedAt);
-      if (authorRefs !== undefined) {
-        const ids = resolveRefs(db, authors, 'author', listRefs('body.authors', authorRefs));
-        assertMayEdit(actor, ids); // a writer cannot take their own byline off
-        repo.replaceBylines(current.id, ids);
-      }
+      if (authorIds !== undefined) repo.replaceBylines(current.id, authorIds);
       if (tagRefs !== undefined) repo.replaceTags(current.id, resolveRefs(db, tags, 'tag', listRefs('body.tags', tagRefs)));
       if (current.status === 'published') {
         assertPublishable(body ?? current.body, repo.bylineIds(current.id).length);
@@ -63,7 +74,6 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
           });
         }
       }
-      if (input.slug) rememberSlug(db, 'article', current.id, current.slug, input.slug);
       repo.update(current.id, changes);
       return commit(current.id, actor, action, isLive(current) ? 'article.updated' : undefined);
     });
@@ -71,6 +81,7 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
 
   function setStatus(key: string, status: 'draft' | 'archived', actor: Actor, expected: Expected) {
     return inWrite(db, () => {
+      assertEditorial(actor, status === 'draft' ? 'unpublish' : 'archive');
       const current = guard(key, actor, expected);
       repo.update(current.id, { status, updatedAt: nowIso() });
       repo.markAnnounced(current.id, null);
@@ -108,10 +119,11 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
     },
 
     update: (key: string, input: UpdateArticle, actor: Actor, expected: Expected) =>
-      applyUpdate(key, input, actor, expected, true, 'article.updated'),
+      applyUpdate(key, input, actor, expected, 'article.updated'),
 
     publish(key: string, publishedAt: string | undefined, actor: Actor, expected: Expected) {
       return inWrite(db, () => {
+        assertEditorial(actor, 'publish');
         const current = guard(key, actor, expected);
         assertPublishable(current.body, repo.bylineIds(current.id).length);
         const now = nowIso();
@@ -130,6 +142,7 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
 
     remove(key: string, actor: Actor, expected: Expected) {
       inWrite(db, () => {
+        assertEditorial(actor, 'delete');
         const current = guard(key, actor, expected);
         const last = readAll(current.id);
         repo.remove(current.id);
@@ -160,8 +173,12 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
         const id = stored(key).id;
         return { from, to, changes: diffSnapshots(revisions.get(id, from).snapshot, revisions.get(id, to).snapshot) };
       },
-      /** Puts an old revision's content back; the result is a new version and revision. */
-      restore(key: string, version: number, actor: Actor, expected: Expected) {
+      /**
+       * Puts an old revision's content back; the result is a new version and revision. The
+       * current slug stays unless `withSlug` asks for the revision's slug too: a restore must
+       * not silently move the article's address.
+       */
+      restore(key: string, version: number, actor: Actor, expected: Expected, withSlug = false) {
         const old = revisions.get(stored(key).id, version).snapshot as Snapshot & {
           bureau: { id: number };
           authors: { id: number }[];
@@ -170,7 +187,7 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
         };
         const input: UpdateArticle = {
           headline: old.headline as string,
-          slug: old.slug as string,
+          ...(withSlug ? { slug: old.slug as string } : {}),
           standfirst: old.standfirst as string | null,
           dateline: old.dateline as string | null,
           body: old.body as string,
@@ -180,7 +197,7 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
           authors: old.authors.map((a) => a.id),
           tags: old.tags.map((t) => t.id),
         };
-        return applyUpdate(key, input, actor, expected, false, 'article.restored');
+        return applyUpdate(key, input, actor, expected, 'article.restored');
       },
     },
   };

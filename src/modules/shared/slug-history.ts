@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { prepared } from '../../db/prepared.js';
@@ -27,16 +27,46 @@ export function rememberSlug(db: Db, resource: SlugResource, resourceId: number,
 export const forgetSlugs = (db: Db, resource: SlugResource, resourceId: number) =>
   db.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.resourceId, resourceId))).run();
 
-/** Throws a 308 to the current slug when `key` is a slug the item used to have. */
-export function redirectIfMoved(db: Db, resource: SlugResource, table: SluggedTable, key: string, query = ''): void {
+/**
+ * Records that `slug` was public for the item: it then keeps redirecting to the item and
+ * stays reserved after a rename. Articles call this for the slug they are public under,
+ * so a draft renamed before it ever went out leaves nothing behind (no slug squatting).
+ * The row may name the item's current slug; it only matters once the item moves away.
+ */
+export function markSlugPublic(db: Db, resource: SlugResource, resourceId: number, slug: string) {
+  prepared(db, 'slugHistory.markPublic', () =>
+    db
+      .insert(slugHistory)
+      .values({ resource: sql.placeholder('resource'), slug: sql.placeholder('slug'), resourceId: sql.placeholder('resourceId'), createdAt: sql.placeholder('createdAt') } as unknown as typeof slugHistory.$inferInsert)
+      .onConflictDoNothing()
+      .prepare(),
+  ).run({ resource, slug, resourceId, createdAt: nowIso() });
+}
+
+/**
+ * Throws a 308 to the current slug when `key` is a slug the item used to have and the
+ * caller may see the item (`canSee`; everyone when absent). Otherwise returns, and the
+ * caller answers exactly what it answers for a slug that never existed. The error handler
+ * rewrites `location` for the request's own path and query (a write to an old slug is
+ * redirected to the same operation at the new one).
+ */
+export function redirectIfMoved(
+  db: Db,
+  resource: SlugResource,
+  table: SluggedTable,
+  key: string,
+  query = '',
+  canSee: (id: number) => boolean = () => true,
+): void {
   if (/^\d+$/.test(key)) return;
   const row = db
-    .select({ slug: table.slug })
+    .select({ id: table.id, slug: table.slug })
     .from(slugHistory)
     .innerJoin(table, eq(table.id, slugHistory.resourceId))
     .where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, key)))
-    .get() as { slug: string } | undefined;
-  if (!row) return;
+    .get() as { id: number; slug: string } | undefined;
+  // A row naming the current slug is a public slug the item still has: not a move.
+  if (!row || row.slug === key || !canSee(row.id)) return;
   const location = `/v1/${pathOf[resource]}/${row.slug}${query}`;
   throw new AppError('moved', `"${key}" is now "${row.slug}"`, { extra: { slug: row.slug, location } });
 }

@@ -1,8 +1,18 @@
+import { fetch, type Dispatcher } from 'undici';
 import type { DueDelivery } from './webhooks.repository.js';
 import { signatureHeader } from './signature.js';
-import { checkTargetResolves, type Resolver, type UrlPolicy } from './url-policy.js';
+import { checkTargetUrl, RefusedTarget, type UrlPolicy } from './url-policy.js';
 
-export type SendOptions = { timeoutMs: number; policy: UrlPolicy; resolve?: Resolver };
+/** `dispatcher` connects only to addresses the policy checked (see target-agent.ts). */
+export type SendOptions = { timeoutMs: number; policy: UrlPolicy; dispatcher: Dispatcher };
+
+/** The policy's refusal, wherever in the error's cause chain the client put it. */
+function refusal(err: unknown): RefusedTarget | undefined {
+  for (let e = err as { cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e instanceof RefusedTarget) return e;
+  }
+  return undefined;
+}
 
 /** `status` is the receiver's HTTP status, null when no answer came. */
 export type SendResult = { ok: true; status: number } | { ok: false; status: number | null; error: string };
@@ -13,7 +23,9 @@ export type SendResult = { ok: true; status: number } | { ok: false; status: num
  * which may carry secrets.
  */
 export async function sendDelivery(d: DueDelivery, opts: SendOptions): Promise<SendResult> {
-  const allowed = await checkTargetResolves(d.url, opts.policy, opts.resolve);
+  // Literal addresses and names like localhost are judged here; what a name resolves to
+  // is judged by the dispatcher as it connects.
+  const allowed = checkTargetUrl(d.url, opts.policy);
   if (!allowed.ok) return { ok: false, status: null, error: `Refused: ${allowed.reason}` };
 
   const controller = new AbortController();
@@ -34,6 +46,7 @@ export async function sendDelivery(d: DueDelivery, opts: SendOptions): Promise<S
       // keeps out; receivers must give their final address.
       redirect: 'manual',
       signal: controller.signal,
+      dispatcher: opts.dispatcher,
     });
     // The answer's body is not used; cancelling frees the connection.
     await res.body?.cancel().catch(() => undefined);
@@ -41,6 +54,8 @@ export async function sendDelivery(d: DueDelivery, opts: SendOptions): Promise<S
     const note = res.status >= 300 && res.status < 400 ? '; redirects are not followed' : '';
     return { ok: false, status: res.status, error: `The receiver answered ${res.status}${note}` };
   } catch (err) {
+    const refused = refusal(err);
+    if (refused) return { ok: false, status: null, error: `Refused: ${refused.message}` };
     if (controller.signal.aborted) return { ok: false, status: null, error: `No answer within ${opts.timeoutMs} ms` };
     // fetch reports network failures as "fetch failed" with the useful part in `cause`.
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
