@@ -196,3 +196,18 @@ t.test('no change is skipped under concurrent writes', async (t) => {
   const status = ctx.app.db.$client.prepare("SELECT id, status = 'published' AS live FROM articles").all() as { id: number; live: number }[];
   for (const s of status) t.equal(mine.get(`article-${s.id}`)?.deleted, !s.live, `article ${s.id}: tombstone exactly when not public`);
 });
+
+// A foreign-key action (authors.bureau_id SET NULL) runs the change triggers under the
+// outer statement's ABORT policy; an item already in the feed must still move, not fail.
+t.test('deleting a bureau that is some authors’ home desk moves those authors in the feed', async (t) => {
+  const ctx = await buildTestApp(t);
+  const bureau = await makeBureau(ctx);
+  const author = await makeAuthor(ctx, { bureau: bureau.slug });
+  const { cursor } = await drain(ctx);
+  const res = await ctx.app.inject({ method: 'DELETE', url: `/v1/bureaus/${bureau.id}`, headers: ctx.auth });
+  t.equal(res.statusCode, 204);
+  t.same(
+    (await drain(ctx, cursor)).seen.map((c) => `${c.type}-${c.id}:${c.action}`).sort(),
+    [`author-${author.id}:updated`, `bureau-${bureau.id}:deleted`],
+  );
+});

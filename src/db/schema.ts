@@ -273,7 +273,7 @@ export const changeResources = ['article', 'author', 'bureau', 'tag'] as const;
 export const changeActions = ['published', 'updated', 'unpublished', 'archived', 'deleted'] as const;
 
 /**
- * The change feed: one row per public item, moved to the end (a new `seq`) each time the
+ * The change feed: one row per public item, moved to the end (deleted and inserted again with a new `seq`) each time the
  * item changes, so a reader that pages by `seq` meets every item's latest change exactly
  * once and never misses one. Triggers (migrations/0003_change_feed_triggers.sql) write it inside the transaction of
  * the change; SQLite has one writer, so `seq` order is commit order. Rows for items that
