@@ -6158,6 +6158,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A bearer token is missing, unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The change-feed cursor is older than the retention window: sync again without `since` */
             410: {
                 headers: {
@@ -6242,6 +6251,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A bearer token is missing, unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests from this token or address; see `Retry-After` */
             429: {
                 headers: {
@@ -6298,6 +6316,15 @@ export interface operations {
             };
             /** @description The request is not valid: see `errors` for each field */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bearer token is missing, unknown, expired or revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6377,6 +6404,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A bearer token is missing, unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Nothing found at this address */
             404: {
                 headers: {
@@ -6445,6 +6481,15 @@ export interface operations {
             };
             /** @description The request is not valid: see `errors` for each field */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bearer token is missing, unknown, expired or revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6536,6 +6581,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A bearer token is missing, unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Nothing found at this address */
             404: {
                 headers: {
@@ -6612,6 +6666,15 @@ export interface operations {
             };
             /** @description The request is not valid: see `errors` for each field */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bearer token is missing, unknown, expired or revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

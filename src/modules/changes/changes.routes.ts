@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { pickProblems } from '../../errors.js';
+import { publicRead } from '../shared/schemas.js';
 import type { SiteLinks } from '../../lib/site-links.js';
 import { ChangeList, ChangesQuery } from './changes.schemas.js';
 import { createChangesService } from './changes.service.js';
@@ -12,6 +13,7 @@ export const changeRoutes: FastifyPluginAsyncZod<{ links: SiteLinks; retentionDa
   app.get('/v1/changes', {
     schema: {
       operationId: 'listChanges',
+      security: publicRead,
       tags: ['Content out'],
       summary: 'What changed since a cursor',
       description:
@@ -21,7 +23,7 @@ export const changeRoutes: FastifyPluginAsyncZod<{ links: SiteLinks; retentionDa
         'while `meta.hasMore`; a cursor older than the retention window (`CHANGES_RETENTION_DAYS`, default 30) answers 410. ' +
         'Scheduled articles appear when they go live.',
       querystring: ChangesQuery,
-      response: { 200: ChangeList, ...pickProblems(400, 410, 500) },
+      response: { 200: ChangeList, ...pickProblems(400, 401, 410, 500) },
     },
     handler: async (req, reply) => {
       // Every poll must see the latest commit: no shared cache may answer for the database.

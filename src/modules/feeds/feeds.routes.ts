@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { pickProblems } from '../../errors.js';
 import type { ArticlesService } from '../articles/articles.service.js';
 import { queryOf } from '../shared/paging.js';
-import { notModified } from '../shared/schemas.js';
+import { notModified, publicRead } from '../shared/schemas.js';
 import { feedContentTypes, FeedParams, FeedQuery, JsonFeedSchema } from './feeds.schemas.js';
 import { createFeedsService, type FeedSettings } from './feeds.service.js';
 
@@ -14,6 +14,7 @@ export const feedRoutes: FastifyPluginAsyncZod<{ articles: ArticlesService; feed
     config: { publicCache: 'article' },
     schema: {
       operationId: 'getArticleFeed',
+      security: publicRead,
       tags: ['Content out'],
       summary: 'Feed of the newest articles',
       description:
@@ -34,7 +35,7 @@ export const feedRoutes: FastifyPluginAsyncZod<{ articles: ArticlesService; feed
           },
         },
         ...notModified,
-        ...pickProblems(400, 500),
+        ...pickProblems(400, 401, 500),
       },
     },
     handler: async (req, reply) => {

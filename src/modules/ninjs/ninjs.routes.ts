@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { movedResponse, readProblems } from '../../errors.js';
+import { movedResponse, pickProblems } from '../../errors.js';
 import type { SiteLinks } from '../../lib/site-links.js';
 import type { ArticlesService } from '../articles/articles.service.js';
-import { IdOrSlugParams, notModified } from '../shared/schemas.js';
+import { IdOrSlugParams, notModified, publicRead } from '../shared/schemas.js';
 import { NinjsList, NinjsListQuery, NinjsSchema } from './ninjs.schemas.js';
 import { createNinjsService } from './ninjs.service.js';
 
@@ -18,12 +18,13 @@ export const ninjsRoutes: FastifyPluginAsyncZod<{ articles: ArticlesService; lin
     config: { publicCache: 'article' },
     schema: {
       operationId: 'getArticleNinjs',
+      security: publicRead,
       tags,
       summary: 'An article as IPTC ninjs',
       description:
         'A published article as an IPTC ninjs 3.3 news item: stable `uri`, headline, standfirst, HTML and plain-text bodies with counts, the byline (`by`) and its authors (`people`), the dateline (`located`), tags (`subjects`) and the featured image (`associations`). Drafts and scheduled articles are a 404, with or without a token.',
       params: IdOrSlugParams,
-      response: { 200: NinjsSchema, ...notModified, 308: movedResponse, ...readProblems() },
+      response: { 200: NinjsSchema, ...notModified, 308: movedResponse, ...pickProblems(400, 401, 404, 500) },
     },
     handler: async (req, reply) => {
       const { item, keys } = service.one(req.params.idOrSlug);
@@ -36,11 +37,12 @@ export const ninjsRoutes: FastifyPluginAsyncZod<{ articles: ArticlesService; lin
     config: { publicCache: 'article' },
     schema: {
       operationId: 'listArticlesNinjs',
+      security: publicRead,
       tags,
       summary: 'The newest articles as IPTC ninjs',
       description: 'For partners and aggregators: the newest N published articles as ninjs 3.3 news items, narrowed by bureau, author, tag or language.',
       querystring: NinjsListQuery,
-      response: { 200: NinjsList, ...notModified, ...readProblems() },
+      response: { 200: NinjsList, ...notModified, ...pickProblems(400, 401, 404, 500) },
     },
     handler: async (req, reply) => {
       const { limit, ...filter } = req.query;

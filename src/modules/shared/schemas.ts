@@ -68,6 +68,8 @@ export const listOf = <T extends z.ZodType>(item: T, id: string) =>
   z.object({ data: z.array(item), meta: ListMetaSchema }).meta({ id });
 
 export const bearer = [{ bearerAuth: [] }];
+/** Public reads: no token needed; one that is sent is checked (a bad one is a 401). */
+export const publicRead = [{}, ...bearer];
 
 export type PagingInput = z.output<typeof PagingQuery>;
 

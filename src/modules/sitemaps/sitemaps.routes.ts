@@ -2,13 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pickProblems } from '../../errors.js';
 import type { SiteLinks } from '../../lib/site-links.js';
-import { notModified } from '../shared/schemas.js';
+import { notModified, publicRead } from '../shared/schemas.js';
 import { createSitemapsService, sitemapKinds, type SitemapKind } from './sitemaps.service.js';
 
 const tags = ['Content out'];
 const XML = 'application/xml; charset=utf-8';
 const xmlResponse = (description: string) => ({ description, content: { 'application/xml': { schema: z.string() } } });
-const problems = { ...notModified, ...pickProblems(400, 404, 500) };
+const problems = { ...notModified, ...pickProblems(400, 401, 404, 500) };
 
 const SitemapParams = z.object({
   file: z
@@ -27,6 +27,7 @@ export const sitemapRoutes: FastifyPluginAsyncZod<{ links: SiteLinks; siteName: 
     config: { publicCache: 'article' },
     schema: {
       operationId: 'getSitemapIndex',
+      security: publicRead,
       tags,
       summary: 'Sitemap index',
       description:
@@ -40,6 +41,7 @@ export const sitemapRoutes: FastifyPluginAsyncZod<{ links: SiteLinks; siteName: 
     config: { publicCache: 'article' },
     schema: {
       operationId: 'getNewsSitemap',
+      security: publicRead,
       tags,
       summary: 'Google News sitemap',
       description:
@@ -53,6 +55,7 @@ export const sitemapRoutes: FastifyPluginAsyncZod<{ links: SiteLinks; siteName: 
     config: { publicCache: 'article' },
     schema: {
       operationId: 'getSitemap',
+      security: publicRead,
       tags,
       summary: 'One sitemap page',
       description: 'Public articles (with `lastmod`), bureaus, authors or tags whose ids fall in the page’s range, in id order.',
