@@ -1,27 +1,38 @@
-// Turns what a reader types into a safe FTS5 query. Every term is quoted, so FTS5 syntax
-// (AND, NEAR, column filters, stray quotes or brackets) is searched literally and can never
-// be a syntax error. Supported on purpose: "exact phrases" and prefix* terms.
+// Turns what a reader types into search terms, then into a safe query for each engine: FTS5
+// here, a tsquery in src/db/pg/search.ts. Every term is quoted, so query syntax (AND, NEAR,
+// column filters, `&`, `!`, stray quotes or brackets) is searched literally and can never be
+// a syntax error. Supported on purpose: "exact phrases" and prefix* terms.
 const TOKEN = /"([^"]*)"?|(\S+)/g;
 
-const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
+/** One thing to look for: all terms must match (AND). */
+export type SearchTerm = { kind: 'word' | 'phrase' | 'prefix'; text: string };
+
 const hasWord = (s: string) => /[\p{L}\p{N}]/u.test(s);
 
-export function toFtsQuery(input: string): string | null {
-  const parts: string[] = [];
+/** The terms of a search, or null when it has no letter or digit to look for. */
+export function parseSearch(input: string): SearchTerm[] | null {
+  const terms: SearchTerm[] = [];
   // Control characters (NUL ends an FTS5 string; \u0002/\u0003 are our hit marks) are spaces.
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const text = input.replace(/[\u0000-\u001f\u007f]/g, ' ');
   for (const m of text.matchAll(TOKEN)) {
     const [, phrase, word] = m;
     if (phrase !== undefined) {
-      if (hasWord(phrase)) parts.push(quote(phrase.trim()));
+      if (hasWord(phrase)) terms.push({ kind: 'phrase', text: phrase.trim() });
     } else if (word !== undefined) {
       const prefix = word.endsWith('*');
       const bare = prefix ? word.replace(/\*+$/, '') : word;
-      if (hasWord(bare)) parts.push(prefix ? `${quote(bare)}*` : quote(bare));
+      if (hasWord(bare)) terms.push({ kind: prefix ? 'prefix' : 'word', text: bare });
     }
   }
-  return parts.length ? parts.join(' ') : null;
+  return terms.length ? terms : null;
+}
+
+const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+export function toFtsQuery(input: string): string | null {
+  const terms = parseSearch(input);
+  return terms && terms.map((t) => (t.kind === 'prefix' ? `${quote(t.text)}*` : quote(t.text))).join(' ');
 }
 
 // snippet() marks hits with control characters that cannot occur in stored text; the
