@@ -23,7 +23,7 @@ import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import authPlugin from './plugins/auth.js';
 import caching from './plugins/caching.js';
 import dbPlugin from './plugins/db.js';
-import errorHandler, { sendProblem, toProblem } from './plugins/error-handler.js';
+import errorHandler, { clientErrorHandler, sendProblem, toProblem } from './plugins/error-handler.js';
 import idempotency from './plugins/idempotency.js';
 import scheduler from './plugins/scheduler.js';
 import jsonBody from './plugins/json-body.js';
@@ -56,6 +56,8 @@ export async function buildApp({ config, logger }: BuildOptions) {
     // Errors raised by the router before a route is found (bad percent-encoding, an
     // over-long path segment) get the same problem+json envelope as everything else.
     frameworkErrors: (err, req, reply) => sendProblem(reply, toProblem(err, req)),
+    // ...and so are requests Node's HTTP parser refuses before Fastify sees them (431, 408).
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   const links = createSiteLinks(config.site.url, config.site.paths);
@@ -76,7 +78,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(metrics);
   await app.register(caching, { cache: config.cache });
   await app.register(idempotency);
-  await app.register(openapi);
+  await app.register(openapi, { publicBaseUrl: config.publicBaseUrl });
   await app.register(siteLinks, { links });
 
   app.addHook('onSend', (req, reply, payload, done) => {

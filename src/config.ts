@@ -74,7 +74,7 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: z
     .url()
     .optional()
-    .describe('Public address used in printed links; defaults to http://localhost:PORT'),
+    .describe('Public address: printed at start, and the contract’s `servers` entry; defaults to http://localhost:PORT'),
   SITE_URL: z
     .url({ protocol: /^https?$/ })
     .refine((u) => !/[?#]/.test(u), 'must not contain a query or a fragment')

@@ -12,6 +12,8 @@ export const errorCatalogue = {
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
   gone: { status: 410, title: 'Gone: start over' },
+  method_not_allowed: { status: 405, title: 'Method not allowed at this address' },
+  request_timeout: { status: 408, title: 'The request took too long to arrive' },
   precondition_failed: { status: 412, title: 'Precondition failed: the item changed' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   uri_too_long: { status: 414, title: 'Request address too long' },
@@ -19,6 +21,7 @@ export const errorCatalogue = {
   unprocessable: { status: 422, title: 'The request cannot be applied' },
   precondition_required: { status: 428, title: 'Precondition required' },
   too_many_requests: { status: 429, title: 'Too many requests' },
+  header_fields_too_large: { status: 431, title: 'Request headers too large' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service busy, try again shortly' },
 } as const;
@@ -117,16 +120,19 @@ export const problemResponses = {
   428: problemResponse('The change needs `If-Match` or `version`'),
   500: problemResponse('Unexpected server error; the detail is logged, not shown'),
   429: problemResponse('Too many requests from this token or address; see `Retry-After`'),
+  431: problemResponse('The request headers or address are larger than the server accepts'),
   503: problemResponse('Overloaded; see `Retry-After`'),
 } as const;
 
 type Status = keyof typeof problemResponses;
-// Any route may be rate limited (429) or shed under load (503), so those always come.
+// Any request may be rate limited (429), refused by the HTTP parser for its size (431) or
+// shed under load (503), so those always come.
 export const pickProblems = <S extends Status>(...statuses: S[]) =>
-  Object.fromEntries([...statuses, 429, 503].map((s) => [s, problemResponses[s as Status]])) as Pick<
+  Object.fromEntries([...statuses, 429, 431, 503].map((s) => [s, problemResponses[s as Status]])) as Pick<
     typeof problemResponses,
-    S | 429 | 503
+    S | 429 | 431 | 503
   >;
 
-export const readProblems = () => pickProblems(400, 404, 500);
+// Public reads check a token when one is sent (it widens what they show), so a bad one is a 401.
+export const readProblems = () => pickProblems(400, 401, 404, 500);
 export const writeProblems = () => pickProblems(400, 401, 403, 404, 409, 413, 415, 422, 500);

@@ -31,20 +31,6 @@ t.test('public reads are cacheable and revalidate with 304', async (t) => {
     t.equal(since.statusCode, 304);
   });
 
-  t.test('a 304 does not run the handler', async (t) => {
-    let handled = 0;
-    ctx.app.db.$client.function('dateline_probe', () => ++handled);
-    // Count queries against articles by wrapping prepare: the 304 path must not list.
-    const prepare = ctx.app.db.$client.prepare.bind(ctx.app.db.$client);
-    const seen: string[] = [];
-    ctx.app.db.$client.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof prepare;
-    t.teardown(() => void (ctx.app.db.$client.prepare = prepare));
-    const res = await ctx.app.inject({ url: '/v1/articles', headers: { 'if-none-match': String(first.headers.etag) } });
-    t.equal(res.statusCode, 304);
-    t.notOk(seen.some((s) => s.includes('article_authors')), 'no bylines were loaded');
-    t.notOk(seen.some((s) => s.includes('"bureaus"')), 'no list query ran');
-  });
-
   t.test('any write changes the ETag', async (t) => {
     const before = String((await ctx.app.inject({ url: `/v1/articles/${a.id}` })).headers.etag);
     await ctx.app.inject({ method: 'PATCH', url: `/v1/authors/${a.authors[0].id}`, headers: ctx.auth, payload: { name: 'Renamed Reporter' } });
@@ -85,6 +71,60 @@ t.test('public reads are cacheable and revalidate with 304', async (t) => {
     const bureaus = await ctx.app.inject({ url: '/v1/bureaus' });
     t.match(bureaus.headers['surrogate-key'], /^bureaus bureau-\d+/);
   });
+});
+
+t.test('validators belong to the representation of this URL (RFC 9110)', async (t) => {
+  const ctx = await buildTestApp(t, { cache: { maxAge: 60, sMaxAge: 300, staleWhileRevalidate: 60, responseCacheBytes: 0 } });
+  const a = await makeArticle(ctx, { headline: 'Harbour reopens', tags: [] });
+  await publish(ctx, a.id);
+  const draft = await makeArticle(ctx, { headline: 'Embargoed scoop', tags: [] });
+  const list = await ctx.app.inject({ url: '/v1/articles' });
+  const one = await ctx.app.inject({ url: `/v1/articles/${a.slug}` });
+  const future = new Date(Date.now() + 86_400_000).toUTCString();
+
+  for (const headers of [{ 'if-none-match': '*' }, { 'if-none-match': String(one.headers.etag) }, { 'if-modified-since': future }]) {
+    const missing = await ctx.app.inject({ url: '/v1/articles/no-such-story', headers });
+    t.equal(missing.statusCode, 404, `a missing article stays 404 with ${JSON.stringify(headers)}`);
+    const hidden = await ctx.app.inject({ url: `/v1/articles/${draft.slug}`, headers });
+    t.equal(hidden.statusCode, 404, `an anonymous conditional read of a draft stays 404 with ${JSON.stringify(headers)}`);
+  }
+  const other = await ctx.app.inject({ url: `/v1/articles/${a.slug}`, headers: { 'if-none-match': String(list.headers.etag) } });
+  t.equal(other.statusCode, 200, "another URL's ETag does not validate this one");
+  const star = await ctx.app.inject({ url: `/v1/articles/${a.slug}`, headers: { 'if-none-match': '*' } });
+  t.equal(star.statusCode, 304, '`*` matches an article that exists');
+  t.equal(one.headers['last-modified'], new Date(one.json().updatedAt).toUTCString(), 'Last-Modified is the newest time in the body');
+
+  // Only a draft changes: nothing public moved, so the public validators stay put.
+  const patched = await ctx.app.inject({
+    method: 'PATCH',
+    url: `/v1/articles/${draft.id}`,
+    headers: { ...ctx.auth, 'if-match': `"v${draft.version}"` },
+    payload: { headline: 'Embargoed scoop, rewritten' },
+  });
+  t.equal(patched.statusCode, 200);
+  const listAfter = await ctx.app.inject({ url: '/v1/articles', headers: { 'if-none-match': String(list.headers.etag) } });
+  t.equal(listAfter.statusCode, 304, 'a draft edit does not move the public list ETag');
+  const oneAfter = await ctx.app.inject({ url: `/v1/articles/${a.slug}`, headers: { 'if-none-match': String(one.headers.etag) } });
+  t.equal(oneAfter.statusCode, 304, 'nor the public article ETag');
+});
+
+t.test('a cached public read answers its 304 before the handler runs', async (t) => {
+  const ctx = await buildTestApp(t);
+  const a = await makeArticle(ctx, { tags: [] });
+  await publish(ctx, a.id);
+  const first = await ctx.app.inject({ url: '/v1/articles' });
+  const prepare = ctx.app.db.$client.prepare.bind(ctx.app.db.$client);
+  const seen: string[] = [];
+  ctx.app.db.$client.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof prepare;
+  t.teardown(() => void (ctx.app.db.$client.prepare = prepare));
+  const res = await ctx.app.inject({ url: '/v1/articles', headers: { 'if-none-match': String(first.headers.etag) } });
+  t.equal(res.statusCode, 304);
+  t.equal(res.body, '');
+  t.equal(res.headers.etag, first.headers.etag);
+  t.notOk(seen.some((s) => s.includes('article_authors')), 'no bylines were loaded');
+  t.notOk(seen.some((s) => s.includes('"bureaus"')), 'no list query ran');
+  const missing = await ctx.app.inject({ url: '/v1/articles/nope', headers: { 'if-none-match': '*' } });
+  t.equal(missing.statusCode, 404, 'a URL the cache does not hold still goes to the handler');
 });
 
 t.test('the in-process response cache is never stale, also across processes', async (t) => {

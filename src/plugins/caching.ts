@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { LRUCache } from 'lru-cache';
 import { Counter, Gauge } from 'prom-client';
 import type { Config } from '../config.js';
 import { createContentStateReader, type ContentState } from '../db/content-state.js';
+import { isFresh, lastModifiedOf } from '../lib/conditional.js';
 import { surrogateKeys, type CacheKind } from '../lib/surrogate-keys.js';
 
 declare module 'fastify' {
@@ -12,30 +14,34 @@ declare module 'fastify' {
     publicCache?: CacheKind;
   }
   interface FastifyRequest {
-    cacheValidators: { etag: string; lastModified: string; hit: boolean } | null;
+    /** Set on public, anonymous reads: the content state the response is built under. */
+    publicRead: { state: ContentState; lastModified: string | null; hit: boolean } | null;
   }
 }
-
-const matches = (header: string | undefined, etag: string) =>
-  header !== undefined && header.split(',').some((t) => t.trim() === '*' || t.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''));
 
 const MAX_ENTRY = 512 * 1024;
 
 // Bodies are kept as UTF-8 bytes: a hit then writes them as they are instead of encoding
 // a string on every request.
-type Cached = { etag: string; body: Buffer; headers: Record<string, string> };
+type Cached = { state: ContentState; etag: string; lastModified: string | null; body: Buffer; headers: Record<string, string> };
 // What a handler or preSerialization adds that a replayed response must carry too.
 const KEPT_HEADERS = ['surrogate-key', 'cache-tag', 'link', 'content-type'];
 
-// Public reads are validated against the content state *before* the handler runs, so a
-// 304 costs one call into SQLite (see content-state.ts) and never rebuilds the response it
-// saves. The ETag changes on every content write and whenever a scheduled article goes live.
+/** Content-addressed: the same public body has the same ETag, whatever else changed. */
+const etagOf = (body: string) => `W/"${createHash('sha1').update(body).digest('base64url')}"`;
+
+// Validators belong to the representation of one URL (RFC 9110 §8.8): the ETag is a hash
+// of the public body and Last-Modified the newest time in it. So a 404 has none and is never
+// a 304, another URL's ETag never matches, and a change to a draft moves nothing public.
+// Conditionals are therefore answered after the handler, from the body it built...
 //
-// The same check guards an in-process cache of serialized public responses, keyed by URL
-// and stored with the ETag they were built under. An entry is used only while the ETag is
-// still current, so any content write (from this process or another one on the same
-// file: the counter lives in the database, bumped by triggers) and any scheduled article
-// going live invalidate every entry at once; nothing is ever served stale.
+// ...except on the fast path: an in-process cache of serialized public responses, keyed by
+// URL and stored with the content state they were built under (the write counter bumped by
+// triggers, and the newest publish time that has come; see content-state.ts). An entry is
+// used only while that state is current, so any content write (from this process or another
+// one on the same file) and any scheduled article going live retire every entry at once;
+// nothing is ever served stale. A hit answers its 304 or its body before parsing,
+// validation or the handler, at the cost of one call into SQLite.
 //
 // Hooks are callback-style: this is the hottest path of the server, and an async hook
 // costs a promise and a microtask turn per request.
@@ -61,7 +67,7 @@ export default fp(
     });
     const { maxAge, sMaxAge, staleWhileRevalidate } = opts.cache;
     const publicControl = `public, max-age=${maxAge}, s-maxage=${sMaxAge}, stale-while-revalidate=${staleWhileRevalidate}`;
-    app.decorateRequest('cacheValidators', null);
+    app.decorateRequest('publicRead', null);
 
     /** Public, anonymous GET/HEAD of a cacheable route: the only reads that share validators. */
     const isPublicRead = (req: FastifyRequest) =>
@@ -70,96 +76,89 @@ export default fp(
       // A token or a preview link is a credential: such reads are private (see onSend).
       (req.query as { preview?: unknown } | undefined)?.preview === undefined;
 
-    // The validators are derived once per content state (the reader hands back the same
-    // object until the state moves), not per request. Every cache entry is built under one
-    // global ETag, so once it moves they are all dead: dropping them at once keeps the
-    // cache's memory to what is still servable instead of letting stale bodies fill it up
-    // to its bound under a steady trickle of writes.
-    let latest: { state: ContentState; etag: string; lastModified: string } | null = null;
-    const current = () => {
+    // Every entry is built under one content state, so once it moves they are all dead:
+    // dropping them at once keeps the cache's memory to what is still servable instead of
+    // letting stale bodies fill it up to its bound under a steady trickle of writes.
+    let lastState: ContentState | null = null;
+    const currentState = () => {
       const state = readState();
-      if (latest?.state === state) return latest;
-      const newest = state.newestVisible && state.newestVisible > state.changedAt ? state.newestVisible : state.changedAt;
-      const etag = `W/"${state.version}-${state.newestVisible ? Date.parse(state.newestVisible).toString(36) : '0'}"`;
-      if (etag !== latest?.etag) responses?.clear();
-      latest = { state, etag, lastModified: new Date(newest).toUTCString() };
-      return latest;
+      if (state !== lastState) {
+        responses?.clear();
+        lastState = state;
+      }
+      return state;
     };
 
-    /** Answers 304 or a current cached body; false when the route handler has to run. */
-    function answer(req: FastifyRequest, reply: FastifyReply, cached: Cached | undefined) {
-      const { etag, lastModified } = current();
-      req.cacheValidators = { etag, lastModified, hit: false };
-      const inm = req.headers['if-none-match'];
-      const ims = req.headers['if-modified-since'];
-      const fresh = inm !== undefined ? matches(inm, etag) : ims !== undefined && Date.parse(ims) >= Date.parse(lastModified) - 999;
-      if (fresh) {
-        reply.code(304).headers({ etag, 'last-modified': lastModified, 'cache-control': publicControl }).send();
-        return true;
-      }
-      if (cached && cached.etag === etag) {
-        req.cacheValidators.hit = true;
-        hits.inc();
-        reply.code(200).headers({ 'content-type': 'application/json; charset=utf-8', ...cached.headers }).send(cached.body);
-        return true;
-      }
-      return false;
-    }
+    const validators = (reply: FastifyReply, etag: string, lastModified: string | null) => {
+      reply.header('etag', etag).header('cache-control', publicControl);
+      if (lastModified) reply.header('last-modified', lastModified);
+    };
 
     // Fast path, as the last onRequest hook of each public route (after the rate limiter,
-    // which is also route-level): a URL already in the cache was a valid request when it
-    // was answered, so its 304 or its current body needs no parsing, validation or handler.
+    // which is also route-level): a URL in the cache under the current state was a valid
+    // request when it was answered, so its 304 or its body needs nothing else.
     app.addHook('onRoute', (route) => {
       if (!route.config?.publicCache || !responses) return;
       const fast: onRequestHookHandler = (req, reply, done) => {
         reply.header('vary', 'Authorization, Origin');
-        const cached = isPublicRead(req) ? responses.get(req.url) : undefined;
-        if (!cached || !answer(req, reply, cached)) done();
+        if (!isPublicRead(req)) return done();
+        const state = currentState();
+        req.publicRead = { state, lastModified: null, hit: false };
+        const cached = responses.get(req.url);
+        if (!cached || cached.state !== state) return done();
+        req.publicRead.hit = true;
+        hits.inc();
+        validators(reply, cached.etag, cached.lastModified);
+        if (isFresh(req.headers, cached.etag, cached.lastModified)) return void reply.code(304).send();
+        reply.code(200).headers({ 'content-type': 'application/json; charset=utf-8', ...cached.headers }).send(cached.body);
       };
       route.onRequest = [...(route.onRequest === undefined ? [] : [route.onRequest].flat()), fast];
     });
 
-    // Every other public read: validated, then answered 304 (if current) before the
-    // handler runs, or by the handler, whose response is then cached.
+    // The state is taken before the handler reads, so a write racing the handler leaves an
+    // entry that is already dead rather than a stale one that looks current.
     app.addHook('preHandler', (req, reply, done) => {
-      const { publicCache } = req.routeOptions.config;
-      if (!publicCache) return done();
+      if (!req.routeOptions.config.publicCache) return done();
       if (!responses) reply.header('vary', 'Authorization, Origin');
-      if (req.cacheValidators || !isPublicRead(req)) return done();
-      if (!answer(req, reply, undefined)) done();
+      if (!req.publicRead && isPublicRead(req)) req.publicRead = { state: currentState(), lastModified: null, hit: false };
+      done();
     });
 
     app.addHook('preSerialization', (req, reply, payload, done) => {
       const kind = req.routeOptions.config.publicCache;
       // A handler that names its own keys (feeds, sitemaps) keeps them.
-      if (kind && req.cacheValidators && reply.statusCode === 200 && !reply.hasHeader('surrogate-key')) {
+      if (kind && req.publicRead && reply.statusCode === 200 && !reply.hasHeader('surrogate-key')) {
         const keys = surrogateKeys(kind, payload);
         reply.header('surrogate-key', keys.join(' '));
         reply.header('cache-tag', keys.join(','));
+        req.publicRead.lastModified = lastModifiedOf(payload);
       }
       done(null, payload);
     });
 
     app.addHook('onSend', (req, reply, payload, done) => {
-      if (!req.routeOptions.config.publicCache || reply.statusCode === 304) return done(null, payload);
-      if (req.cacheValidators && reply.statusCode === 200) {
-        const { etag, hit } = req.cacheValidators;
-        if (responses && !hit && etag === latest?.etag && typeof payload === 'string' && payload.length < MAX_ENTRY) {
-          const headers: Record<string, string> = {};
-          for (const h of KEPT_HEADERS) {
-            const v = reply.getHeader(h);
-            if (v !== undefined) headers[h] = String(v);
-          }
-          responses.set(req.url, { etag, body: Buffer.from(payload), headers });
-        }
-        reply.header('etag', etag);
-        reply.header('last-modified', req.cacheValidators.lastModified);
-        reply.header('cache-control', publicControl);
-      } else {
+      const read = req.publicRead;
+      if (!req.routeOptions.config.publicCache || read?.hit) return done(null, payload);
+      if (!read || reply.statusCode !== 200 || typeof payload !== 'string') {
         // Anything read with a token, and errors, must never sit in a shared cache.
         reply.header('cache-control', 'private, no-store');
+        return done(null, payload);
       }
-      done(null, payload);
+      const etag = etagOf(payload);
+      if (responses && payload.length < MAX_ENTRY) {
+        const headers: Record<string, string> = {};
+        for (const h of KEPT_HEADERS) {
+          const v = reply.getHeader(h);
+          if (v !== undefined) headers[h] = String(v);
+        }
+        responses.set(req.url, { state: read.state, etag, lastModified: read.lastModified, body: Buffer.from(payload), headers });
+      }
+      validators(reply, etag, read.lastModified);
+      if (!isFresh(req.headers, etag, read.lastModified)) return done(null, payload);
+      // A 304 carries the validators, not what describes the body it stands for.
+      reply.code(304).removeHeader('content-type');
+      for (const h of KEPT_HEADERS) reply.removeHeader(h);
+      done(null, null);
     });
   },
   { name: 'caching', dependencies: ['db', 'auth', 'metrics'] },

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -97,6 +100,8 @@ export function toProblem(err: unknown, req: FastifyRequest): Problem {
 
 export function sendProblem(reply: FastifyReply, problem: Problem) {
   if (problem.code === 'moved' && typeof problem.location === 'string') reply.header('location', problem.location);
+  // Errors the router raises before a route exists skip the app's onSend hooks.
+  reply.header('x-request-id', problem.requestId);
   // The envelope is serialised here, not by a route's schema, so an error can never
   // fail response validation and turn into a different error.
   return reply
@@ -114,9 +119,49 @@ export default fp(
       else req.log.info({ code: problem.code, status: problem.status }, problem.detail);
       return sendProblem(reply, problem);
     });
-    app.setNotFoundHandler((req, reply) =>
-      sendProblem(reply, toProblem(new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`), req)),
-    );
+    const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+    app.setNotFoundHandler((req, reply) => {
+      const path = req.url.split('?')[0]!;
+      // A known address with another method is a 405 naming what it does take (RFC 9110 §15.5.6).
+      const allowed = methods.filter((m) => m !== req.method && app.findRoute({ method: m, url: path }) !== null);
+      if (allowed.length > 0 && !(allowed.length === 1 && allowed[0] === 'OPTIONS')) {
+        reply.header('allow', allowed.filter((m) => m !== 'OPTIONS').join(', '));
+        return sendProblem(reply, toProblem(new AppError('method_not_allowed', `${req.method} is not allowed on ${path}; use ${reply.getHeader('allow')}`), req));
+      }
+      return sendProblem(reply, toProblem(new AppError('not_found', `No route ${req.method} ${path}`), req));
+    });
   },
   { name: 'error-handler' },
 );
+
+const clientErrors: Record<string, AppError['code']> = {
+  HPE_HEADER_OVERFLOW: 'header_fields_too_large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'request_timeout',
+};
+
+/**
+ * Node's HTTP parser rejects some requests (headers or request line too large, a request
+ * that took too long, bytes that are not HTTP) before Fastify sees them; this answers those
+ * in the same problem+json envelope, then closes the connection as Node would.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const code = clientErrors[err.code ?? ''] ?? 'validation_failed';
+  const { status, title } = errorCatalogue[code];
+  const requestId = randomUUID();
+  const body = JSON.stringify({
+    type: problemTypeUri(code),
+    title,
+    status,
+    detail: code === 'validation_failed' ? 'The request is not valid HTTP' : title,
+    code,
+    requestId,
+  } satisfies Problem);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Cache-Control: no-store\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}

@@ -44,7 +44,6 @@ t.test('editor to frontend through the typed client', async (t) => {
   const published = await editor.unwrap(
     editor.POST('/v1/articles/{idOrSlug}/publish', {
       params: { path: { idOrSlug: draft.slug }, header: { 'if-match': etagOf(read) } },
-      body: {},
     }),
   );
   t.equal(published.status, 'published');
@@ -65,7 +64,7 @@ t.test('editor to frontend through the typed client', async (t) => {
     }),
   );
   const headlines: string[] = [];
-  for await (const a of pages((cursor) => frontend.GET('/v1/articles', { params: { query: { limit: '1', cursor } } }))) headlines.push(a.headline ?? '');
+  for await (const a of pages((cursor) => frontend.GET('/v1/articles', { params: { query: { limit: 1, cursor } } }))) headlines.push(a.headline ?? '');
   t.same(headlines, ['Ferry fares frozen', 'Subway slow zones halved']);
 
   const story = await frontend.unwrap(frontend.GET('/v1/articles/{idOrSlug}', { params: { path: { idOrSlug: draft.slug } } }));

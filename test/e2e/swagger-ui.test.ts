@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { freePort } from '../../scripts/lib/server.js';
 import { chromium, type Browser, type Request } from 'playwright-core';
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
@@ -12,15 +12,16 @@ const STEP = 60_000;
 const SCREENSHOT = '/tmp/swagger-ui.png';
 
 t.test('Swagger UI: authorize, try listArticles, see the live response', { timeout: 300_000 }, async (t) => {
-  const ctx = await buildTestApp(t);
+  // Swagger UI sends requests to the contract's `servers`: this server, as PUBLIC_BASE_URL says.
+  const port = await freePort();
+  const ctx = await buildTestApp(t, { publicBaseUrl: `http://127.0.0.1:${port}` });
   const published = await makeArticle(ctx, { headline: 'Swagger UI sees the harbour reopen' });
   await publish(ctx, published.id);
   // Drafts are only listed for a token holder, so seeing this one proves Authorize took effect.
   const draft = await makeArticle(ctx, { headline: 'Swagger UI draft only editors see' });
   t.equal(draft.status, 'draft', 'the second article stays a draft');
 
-  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = ctx.app.server.address() as AddressInfo;
+  await ctx.app.listen({ port, host: '127.0.0.1' });
   const origin = `http://127.0.0.1:${port}`;
 
   const browser: Browser = await chromium.launch({

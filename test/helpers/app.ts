@@ -18,7 +18,8 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     bodyLimit: 1024 * 1024,
     corsOrigins: '*',
     demoData: false,
-    publicBaseUrl: 'http://localhost',
+    // As loadConfig defaults it, so the contract served in tests is the committed one.
+    publicBaseUrl: 'http://localhost:3000',
     cache: { maxAge: 60, sMaxAge: 300, staleWhileRevalidate: 60, responseCacheBytes: 8 * 1024 * 1024 },
     // Tests run their webhook receivers on loopback; nothing else is allowed.
     webhooks: { allowPrivateTargets: false, allowedHosts: ['127.0.0.1'], timeoutMs: 2000, maxAttempts: 5 },

@@ -87,8 +87,9 @@ export type Operation = {
 
 export type Contract = { operations: Operation[]; components: Record<string, JsonSchema> };
 
+type ResponseObject = { content?: Record<string, { schema: JsonSchema }> };
 type OpenApiDoc = {
-  components: { schemas: Record<string, JsonSchema> };
+  components: { schemas: Record<string, JsonSchema>; responses?: Record<string, ResponseObject> };
   paths: Record<
     string,
     Record<
@@ -97,7 +98,7 @@ type OpenApiDoc = {
         operationId: string;
         parameters?: Array<{ name: string; in: string; required?: boolean; schema: JsonSchema }>;
         requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> };
-        responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }>;
+        responses: Record<string, ResponseObject | { $ref: string }>;
         security?: Array<Record<string, unknown>>;
       }
     >
@@ -138,7 +139,9 @@ export function loadContract(file: URL = contractFile): Contract {
         throw new Error(`contract-fuzz: ${op.operationId} uses ${upper}, which the fuzzer does not send yet`);
       }
       const responses = new Map<number, { contentType: string | null; schema: JsonSchema | null }>();
-      for (const [status, r] of Object.entries(op.responses)) {
+      for (const [status, raw] of Object.entries(op.responses)) {
+        // Shared error responses are kept once under components/responses.
+        const r = '$ref' in raw ? doc.components.responses![raw.$ref.split('/').pop()!]! : raw;
         const [contentType, media] = Object.entries(r.content ?? {})[0] ?? [null, null];
         responses.set(Number(status), { contentType, schema: media?.schema ?? null });
       }

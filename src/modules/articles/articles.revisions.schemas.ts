@@ -1,6 +1,7 @@
 import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { articleRevisions } from '../../db/schema.js';
+import { idParam } from '../shared/schemas.js';
 import { ArticleParams, ArticleSchema, VersionField } from './articles.schemas.js';
 import { articleExample } from './articles.examples.js';
 
@@ -15,10 +16,10 @@ export const RevisionSchema = RevisionSummarySchema.extend({ snapshot: ArticleSc
 
 export const RevisionList = z.object({ data: z.array(RevisionSummarySchema) }).meta({ id: 'RevisionList' });
 
-export const RevisionParams = ArticleParams.extend({ version: z.coerce.number().int().positive() });
+export const RevisionParams = ArticleParams.extend({ version: idParam() });
 
 export const CompareQuery = z
-  .strictObject({ from: z.coerce.number().int().positive(), to: z.coerce.number().int().positive() })
+  .strictObject({ from: idParam(), to: idParam() })
   .meta({ description: 'Two versions to compare' });
 
 export const ComparisonSchema = z
@@ -59,4 +60,4 @@ export const RestoreBody = z
       .describe("Also put back the revision's slug (default false: the article keeps its current address)"),
   })
   .nullish()
-  .meta({ id: 'RestoreRevision', examples: [{ version: 5 }, { version: 5, restoreSlug: true }] });
+  .meta({ id: 'RestoreRevision', examples: [{}, { restoreSlug: true }] });

@@ -5,7 +5,7 @@ import { AppError, movedResponse, pickProblems, readProblems, writeProblems } fr
 import { actorOf } from '../shared/actor.js';
 import { queryOf, setLinkHeader } from '../shared/paging.js';
 import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
-import { bearer, notModified, IdempotencyHeaders } from '../shared/schemas.js';
+import { bearer, notModified, IdempotencyHeaders, optionalBearer } from '../shared/schemas.js';
 import { createPreviewSigner } from './articles.preview.js';
 import {
   ArticleList,
@@ -20,7 +20,6 @@ import {
 import { ALL_VIEW, createArticlesService } from './articles.service.js';
 
 const tags = ['Articles'];
-const readAuth = [{}, ...bearer];
 type Article = z.infer<typeof ArticleSchema>;
 
 export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; links?: SiteLinks }> = async (app, opts) => {
@@ -42,7 +41,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; links
         'the `Link` header carries `rel="next"`. `meta.total` is only counted when `total=true` is asked for.',
         'Items carry bureau, bylines and tags (`include`) but no body unless `formats` asks for one.',
       ].join('\n'),
-      security: readAuth,
+      security: optionalBearer,
       querystring: ListArticlesQuery,
       response: { 200: ArticleList, ...notModified, ...pickProblems(400, 401, 500) },
     },
@@ -61,10 +60,10 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; links
       summary: 'Get an article',
       description:
         'One article by id or slug, with `body` (Markdown) and `bodyHtml` (sanitised) by default. Drafts, scheduled and archived articles are 404 without a token or a `preview` token. An old slug answers 308 with the new address to callers who may read the article (to anyone else it is a 404 like an unknown slug).',
-      security: readAuth,
+      security: optionalBearer,
       params: ArticleParams,
       querystring: GetArticleQuery,
-      response: { 200: ArticleViewSchema, ...notModified, 308: movedResponse, ...readProblems(), 401: pickProblems(401)[401] },
+      response: { 200: ArticleViewSchema, ...notModified, 308: movedResponse, ...readProblems() },
     },
     handler: async (req, reply) => {
       const { preview, include, fields, formats } = req.query;

@@ -188,7 +188,7 @@ export const VersionField = z
 export const UpdateArticleBody = CreateArticleBody.partial().extend({ version: VersionField }).meta({
   id: 'UpdateArticle',
   description: 'Only the fields sent change. `authors` and `tags` replace the whole list. Status changes through publish, unpublish and archive.',
-  examples: [{ version: 3, standfirst: 'The court’s 6–3 ruling reshapes how agencies write rules.', tags: ['supreme-court'] }],
+  examples: [{ standfirst: 'The court’s 6–3 ruling reshapes how agencies write rules.', tags: ['supreme-court'] }],
 });
 
 export const PublishArticleBody = z
@@ -200,12 +200,12 @@ export const PublishArticleBody = z
     version: VersionField,
   })
   .nullish()
-  .meta({ id: 'PublishArticle', examples: [{ version: 4, publishedAt: '2026-11-25T06:00:00Z' }] });
+  .meta({ id: 'PublishArticle', examples: [{ publishedAt: '2026-11-25T06:00:00Z' }] });
 
 export const VersionBody = z
   .strictObject({ version: VersionField })
   .nullish()
-  .meta({ id: 'VersionPrecondition', examples: [{ version: 5 }] });
+  .meta({ id: 'VersionPrecondition', examples: [{}] });
 
 
 export const ArticleParams = IdOrSlugParams;

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditEvents } from '../../db/schema.js';
 import { pickProblems } from '../../errors.js';
-import { bearer } from '../shared/schemas.js';
+import { bearer, idParam, intParam } from '../shared/schemas.js';
 
 export const AuditEventSchema = createSelectSchema(auditEvents, { createdAt: z.iso.datetime() }).meta({
   id: 'AuditEvent',
@@ -16,11 +16,11 @@ export const AuditEventSchema = createSelectSchema(auditEvents, { createdAt: z.i
 const AuditQuery = z
   .strictObject({
     resourceType: z.enum(['article', 'author', 'bureau', 'tag', 'token', 'webhook']).optional(),
-    resourceId: z.coerce.number().int().positive().optional(),
+    resourceId: idParam().optional(),
     since: z.iso.datetime({ offset: true }).optional().describe('At or after this time'),
     until: z.iso.datetime({ offset: true }).optional().describe('Before this time'),
-    before: z.coerce.number().int().positive().optional().describe('Page: only events older than this id (`meta.nextBefore`)'),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
+    before: idParam().optional().describe('Page: only events older than this id (`meta.nextBefore`)'),
+    limit: intParam(1, 200).default(50).meta({ description: 'Events per page: 1–200, default 50', default: 50 }),
   })
   .meta({ description: 'Filters' });
 

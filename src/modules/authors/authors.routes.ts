@@ -5,7 +5,7 @@ import { actorOf } from '../shared/actor.js';
 import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
 import { queryOf } from '../shared/paging.js';
 import { setLinkHeader } from '../shared/paging.js';
-import { bearer, IdOrSlugParams, notModified, IdempotencyHeaders } from '../shared/schemas.js';
+import { bearer, optionalBearer, IdOrSlugParams, notModified, IdempotencyHeaders } from '../shared/schemas.js';
 import { AuthorList, AuthorListQuery, AuthorSchema, CreateAuthorBody, UpdateAuthorBody } from './authors.schemas.js';
 import { createAuthorsService } from './authors.service.js';
 
@@ -24,6 +24,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
       description:
         'All authors, ordered by name, each with their home bureau. Filter by `bureau` slug. E-mail addresses are only given to requests with a token.',
       querystring: AuthorListQuery,
+      security: optionalBearer,
       response: { 200: AuthorList, ...notModified, ...readProblems() },
     },
     handler: async (req, reply) => {
@@ -39,9 +40,10 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       operationId: 'getAuthor',
       tags,
-      summary: 'Get a author',
+      summary: 'Get an author',
       description: 'One author by numeric id or by slug. An old slug answers 308 with the new address.',
       params: IdOrSlugParams,
+      security: optionalBearer,
       response: { 200: AuthorSchema, ...notModified, 308: movedResponse, ...readProblems() },
     },
     handler: async (req, reply) => {
@@ -56,7 +58,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       operationId: 'createAuthor',
       tags,
-      summary: 'Create a author',
+      summary: 'Create an author',
       description: 'The slug is generated from the name unless one is given; a given slug that is taken is a 409. `bureau` takes an id or a slug.',
       security: bearer,
       headers: IdempotencyHeaders,
@@ -78,7 +80,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       operationId: 'updateAuthor',
       tags,
-      summary: 'Update a author',
+      summary: 'Update an author',
       description: 'Partial update: only the fields sent change. `If-Match: "v<version>"` is honoured when sent (412 when stale). A new slug keeps the old one redirecting. Admins and editors.',
       security: bearer,
       params: IdOrSlugParams,
@@ -98,7 +100,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       operationId: 'deleteAuthor',
       tags,
-      summary: 'Delete a author',
+      summary: 'Delete an author',
       description: 'Refused with 409, saying how many, while the author still has bylines.',
       security: bearer,
       params: IdOrSlugParams,

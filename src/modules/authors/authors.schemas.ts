@@ -42,9 +42,9 @@ export const CreateAuthorBody = createInsertSchema(authors, {
     id: 'CreateAuthor',
     examples: [
       {
-        name: 'Jane Q. Reporter',
+        name: 'Luis Ortega',
         bio: 'Covers the Supreme Court and the Justice Department.',
-        email: 'jane.reporter@example.com',
+        email: 'luis.ortega@example.com',
         bureau: 'washington-bureau',
       },
     ],

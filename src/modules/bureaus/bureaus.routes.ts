@@ -5,7 +5,7 @@ import { actorOf } from '../shared/actor.js';
 import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
 import { queryOf } from '../shared/paging.js';
 import { setLinkHeader } from '../shared/paging.js';
-import { bearer, IdOrSlugParams, notModified, IdempotencyHeaders } from '../shared/schemas.js';
+import { bearer, optionalBearer, IdOrSlugParams, notModified, IdempotencyHeaders } from '../shared/schemas.js';
 import { BureauList, BureauListQuery, BureauSchema, CreateBureauBody, UpdateBureauBody } from './bureaus.schemas.js';
 import { createBureausService } from './bureaus.service.js';
 
@@ -23,6 +23,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'List bureaus',
       description: 'All bureaus, ordered by name. Paged by `cursor` or `offset`.',
       querystring: BureauListQuery,
+      security: optionalBearer,
       response: { 200: BureauList, ...notModified, ...readProblems() },
     },
     handler: async (req, reply) => {
@@ -40,6 +41,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Get a bureau',
       description: 'One bureau by numeric id or by slug. An old slug answers 308 with the new address.',
       params: IdOrSlugParams,
+      security: optionalBearer,
       response: { 200: BureauSchema, ...notModified, 308: movedResponse, ...readProblems() },
     },
     handler: async (req, reply) => {

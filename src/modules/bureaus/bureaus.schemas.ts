@@ -34,13 +34,13 @@ export const CreateBureauBody = createInsertSchema(bureaus, {
   .strict()
   .meta({
     id: 'CreateBureau',
-    examples: [{ name: 'Lisbon Bureau', location: 'Lisbon, Portugal', description: 'Iberia and Lusophone Africa.' }],
+    examples: [{ name: 'Washington Bureau', location: 'Washington, D.C.', description: 'The White House, Congress and the courts.' }],
   });
 
 export const UpdateBureauBody = CreateBureauBody.partial().meta({
   id: 'UpdateBureau',
   description: 'Only the fields sent are changed; `null` clears an optional field.',
-  examples: [{ description: 'Iberia, Lusophone Africa and Brazil.' }],
+  examples: [{ description: 'The White House, Congress, the courts and the agencies.' }],
 });
 
 export const BureauListQuery = PagingQuery.strict();

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { pickProblems } from '../../errors.js';
-import { publicRead } from '../shared/schemas.js';
+import { optionalBearer } from '../shared/schemas.js';
 import type { SiteLinks } from '../../lib/site-links.js';
 import { ChangeList, ChangesQuery } from './changes.schemas.js';
 import { createChangesService } from './changes.service.js';
@@ -13,7 +13,7 @@ export const changeRoutes: FastifyPluginAsyncZod<{ links: SiteLinks; retentionDa
   app.get('/v1/changes', {
     schema: {
       operationId: 'listChanges',
-      security: publicRead,
+      security: optionalBearer,
       tags: ['Content out'],
       summary: 'What changed since a cursor',
       description:

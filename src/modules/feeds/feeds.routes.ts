@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { pickProblems } from '../../errors.js';
 import type { ArticlesService } from '../articles/articles.service.js';
 import { queryOf } from '../shared/paging.js';
-import { notModified, publicRead } from '../shared/schemas.js';
+import { notModified, optionalBearer } from '../shared/schemas.js';
 import { feedContentTypes, FeedParams, FeedQuery, JsonFeedSchema } from './feeds.schemas.js';
 import { createFeedsService, type FeedSettings } from './feeds.service.js';
 
@@ -14,7 +14,7 @@ export const feedRoutes: FastifyPluginAsyncZod<{ articles: ArticlesService; feed
     config: { publicCache: 'article' },
     schema: {
       operationId: 'getArticleFeed',
-      security: publicRead,
+      security: optionalBearer,
       tags: ['Content out'],
       summary: 'Feed of the newest articles',
       description:

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { movedResponse, pickProblems } from '../../errors.js';
 import type { SiteLinks } from '../../lib/site-links.js';
 import type { ArticlesService } from '../articles/articles.service.js';
-import { IdOrSlugParams, notModified, publicRead } from '../shared/schemas.js';
+import { IdOrSlugParams, notModified, optionalBearer } from '../shared/schemas.js';
 import { NinjsList, NinjsListQuery, NinjsSchema } from './ninjs.schemas.js';
 import { createNinjsService } from './ninjs.service.js';
 
@@ -18,7 +18,7 @@ export const ninjsRoutes: FastifyPluginAsyncZod<{ articles: ArticlesService; lin
     config: { publicCache: 'article' },
     schema: {
       operationId: 'getArticleNinjs',
-      security: publicRead,
+      security: optionalBearer,
       tags,
       summary: 'An article as IPTC ninjs',
       description:
@@ -37,7 +37,7 @@ export const ninjsRoutes: FastifyPluginAsyncZod<{ articles: ArticlesService; lin
     config: { publicCache: 'article' },
     schema: {
       operationId: 'listArticlesNinjs',
-      security: publicRead,
+      security: optionalBearer,
       tags,
       summary: 'The newest articles as IPTC ninjs',
       description: 'For partners and aggregators: the newest N published articles as ninjs 3.3 news items, narrowed by bureau, author, tag or language.',

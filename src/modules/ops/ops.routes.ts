@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { migrationsFolder } from '../../db/client.js';
 import { AppError, pickProblems } from '../../errors.js';
+import { optionalBearer } from '../shared/schemas.js';
 
 const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health', examples: [{ status: 'ok' }] });
 const Ready = z
@@ -18,9 +19,13 @@ export const opsRoutes: FastifyPluginAsyncZod<{ metricsToken?: string }> = async
   const expected = readMigrationFiles({ migrationsFolder }).length;
   const applied = app.db.$client.prepare('SELECT count(*) FROM __drizzle_migrations').pluck();
 
+  // Probes carry no token, and a stale one must not fail a liveness check: these two ignore
+  // Authorization (ownAuthorization skips the global check, and they check nothing).
   app.get('/health', {
+    config: { ownAuthorization: true },
     schema: {
       operationId: 'getHealth',
+      security: [],
       tags,
       summary: 'Liveness',
       description: 'The process is up and answering. Does not touch the database.',
@@ -30,8 +35,10 @@ export const opsRoutes: FastifyPluginAsyncZod<{ metricsToken?: string }> = async
   });
 
   app.get('/ready', {
+    config: { ownAuthorization: true },
     schema: {
       operationId: 'getReadiness',
+      security: [],
       tags,
       summary: 'Readiness',
       description: 'The database answers and every migration is applied; 503 otherwise.',
@@ -51,6 +58,8 @@ export const opsRoutes: FastifyPluginAsyncZod<{ metricsToken?: string }> = async
     config: { ownAuthorization: true },
     schema: {
       operationId: 'getMetrics',
+      // Open unless METRICS_TOKEN is set, and then only that token opens it.
+      security: optionalBearer,
       tags,
       summary: 'Prometheus metrics',
       description:

@@ -15,10 +15,16 @@ export const IdOrSlugParams = z.object({
     .meta({ description: 'Numeric id (`42`) or slug (`washington-bureau`)' }),
 });
 
+// Query and path values arrive as strings; the schemas below parse them strictly, and their
+// metadata gives the contract the type the server really accepts (an integer with bounds, a
+// boolean, an array of enum values sent comma-separated: `style: form, explode: false`, set
+// in lib/openapi-contract.ts), so generated clients are typed right and send what passes.
+
 /** `?include=a,b` and friends: comma-separated values from a fixed list. */
 export const csvEnum = <T extends string>(values: readonly [T, ...T[]]) =>
   z
     .string()
+    .meta({ type: 'array', items: { type: 'string', enum: [...values] }, uniqueItems: true } as Record<string, unknown>)
     .transform((s, ctx) => {
       const parts = s === '' ? [] : s.split(',').map((p) => p.trim());
       const bad = parts.filter((p) => !(values as readonly string[]).includes(p));
@@ -34,12 +40,23 @@ export const csvEnum = <T extends string>(values: readonly [T, ...T[]]) =>
 export const intParam = (min: number, max: number) =>
   z
     .string()
-    .regex(/^\d{1,15}$/, 'Expected a whole number')
+    .regex(/^\d{1,16}$/, 'Expected a whole number')
+    .meta({ type: 'integer', minimum: min, maximum: max, pattern: undefined } as Record<string, unknown>)
     .transform(Number)
     .pipe(z.int().min(min).max(max));
 
+/** A positive id in a path or query string. */
+export const idParam = () => intParam(1, Number.MAX_SAFE_INTEGER);
+
+/** `true` or `false` in a query string. */
+export const boolParam = () =>
+  z
+    .enum(['true', 'false'])
+    .meta({ type: 'boolean', enum: undefined } as Record<string, unknown>)
+    .transform((v) => v === 'true');
+
 export const PagingQuery = z.object({
-  limit: intParam(1, 100).default(20).meta({ description: 'Items per page: 1–100, default 20' }),
+  limit: intParam(1, 100).default(20).meta({ description: 'Items per page: 1–100, default 20', default: 20 }),
   cursor: z
     .string()
     .max(500)
@@ -48,9 +65,7 @@ export const PagingQuery = z.object({
   offset: intParam(0, 1_000_000)
     .optional()
     .meta({ description: 'Rows to skip (0–1,000,000), for page numbers; cannot be combined with `cursor`' }),
-  total: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
+  total: boolParam()
     .optional()
     .meta({ description: 'Set `true` to get `meta.total`; it costs a count, so it is only given when asked for' }),
 });
@@ -68,8 +83,8 @@ export const listOf = <T extends z.ZodType>(item: T, id: string) =>
   z.object({ data: z.array(item), meta: ListMetaSchema }).meta({ id });
 
 export const bearer = [{ bearerAuth: [] }];
-/** Public reads: no token needed; one that is sent is checked (a bad one is a 401). */
-export const publicRead = [{}, ...bearer];
+/** Public reads: no token needed, and one widens the answer. `{}` first shows an open padlock. */
+export const optionalBearer = [{}, ...bearer];
 
 export type PagingInput = z.output<typeof PagingQuery>;
 
@@ -94,12 +109,16 @@ const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@
 export const EmailSchema = z.email({ pattern: EMAIL });
 
 /** POST creates: the optional key that makes a retry safe (checked in plugins/idempotency.ts). */
+// No example: Swagger UI and generated collections would send the same key on every create,
+// and the second create would be a 422.
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'Use 1–200 visible ASCII characters')
     .optional()
     .describe(
       'Any 1–200 visible ASCII characters, unique per create (e.g. a UUID). A retry with the same key and body replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422. Keys are kept 24 hours, per token.',
-    )
-    .meta({ example: '6f1c2e0a-3b7d-4c55-9a2e-8d1f0c9b7a41' }),
+    ),
 });

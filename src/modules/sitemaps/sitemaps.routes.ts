@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pickProblems } from '../../errors.js';
 import type { SiteLinks } from '../../lib/site-links.js';
-import { notModified, publicRead } from '../shared/schemas.js';
+import { notModified, optionalBearer } from '../shared/schemas.js';
 import { createSitemapsService, sitemapKinds, type SitemapKind } from './sitemaps.service.js';
 
 const tags = ['Content out'];
@@ -27,7 +27,7 @@ export const sitemapRoutes: FastifyPluginAsyncZod<{ links: SiteLinks; siteName: 
     config: { publicCache: 'article' },
     schema: {
       operationId: 'getSitemapIndex',
-      security: publicRead,
+      security: optionalBearer,
       tags,
       summary: 'Sitemap index',
       description:
@@ -41,7 +41,7 @@ export const sitemapRoutes: FastifyPluginAsyncZod<{ links: SiteLinks; siteName: 
     config: { publicCache: 'article' },
     schema: {
       operationId: 'getNewsSitemap',
-      security: publicRead,
+      security: optionalBearer,
       tags,
       summary: 'Google News sitemap',
       description:
@@ -55,7 +55,7 @@ export const sitemapRoutes: FastifyPluginAsyncZod<{ links: SiteLinks; siteName: 
     config: { publicCache: 'article' },
     schema: {
       operationId: 'getSitemap',
-      security: publicRead,
+      security: optionalBearer,
       tags,
       summary: 'One sitemap page',
       description: 'Public articles (with `lastmod`), bureaus, authors or tags whose ids fall in the page’s range, in id order.',

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { pickProblems, readProblems, writeProblems } from '../../errors.js';
 import { actorOf } from '../shared/actor.js';
 import { setLinkHeader } from '../shared/paging.js';
-import { bearer, IdOrSlugParams, notModified, IdempotencyHeaders } from '../shared/schemas.js';
+import { bearer, optionalBearer, IdOrSlugParams, notModified, IdempotencyHeaders } from '../shared/schemas.js';
 import { TagList, TagListQuery, TagSchema, CreateTagBody, UpdateTagBody } from './tags.schemas.js';
 import { createTagsService } from './tags.service.js';
 
@@ -21,6 +21,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'List tags',
       description: 'All tags, ordered by name. Paged by `cursor` or `offset`.',
       querystring: TagListQuery,
+      security: optionalBearer,
       response: { 200: TagList, ...notModified, ...readProblems() },
     },
     handler: async (req, reply) => {
@@ -38,6 +39,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Get a tag',
       description: 'One tag by numeric id or by slug.',
       params: IdOrSlugParams,
+      security: optionalBearer,
       response: { 200: TagSchema, ...notModified, ...readProblems() },
     },
     handler: async (req) => service.get(req.params.idOrSlug),

@@ -25,7 +25,7 @@ export const CreateTagBody = createInsertSchema(tags, {
 
 export const UpdateTagBody = CreateTagBody.partial().meta({
   id: 'UpdateTag',
-  examples: [{ name: 'US Supreme Court', slug: 'us-supreme-court' }],
+  examples: [{ name: 'U.S. Supreme Court' }],
 });
 
 export const TagListQuery = PagingQuery.strict();

@@ -32,6 +32,12 @@ export function createTokensAdmin(db: Db) {
           });
         }
         const expiresAt = input.expiresAt ? toIso(input.expiresAt) : null;
+        // A token born expired could never be used: almost certainly a typo in the year.
+        if (expiresAt !== null && Date.parse(expiresAt) <= Date.now()) {
+          throw new AppError('unprocessable', 'The expiry must be in the future', {
+            errors: [{ path: 'body.expiresAt', message: 'Must be a time in the future' }],
+          });
+        }
         const { token, id } = createToken(db, { name: input.name, role: input.role, authorId, expiresAt });
         audit(db, actor, 'token.created', 'token', id);
         return { ...byId(id)!, token };

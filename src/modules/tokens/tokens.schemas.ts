@@ -1,7 +1,7 @@
 import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { apiTokens, tokenRoles } from '../../db/schema.js';
-import { RefSchema } from '../shared/schemas.js';
+import { idParam, RefSchema } from '../shared/schemas.js';
 
 const example = {
   id: 3,
@@ -30,9 +30,9 @@ export const CreateTokenBody = z
     name: z.string().trim().min(1).max(100).describe('Who or what uses it'),
     role: z.enum(tokenRoles).describe('admin: everything; editor: all content and publishing; writer: drafts and own articles; viewer: reads drafts'),
     author: RefSchema.nullable().optional().describe('For writers: the author (id or slug) whose articles they may edit'),
-    expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    expiresAt: z.iso.datetime({ offset: true }).nullable().optional().describe('When the token stops working; must be in the future. Null or absent: never'),
   })
-  .meta({ id: 'CreateToken', examples: [{ name: 'Jane’s laptop', role: 'writer', author: 'jane-q-reporter', expiresAt: '2027-01-01T00:00:00Z' }] });
+  .meta({ id: 'CreateToken', examples: [{ name: 'Jane’s laptop', role: 'writer', author: 'jane-q-reporter', expiresAt: '2030-01-01T00:00:00Z' }] });
 
 export const CreatedTokenSchema = TokenSchema.extend({
   token: z.string().describe('The secret bearer token. Shown only in this response: store it now'),
@@ -41,6 +41,6 @@ export const CreatedTokenSchema = TokenSchema.extend({
   examples: [{ ...example, token: 'dl_Q2h4bU9kZXcx_3q2Yf0nH4pR8sV1xK7mB9cD2eF5gJ6kL0oP3rT4uW8yZ1a' }],
 });
 
-export const TokenParams = z.object({ id: z.coerce.number().int().positive() });
+export const TokenParams = z.object({ id: idParam().meta({ description: 'Token id' }) });
 export const TokenList = z.object({ data: z.array(TokenSchema) }).meta({ id: 'TokenList' });
 export type CreateToken = z.infer<typeof CreateTokenBody>;

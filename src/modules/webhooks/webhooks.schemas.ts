@@ -1,7 +1,7 @@
 import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { deliveryStatuses, webhookDeliveries, webhooks } from '../../db/schema.js';
-import { listOf, PagingQuery } from '../shared/schemas.js';
+import { idParam, listOf, PagingQuery } from '../shared/schemas.js';
 import { eventPatterns, eventTypes } from './outbox.js';
 
 const EventPatternSchema = z.enum(eventPatterns).meta({
@@ -56,11 +56,11 @@ export const WebhookList = z
   .meta({ id: 'WebhookList', examples: [{ data: [webhookExample] }] });
 
 export const WebhookParams = z.object({
-  id: z.coerce.number().int().positive().meta({ description: 'Webhook id', examples: [7] }),
+  id: idParam().meta({ description: 'Webhook id', examples: [7] }),
 });
 
 export const DeliveryParams = WebhookParams.extend({
-  deliveryId: z.coerce.number().int().positive().meta({ description: 'Delivery id', examples: [1532] }),
+  deliveryId: idParam().meta({ description: 'Delivery id', examples: [1532] }),
 });
 
 const deliveryExample = {
