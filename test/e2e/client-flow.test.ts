@@ -52,9 +52,7 @@ t.test('editor to frontend through the typed client', async (t) => {
   const stale = await editor
     .unwrap(editor.PATCH('/v1/articles/{idOrSlug}', { params: { path: { idOrSlug: draft.slug }, header: { 'if-match': etagOf(read) } }, body: { standfirst: 'x' } }))
     .catch((e: unknown) => e);
-  t.ok(stale instanceof DatelineProblem);
-  t.equal((stale as DatelineProblem).status, 412);
-  t.equal((stale as DatelineProblem).problem.code, 'precondition_failed');
+  t.ok(stale instanceof DatelineProblem && stale.status === 412 && stale.problem.code === 'precondition_failed', 'a stale ETag is a typed 412 problem');
 
   // The frontend: every page of the list through the async iterator, one article a page.
   await editor.unwrap(
