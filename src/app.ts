@@ -22,6 +22,7 @@ import { tagRoutes } from './modules/tags/tags.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import authPlugin from './plugins/auth.js';
 import caching from './plugins/caching.js';
+import connectionCap from './plugins/connection-cap.js';
 import dbPlugin from './plugins/db.js';
 import errorHandler, { clientErrorHandler, sendProblem, toProblem } from './plugins/error-handler.js';
 import idempotency from './plugins/idempotency.js';
@@ -33,6 +34,7 @@ import protection from './plugins/protection.js';
 import securityHeaders from './plugins/security-headers.js';
 import siteLinks from './plugins/site-links.js';
 import webhookWorker from './plugins/webhook-worker.js';
+import workers from './plugins/workers.js';
 
 export type BuildOptions = {
   config: Config;
@@ -44,6 +46,18 @@ export async function buildApp({ config, logger }: BuildOptions) {
     // A caller's logger settings (a test's stream) keep the redaction and the serializers.
     logger: logger === false ? false : { ...logOptions(config), ...(typeof logger === 'object' ? logger : {}) },
     bodyLimit: config.bodyLimit,
+    // Slow clients: a request must arrive whole within requestTimeout (its headers within
+    // headersTimeout), a silent socket is closed after connectionTimeout, an idle keep-alive
+    // one after keepAliveTimeout. Node checks the first two every connectionsCheckingInterval
+    // (30 s by default, too coarse for short timeouts).
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.connectionTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: config.http.requestTimeoutMs,
+      headersTimeout: config.http.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.http.headersTimeoutMs / 4))),
+    },
     trustProxy: config.trustProxy,
     // A client's X-Request-Id is kept for tracing when it is short and plain; anything else
     // is replaced, so it cannot bloat headers, logs and error bodies.
@@ -65,6 +79,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(errorHandler);
+  await app.register(connectionCap, { maxPerAddress: config.http.maxConnectionsPerAddress });
   await app.register(jsonBody);
   await app.register(securityHeaders);
   await app.register(cors, {
@@ -73,11 +88,12 @@ export async function buildApp({ config, logger }: BuildOptions) {
     exposedHeaders: ['link', 'etag', 'last-modified', 'location', 'retry-after', 'x-request-id', 'idempotent-replayed'],
   });
   await app.register(dbPlugin, { file: config.databaseFile });
+  await app.register(workers, { databaseFile: config.databaseFile, workers: config.workers });
   await app.register(protection, config);
   await app.register(authPlugin, { failuresPerMinute: config.authFailuresPerMinute });
   await app.register(metrics);
   await app.register(caching, { cache: config.cache });
-  await app.register(idempotency);
+  await app.register(idempotency, { maxStoredBytes: config.limits.idempotencyMaxBytes });
   await app.register(openapi, { publicBaseUrl: config.publicBaseUrl });
   await app.register(siteLinks, { links });
 
@@ -89,16 +105,17 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(bureauRoutes);
   await app.register(authorRoutes);
   await app.register(tagRoutes);
-  await app.register(articleRoutes, { revisionsKeep: config.revisionsKeep, links });
-  await app.register(articleWorkflowRoutes, { revisionsKeep: config.revisionsKeep, links });
+  const revisionLimits = { revisionsKeep: config.revisionsKeep, revisionsMaxBytes: config.limits.revisionsMaxBytes, links };
+  await app.register(articleRoutes, revisionLimits);
+  await app.register(articleWorkflowRoutes, revisionLimits);
   await app.register(tokenRoutes);
   await app.register(opsRoutes, { metricsToken: config.metricsToken });
   await app.register(auditRoutes);
   await app.register(webhookWorker, { webhooks: config.webhooks });
   await app.register(webhookRoutes, { webhooks: config.webhooks });
-  await app.register(scheduler, { revisionsKeep: config.revisionsKeep, links });
+  await app.register(scheduler, { ...revisionLimits, auditRetentionDays: config.limits.auditRetentionDays });
   await app.register(changeRoutes, { links, retentionDays: config.changes.retentionDays });
-  const publicArticles = createArticlesService(app.db, { revisionsKeep: config.revisionsKeep, links });
+  const publicArticles = createArticlesService(app.db, { ...revisionLimits, workers: app.workers });
   const { site } = config;
   await app.register(feedRoutes, {
     articles: publicArticles,

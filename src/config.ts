@@ -45,6 +45,75 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('Per-delivery timeout'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8).describe('Attempts before a delivery fails'),
   REVISIONS_KEEP: z.coerce.number().int().min(1).max(10_000).default(50).describe('Revisions kept per article'),
+  REVISIONS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(10 * 1024 * 1024)
+    .describe('Most bytes of revision snapshots kept per article; the oldest go first, the newest is always kept'),
+  IDEMPOTENCY_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024)
+    .describe('Largest create response stored whole for Idempotency-Key replays; larger ones keep only id and location'),
+  AUDIT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(365)
+    .describe('Days audit entries are kept (pruned hourly in small batches); 0 keeps them forever'),
+  WORKER_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe('Threads for searches, deep pages, counts and Markdown rendering, off the event loop'),
+  QUERY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(600_000)
+    .default(2000)
+    .describe('Budget of a search or other caller-controlled read; over it the request answers 503 with Retry-After'),
+  RENDER_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(600_000)
+    .default(5000)
+    .describe('Budget of rendering one Markdown body; over it the write answers 422 naming body.body'),
+  REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(30_000)
+    .describe('Longest time a client may take to send a whole request (headers and body); then the socket is closed'),
+  HEADERS_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe('Longest time a client may take to send the request headers; at most REQUEST_TIMEOUT_MS'),
+  CONNECTION_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60_000)
+    .describe('A socket with no traffic at all for this long is closed; 0 turns it off'),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5000)
+    .describe('How long an idle keep-alive connection is kept open between requests'),
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(128)
+    .describe('Open sockets allowed per client address (the proxy\'s, behind one); more are answered 503 and closed; 0 turns it off'),
   RESPONSE_CACHE_MB: z.coerce
     .number()
     .min(0)
@@ -127,6 +196,9 @@ export type Config = {
   cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; responseCacheBytes: number };
   webhooks: { allowPrivateTargets: boolean; allowedHosts: string[]; timeoutMs: number; maxAttempts: number };
   revisionsKeep: number;
+  limits: { revisionsMaxBytes: number; idempotencyMaxBytes: number; auditRetentionDays: number };
+  workers: { threads: number; queryTimeoutMs: number; renderTimeoutMs: number };
+  http: { requestTimeoutMs: number; headersTimeoutMs: number; connectionTimeoutMs: number; keepAliveTimeoutMs: number; maxConnectionsPerAddress: number };
   rateLimitPerMinute: number;
   authFailuresPerMinute: number;
   trustProxy: boolean;
@@ -190,6 +262,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     },
     revisionsKeep: e.REVISIONS_KEEP,
+    limits: {
+      revisionsMaxBytes: e.REVISIONS_MAX_BYTES,
+      idempotencyMaxBytes: e.IDEMPOTENCY_MAX_BYTES,
+      auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    },
+    workers: { threads: e.WORKER_THREADS, queryTimeoutMs: e.QUERY_TIMEOUT_MS, renderTimeoutMs: e.RENDER_TIMEOUT_MS },
+    http: {
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      // Node refuses a headers timeout longer than the request timeout.
+      headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS),
+      connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
+    },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,

@@ -115,5 +115,6 @@ t.test('no input is ever a tsquery error', async (t) => {
     { numRuns: 400 },
   );
   t.ok(searched > 200, `${searched} inputs reached PostgreSQL without an error`);
-  t.equal(toTsQueryText(parseSearch(`it's a\\b c:* & !d`)!), `'it''s' & 'a\\\\b' & 'c:':* & '!d'`, 'quotes and backslashes are escaped');
+  // A prefix needs two letters (SEARCH_LIMITS.minPrefix): `cd:*` stays a prefix.
+  t.equal(toTsQueryText(parseSearch(`it's a\\b cd:* & !d`)!), `'it''s' & 'a\\\\b' & 'cd:':* & '!d'`, 'quotes and backslashes are escaped');
 });

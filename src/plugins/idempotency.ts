@@ -40,8 +40,15 @@ function keyOf(req: FastifyRequest): string | null {
 // with one key, in one process or several, so there is no "in progress" state to wait out.
 // The result is stored, not the response bytes: a replay goes through the route's own reply
 // path (serializer, Location, ETag) and comes out the same. Keys belong to the token.
+//
+// A result larger than `maxStoredBytes` (an article with a long body) is not kept whole:
+// the row keeps only its id, so keys cannot hold a day of megabyte responses. A repeat of
+// such a create answers 409 with the created item's `location` — it exists, and is one GET
+// away — instead of replaying the body.
+const TRIMMED = { trimmed: 'true' };
+
 export default fp(
-  async (app) => {
+  async (app, opts: { maxStoredBytes: number }) => {
     const purge = () =>
       app.db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(Date.now() - KEEP_MS).toISOString())).run();
     const timer = setInterval(purge, 3600_000).unref();
@@ -62,7 +69,10 @@ export default fp(
         const seen = app.db.select().from(idempotencyKeys).where(where).get();
         if (!seen) {
           const result = create();
-          const row = { tokenId, key, requestHash, statusCode: CREATED, body: JSON.stringify(result), createdAt: nowIso() };
+          let body = JSON.stringify(result);
+          const fits = Buffer.byteLength(body) <= opts.maxStoredBytes;
+          if (!fits) body = JSON.stringify({ id: (result as { id: unknown }).id });
+          const row = { tokenId, key, requestHash, statusCode: CREATED, body, headers: fits ? null : TRIMMED, createdAt: nowIso() };
           app.db.insert(idempotencyKeys).values(row).run();
           return { status: CREATED, result, replayed: false };
         }
@@ -75,6 +85,12 @@ export default fp(
         // that create committed is unknown, so running it again could create twice.
         if (seen.statusCode === null || seen.body === null) {
           throw new AppError('conflict', 'This Idempotency-Key was claimed by a request whose outcome is unknown; use a new key');
+        }
+        if (seen.headers?.trimmed === TRIMMED.trimmed) {
+          const location = `${req.url.split('?')[0]}/${String((JSON.parse(seen.body) as { id: unknown }).id)}`;
+          throw new AppError('conflict', `This Idempotency-Key already created ${location}; its response was too large to keep for replay, so GET it there`, {
+            extra: { location },
+          });
         }
         return { status: seen.statusCode, result: JSON.parse(seen.body) as T, replayed: true };
       });

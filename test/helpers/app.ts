@@ -24,6 +24,9 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     // Tests run their webhook receivers on loopback; nothing else is allowed.
     webhooks: { allowPrivateTargets: false, allowedHosts: ['127.0.0.1'], timeoutMs: 2000, maxAttempts: 5 },
     revisionsKeep: 50,
+    limits: { revisionsMaxBytes: 10 * 1024 * 1024, idempotencyMaxBytes: 64 * 1024, auditRetentionDays: 365 },
+    workers: { threads: 2, queryTimeoutMs: 5000, renderTimeoutMs: 10_000 },
+    http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, connectionTimeoutMs: 60_000, keepAliveTimeoutMs: 5000, maxConnectionsPerAddress: 0 },
     // Off unless a test is about them: limits and load shedding would make tests flaky.
     rateLimitPerMinute: 0,
     authFailuresPerMinute: 0,

@@ -773,7 +773,7 @@ export interface components {
              * @description Machine-readable code
              * @enum {string}
              */
-            code: "moved" | "validation_failed" | "malformed_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "gone" | "method_not_allowed" | "request_timeout" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable" | "precondition_required" | "too_many_requests" | "header_fields_too_large" | "internal" | "unavailable";
+            code: "moved" | "validation_failed" | "malformed_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "gone" | "method_not_allowed" | "request_timeout" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable" | "precondition_required" | "too_many_requests" | "header_fields_too_large" | "internal" | "unavailable" | "query_timeout";
             /** @description Quote this when reporting a problem */
             requestId?: string;
             /** @description For validation problems: every field that is wrong, and why */
@@ -2106,7 +2106,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Overloaded; see `Retry-After` */
+        /** @description Overloaded, or a search or count ran past its time budget (`query_timeout`); see `Retry-After` */
         Problem503: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2292,7 +2292,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Overloaded; see `Retry-After` */
+        /** @description Overloaded, or a search or count ran past its time budget (`query_timeout`); see `Retry-After` */
         Problem503_2: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3216,7 +3216,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque keyset cursor from `meta.nextCursor`; stable while new items arrive */
                 cursor?: string;
-                /** @description Rows to skip (0–1,000,000), for page numbers; cannot be combined with `cursor` */
+                /** @description Rows to skip (0–1,000,000), for page numbers; cannot be combined with `cursor`. With `sort=relevance`, `offset` + `limit` may be at most 1,000 (400 past it): to go deeper, sort by time and page with the cursor */
                 offset?: number;
                 /** @description Set `true` to get `meta.total`; it costs a count, so it is only given when asked for */
                 total?: boolean;
@@ -3240,7 +3240,7 @@ export interface operations {
                 publishedBefore?: string;
                 /** @description Needs a token unless `published`. `published` means live now, `scheduled` published for a later time. Without a token only live articles are listed */
                 status?: "draft" | "published" | "archived" | "scheduled";
-                /** @description Full-text search, e.g. `fiscal framework`, over headline, standfirst, body and bylines, ranked by relevance (headline weighs most). Accents are ignored (`brasilia` finds `Brasília`); `"exact phrase"` and `prefix*` work; anything else is searched literally. */
+                /** @description Full-text search, e.g. `fiscal framework`, over headline, standfirst, body and bylines, ranked by relevance (headline weighs most). Accents are ignored (`brasilia` finds `Brasília`); `"exact phrase"` and `prefix*` work; anything else is searched literally. At most 200 characters and 12 words (400 past either); a `prefix*` needs 2 letters, a shorter one is searched as the whole word. A search that runs past its time budget answers 503 with `Retry-After`. */
                 q?: string;
                 /** @description Order; `-` means newest or Z first. Default `relevance` with `q`, else `-publishedAt` */
                 sort?: "-publishedAt" | "publishedAt" | "-updatedAt" | "updatedAt" | "headline" | "-headline" | "relevance";

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import type { Rendered } from '../../lib/markdown.js';
 import { articles, authors, bureaus, tags } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { slugFrom } from '../../lib/slug.js';
@@ -11,15 +12,15 @@ import { checkVersion } from '../shared/preconditions.js';
 import { assertSlugFree, forgetSlugs, freshSlug, markSlugPublic, redirectIfMoved } from '../shared/slug-history.js';
 import { inWrite } from '../shared/transaction.js';
 import type { ArticlesRepository } from './articles.repository.js';
-import { createRevisions, diffSnapshots, type Snapshot } from './articles.revisions.js';
+import { createRevisions, diffSnapshots, type RevisionLimits, type Snapshot } from './articles.revisions.js';
 import { assertEditorial, assertMayChange, assertMayEdit, assertPublishable, imageColumns, isPublicNow, rendered } from './articles.rules.js';
 import type { CreateArticle, UpdateArticle } from './articles.schemas.js';
 
 /** `undefined`: no precondition sent; `null`: `If-Match: *`; a number: the version the client saw. */
 export type Expected = number | null | undefined;
 
-export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (id: number) => Snapshot, keep: number) {
-  const revisions = createRevisions(db, keep);
+export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (id: number) => Snapshot, limits: RevisionLimits) {
+  const revisions = createRevisions(db, limits);
   /** The stored article; an old slug answers 308 to the same operation at the current one. */
   const stored = (key: string) => {
     const row = repo.findStored(key);
@@ -52,7 +53,7 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
     return current;
   }
 
-  function applyUpdate(key: string, input: UpdateArticle, actor: Actor, expected: Expected, action: string) {
+  function applyUpdate(key: string, input: UpdateArticle, actor: Actor, expected: Expected, action: string, pre?: Rendered) {
     return inWrite(db, () => {
       const { bureau, authors: authorRefs, tags: tagRefs, featuredImage, body, publishedAt, ...plain } = input;
       let authorIds: number[] | undefined;
@@ -62,7 +63,7 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
       if (input.slug) assertSlugFree(db, 'article', articles, input.slug, current.id);
       const changes: Partial<typeof articles.$inferInsert> = { ...plain, ...imageColumns(featuredImage), updatedAt: nowIso() };
       if (bureau !== undefined) changes.bureauId = resolveRefs(db, bureaus, 'bureau', [['body.bureau', bureau]])[0];
-      if (body !== undefined) Object.assign(changes, rendered(body));
+      if (body !== undefined) Object.assign(changes, rendered(body, pre));
       if (publishedAt !== undefined) changes.publishedAt = publishedAt === null ? null : toIso(publishedAt);
       if (authorIds !== undefined) repo.replaceBylines(current.id, authorIds);
       if (tagRefs !== undefined) repo.replaceTags(current.id, resolveRefs(db, tags, 'tag', listRefs('body.tags', tagRefs)));
@@ -90,7 +91,8 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
   }
 
   return {
-    create(input: CreateArticle, actor: Actor) {
+    /** `body`: the input's body rendered beforehand (off the event loop); rendered here when absent. */
+    create(input: CreateArticle, actor: Actor, body?: Rendered) {
       return inWrite(db, () => {
         const [bureauId] = resolveRefs(db, bureaus, 'bureau', [['body.bureau', input.bureau]]);
         const authorIds = resolveRefs(db, authors, 'author', listRefs('body.authors', input.authors ?? []));
@@ -103,7 +105,7 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
           slug: input.slug ?? freshSlug(db, 'article', articles, slugFrom(input.headline, 'article')),
           standfirst: input.standfirst ?? null,
           dateline: input.dateline ?? null,
-          ...rendered(input.body ?? ''),
+          ...rendered(input.body ?? '', body),
           bureauId: bureauId!,
           language: input.language ?? 'en',
           status: 'draft',
@@ -118,8 +120,8 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
       });
     },
 
-    update: (key: string, input: UpdateArticle, actor: Actor, expected: Expected) =>
-      applyUpdate(key, input, actor, expected, 'article.updated'),
+    update: (key: string, input: UpdateArticle, actor: Actor, expected: Expected, body?: Rendered) =>
+      applyUpdate(key, input, actor, expected, 'article.updated', body),
 
     publish(key: string, publishedAt: string | undefined, actor: Actor, expected: Expected) {
       return inWrite(db, () => {
@@ -176,9 +178,9 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
       /**
        * Puts an old revision's content back; the result is a new version and revision. The
        * current slug stays unless `withSlug` asks for the revision's slug too: a restore must
-       * not silently move the article's address.
+       * not silently move the article's address. `body`: the revision's body rendered beforehand.
        */
-      restore(key: string, version: number, actor: Actor, expected: Expected, withSlug = false) {
+      restore(key: string, version: number, actor: Actor, expected: Expected, withSlug = false, body?: Rendered) {
         const old = revisions.get(stored(key).id, version).snapshot as Snapshot & {
           bureau: { id: number };
           authors: { id: number }[];
@@ -197,7 +199,7 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
           authors: old.authors.map((a) => a.id),
           tags: old.tags.map((t) => t.id),
         };
-        return applyUpdate(key, input, actor, expected, 'article.restored');
+        return applyUpdate(key, input, actor, expected, 'article.restored', body);
       },
     },
   };

@@ -39,7 +39,7 @@ export const feedRoutes: FastifyPluginAsyncZod<{ articles: ArticlesService; feed
       },
     },
     handler: async (req, reply) => {
-      const { body, keys } = service.build(req.params.format, req.query, queryOf(req.url));
+      const { body, keys } = await service.build(req.params.format, req.query, queryOf(req.url));
       return reply
         .header('content-type', feedContentTypes[req.params.format])
         .header('surrogate-key', keys.join(' '))

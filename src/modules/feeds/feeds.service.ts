@@ -91,8 +91,8 @@ export function createFeedsService(articles: ArticlesService, s: FeedSettings) {
 
   return {
     /** The feed document and the surrogate keys of everything in it. */
-    build(format: FeedFormat, filter: FeedFilter, query: string) {
-      const items = newestPublic(articles, filter, s.items);
+    async build(format: FeedFormat, filter: FeedFilter, query: string) {
+      const items = await newestPublic(articles, filter, s.items);
       const self = (f: FeedFormat) => `${s.apiBase}/feeds/articles.${f}${query}`;
       const feedTitle = title(filter, items);
       const body = format === 'json' ? JSON.stringify(jsonFeed(items, feedTitle, self)) : xmlFeed(format, items, feedTitle, self);

@@ -30,7 +30,7 @@ export type PublicFilter = { bureau?: string; author?: string; tag?: string; lan
  * The newest public articles through the articles service, so feeds and partner lists show
  * exactly what listArticles shows the public (published, publish time come), never a draft.
  */
-export function newestPublic(articles: ArticlesService, filter: PublicFilter, limit: number): PublicArticle[] {
+export async function newestPublic(articles: ArticlesService, filter: PublicFilter, limit: number): Promise<PublicArticle[]> {
   const input: ListArticlesInput = {
     limit,
     include: ['authors', 'bureau', 'tags'],
@@ -38,7 +38,7 @@ export function newestPublic(articles: ArticlesService, filter: PublicFilter, li
     sort: '-publishedAt',
     ...filter,
   };
-  return articles.list(input, true).data as unknown as PublicArticle[];
+  return (await articles.list(input, true)).data as unknown as PublicArticle[];
 }
 
 /** One public article by id or slug (404 for a draft, as for getArticle without a token). */

@@ -46,7 +46,7 @@ export const ninjsRoutes: FastifyPluginAsyncZod<{ articles: ArticlesService; lin
     },
     handler: async (req, reply) => {
       const { limit, ...filter } = req.query;
-      const { data, keys } = service.list(filter, limit);
+      const { data, keys } = await service.list(filter, limit);
       reply.header('surrogate-key', keys.join(' ')).header('cache-tag', keys.join(','));
       return { data };
     },

@@ -70,8 +70,8 @@ export function createNinjsService(articles: ArticlesService, opts: { links: Sit
       const a = onePublic(articles, key);
       return { item: toNinjs(a), keys: surrogateKeys('article', a) };
     },
-    list(filter: PublicFilter, limit: number) {
-      const items = newestPublic(articles, filter, limit);
+    async list(filter: PublicFilter, limit: number) {
+      const items = await newestPublic(articles, filter, limit);
       return { data: items.map(toNinjs), keys: surrogateKeys('article', { data: items }) };
     },
   };

@@ -13,6 +13,21 @@ export const SYSTEM: Actor = { tokenId: null, name: 'system', role: 'system', au
 export const actorOf = (p: Principal | null): Actor =>
   p ? { tokenId: p.tokenId, name: p.name, role: p.role, authorId: p.authorId } : SYSTEM;
 
+/**
+ * Deletes up to `batch` audit entries older than `before`, oldest first, and says how many
+ * went. Small batches keep each delete a short transaction (through the created_at index),
+ * so retention never holds the write lock for long.
+ */
+export function pruneAudit(db: Db, before: string, batch: number): number {
+  const prune = prepared(db, 'audit.prune', () =>
+    db.$client.prepare(
+      `DELETE FROM audit_events WHERE id IN
+         (SELECT id FROM audit_events WHERE created_at < @before ORDER BY created_at LIMIT @batch)`,
+    ),
+  );
+  return prune.run({ before, batch }).changes;
+}
+
 /** Appends to the audit log; call inside the transaction of the change it records. */
 export function audit(
   db: Db,
