@@ -142,7 +142,6 @@ t.test('authorization matrix', async (t) => {
     'GET /v1/webhooks/{id}/deliveries':               { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 200], request: async () => ({ method: 'GET', url: `/v1/webhooks/${hook.id}/deliveries` }) },
     'POST /v1/webhooks/{id}/deliveries/{deliveryId}/redeliver':
                                                       { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 202], request: async () => ({ method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/${delivery!.id}/redeliver` }) },
-    // Operations endpoints: no token needed; /metrics checks its own token (none is configured here).
     'GET /feeds/articles.{format}':                  { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/feeds/articles.atom' }) },
     'GET /sitemap.xml':                               { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/sitemap.xml' }) },
     'GET /sitemaps/news.xml':                         { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/sitemaps/news.xml' }) },
@@ -150,8 +149,10 @@ t.test('authorization matrix', async (t) => {
     'GET /v1/articles/{idOrSlug}/ninjs':              { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: `/v1/articles/${shared.slug}/ninjs` }) },
     'GET /v1/ninjs/articles':                         { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/v1/ninjs/articles' }) },
     'GET /v1/changes':                                { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/v1/changes' }) },
-    'GET /health':                                    { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/health' }) },
-    'GET /ready':                                     { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/ready' }) },
+    // Operations endpoints: /health and /ready ignore credentials (probes must not depend on a token);
+    // /metrics checks its own token (none is configured here).
+    'GET /health':                                    { expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/health' }) },
+    'GET /ready':                                     { expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/ready' }) },
     'GET /metrics':                                   { expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/metrics' }) },
   };
 
