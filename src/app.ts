@@ -3,6 +3,12 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
+import { uriAuthority } from './lib/item-uri.js';
+import { createSiteLinks } from './lib/site-links.js';
+import { createArticlesService } from './modules/articles/articles.service.js';
+import { feedRoutes } from './modules/feeds/feeds.routes.js';
+import { ninjsRoutes } from './modules/ninjs/ninjs.routes.js';
+import { sitemapRoutes } from './modules/sitemaps/sitemaps.routes.js';
 import { logOptions } from './lib/log-options.js';
 import { articleRoutes } from './modules/articles/articles.routes.js';
 import { articleWorkflowRoutes } from './modules/articles/articles.workflow.routes.js';
@@ -12,6 +18,7 @@ import { opsRoutes } from './modules/ops/ops.routes.js';
 import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import { authorRoutes } from './modules/authors/authors.routes.js';
 import { bureauRoutes } from './modules/bureaus/bureaus.routes.js';
+import { changeRoutes } from './modules/changes/changes.routes.js';
 import { tagRoutes } from './modules/tags/tags.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import authPlugin from './plugins/auth.js';
@@ -26,6 +33,7 @@ import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import protection from './plugins/protection.js';
 import securityHeaders from './plugins/security-headers.js';
+import siteLinks from './plugins/site-links.js';
 import webhookWorker from './plugins/webhook-worker.js';
 import workers from './plugins/workers.js';
 
@@ -67,6 +75,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
     clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
+  const links = createSiteLinks(config.site.url, config.site.paths);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -87,6 +96,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(caching, { cache: config.cache });
   await app.register(idempotency, { maxStoredBytes: config.limits.idempotencyMaxBytes });
   await app.register(openapi, { publicBaseUrl: config.publicBaseUrl });
+  await app.register(siteLinks, { links });
 
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
@@ -96,7 +106,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(bureauRoutes);
   await app.register(authorRoutes);
   await app.register(tagRoutes);
-  const revisionLimits = { revisionsKeep: config.revisionsKeep, revisionsMaxBytes: config.limits.revisionsMaxBytes };
+  const revisionLimits = { revisionsKeep: config.revisionsKeep, revisionsMaxBytes: config.limits.revisionsMaxBytes, links };
   await app.register(articleRoutes, revisionLimits);
   await app.register(articleWorkflowRoutes, revisionLimits);
   await app.register(importRoutes, { ...revisionLimits, imports: config.imports });
@@ -106,6 +116,23 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(webhookWorker, { webhooks: config.webhooks });
   await app.register(webhookRoutes, { webhooks: config.webhooks });
   await app.register(scheduler, { ...revisionLimits, auditRetentionDays: config.limits.auditRetentionDays });
+  await app.register(changeRoutes, { links, retentionDays: config.changes.retentionDays });
+  const publicArticles = createArticlesService(app.db, { ...revisionLimits, workers: app.workers });
+  const { site } = config;
+  await app.register(feedRoutes, {
+    articles: publicArticles,
+    feeds: {
+      links,
+      siteName: site.name,
+      apiBase: config.publicBaseUrl.replace(/\/+$/, ''),
+      uriAuthority: uriAuthority(site.url, config.publicBaseUrl),
+      content: site.feedContent,
+      items: site.feedItems,
+    },
+  });
+  const apiBase = config.publicBaseUrl.replace(/\/+$/, '');
+  await app.register(sitemapRoutes, { links, siteName: site.name, apiBase, articlePage: site.sitemapPageSize });
+  await app.register(ninjsRoutes, { articles: publicArticles, links, siteName: site.name, uriAuthority: uriAuthority(site.url, config.publicBaseUrl) });
 
   return app;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkTemplate, type LinkKind, type SitePaths } from './lib/site-links.js';
 
 // The only place that reads process.env. Every setting is described, defaulted where a
 // default is safe, and validated at start so a typo stops the server with a clear message.
@@ -157,7 +158,45 @@ const envSchema = z.object({
     .url()
     .optional()
     .describe('Public address: printed at start, and the contract’s `servers` entry; defaults to http://localhost:PORT'),
+  SITE_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => !/[?#]/.test(u), 'must not contain a query or a fragment')
+    .optional()
+    .describe('The frontend site, e.g. https://news.example.com; when set, items get a `url` and feeds and sitemaps are served'),
+  SITE_NAME: z.string().min(1).max(200).default('Dateline').describe('Site name: feed titles, news:publication name'),
+  SITE_ARTICLE_PATH: z
+    .string()
+    .default('/{bureau}/{slug}')
+    .describe('Path of an article page; placeholders {id} {slug} {bureau} {yyyy} {mm} {dd} (publish date, UTC)'),
+  SITE_BUREAU_PATH: z.string().default('/bureaus/{slug}').describe('Path of a bureau page; placeholders {id} {slug}'),
+  SITE_AUTHOR_PATH: z.string().default('/authors/{slug}').describe('Path of an author page; placeholders {id} {slug}'),
+  SITE_TAG_PATH: z.string().default('/tags/{slug}').describe('Path of a tag page; placeholders {id} {slug}'),
+  FEED_CONTENT: z
+    .enum(['html', 'summary'])
+    .default('html')
+    .describe('Feeds carry the sanitised HTML body (`html`) or only the standfirst (`summary`)'),
+  FEED_ITEMS: z.coerce.number().int().min(1).max(100).default(50).describe('Articles in a feed: the newest N'),
+  SITEMAP_PAGE_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50_000)
+    .default(50_000)
+    .describe('Article ids covered by one article sitemap page (the protocol allows at most 50,000 URLs)'),
+  CHANGES_RETENTION_DAYS: z.coerce
+    .number()
+    .min(1)
+    .max(3650)
+    .default(30)
+    .describe('How long the change feed keeps tombstones; an older cursor answers 410 and must start over'),
 });
+
+const templateVars: Record<LinkKind, keyof z.infer<typeof envSchema>> = {
+  article: 'SITE_ARTICLE_PATH',
+  bureau: 'SITE_BUREAU_PATH',
+  author: 'SITE_AUTHOR_PATH',
+  tag: 'SITE_TAG_PATH',
+};
 
 export type Config = {
   port: number;
@@ -180,6 +219,16 @@ export type Config = {
   maxEventLoopDelayMs: number;
   imports: { maxConcurrent: number; sliceMs: number };
   metricsToken?: string;
+  /** The frontend: where items live, and how feeds and sitemaps are built. */
+  site: {
+    url: string | null;
+    name: string;
+    paths: SitePaths;
+    feedContent: 'html' | 'summary';
+    feedItems: number;
+    sitemapPageSize: number;
+  };
+  changes: { retentionDays: number };
 };
 
 export class ConfigError extends Error {
@@ -193,6 +242,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const bad = (Object.entries(templateVars) as [LinkKind, keyof typeof e][]).flatMap(([kind, name]) =>
+    checkTemplate(kind, String(e[name])).map((problem) => `  ${name}: ${problem}`),
+  );
+  if (bad.length > 0) throw new ConfigError(`Invalid configuration:\n${bad.join('\n')}`);
   const origins = e.CORS_ORIGINS.trim();
   return {
     port: e.PORT,
@@ -244,5 +297,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     imports: { maxConcurrent: e.IMPORT_MAX_CONCURRENT, sliceMs: e.IMPORT_SLICE_MS },
     metricsToken: e.METRICS_TOKEN,
+    site: {
+      url: e.SITE_URL?.replace(/\/+$/, '') ?? null,
+      name: e.SITE_NAME,
+      paths: { article: e.SITE_ARTICLE_PATH, bureau: e.SITE_BUREAU_PATH, author: e.SITE_AUTHOR_PATH, tag: e.SITE_TAG_PATH },
+      feedContent: e.FEED_CONTENT,
+      feedItems: e.FEED_ITEMS,
+      sitemapPageSize: e.SITEMAP_PAGE_SIZE,
+    },
+    changes: { retentionDays: e.CHANGES_RETENTION_DAYS },
   };
 }

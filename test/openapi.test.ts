@@ -60,6 +60,13 @@ t.test('every operation is documented completely', async (t) => {
     'importWireStory',
     'importNinjs',
     'importArticles',
+    'getArticleFeed',
+    'getSitemapIndex',
+    'getNewsSitemap',
+    'getSitemap',
+    'getArticleNinjs',
+    'listArticlesNinjs',
+    'listChanges',
   );
   // Management reads need a token; content reads do not.
   const tokenReads = new Set(['listTokens', 'listWebhooks', 'listWebhookDeliveries', 'listAuditEvents', 'listArticleRevisions', 'getArticleRevision', 'compareArticleRevisions']);

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { SiteLinks } from '../lib/site-links.js';
 import { createArticlesService } from '../modules/articles/articles.service.js';
 import type { RevisionLimits } from '../modules/articles/articles.revisions.js';
 import { pruneAudit } from '../modules/shared/actor.js';
@@ -17,7 +18,7 @@ const AUDIT_BATCH = 500;
 const AUDIT_EVERY_MS = 3600_000;
 
 export default fp(
-  async (app, opts: RevisionLimits & { auditRetentionDays: number; intervalMs?: number }) => {
+  async (app, opts: RevisionLimits & { auditRetentionDays: number; intervalMs?: number; links?: SiteLinks }) => {
     const articles = createArticlesService(app.db, opts);
     const runOnce = () => {
       const n = articles.announceDue();

@@ -33,6 +33,15 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     trustProxy: false,
     maxEventLoopDelayMs: 0,
     imports: { maxConcurrent: 2, sliceMs: 25 },
+    site: {
+      url: null,
+      name: 'Dateline Test',
+      paths: { article: '/{bureau}/{slug}', bureau: '/bureaus/{slug}', author: '/authors/{slug}', tag: '/tags/{slug}' },
+      feedContent: 'html',
+      feedItems: 50,
+      sitemapPageSize: 50_000,
+    },
+    changes: { retentionDays: 30 },
     ...overrides,
   };
 }

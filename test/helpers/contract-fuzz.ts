@@ -121,6 +121,8 @@ const resourceOf = (path: string): Resource => {
     tokens: 'token',
     webhooks: 'webhook',
     'audit-events': 'audit',
+    ninjs: 'article',
+    changes: 'system',
   };
   const r = segment === undefined ? undefined : map[segment];
   if (!r) throw new Error(`contract-fuzz: no fixture family for ${path}; add it to resourceOf`);

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { SiteLinks } from '../../lib/site-links.js';
 import { z } from 'zod';
 import { AppError, movedResponse, pickProblems, readProblems, writeProblems } from '../../errors.js';
 import { actorOf } from '../shared/actor.js';
@@ -22,7 +23,7 @@ import type { RevisionLimits } from './articles.revisions.js';
 const tags = ['Articles'];
 type Article = z.infer<typeof ArticleSchema>;
 
-export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits> = async (app, opts) => {
+export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: SiteLinks }> = async (app, opts) => {
   const service = createArticlesService(app.db, { ...opts, workers: app.workers });
   const previews = createPreviewSigner(app.db);
   const writers = app.requireRole('admin', 'editor', 'writer');

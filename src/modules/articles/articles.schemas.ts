@@ -45,6 +45,7 @@ export const ArticleSchema = columns
   })
   .extend({
     readingTimeMinutes: z.int().describe('Estimated reading time at 230 words a minute'),
+    url: z.url().optional().describe('Its page on the site (SITE_URL + SITE_ARTICLE_PATH); absent when no SITE_URL is set'),
     featuredImage: FeaturedImageSchema.nullable(),
     bureau: SummarySchema.describe('The bureau that filed it'),
     authors: z.array(SummarySchema).describe('Bylines, in byline order'),

@@ -2,9 +2,10 @@ import type { Db } from '../../db/client.js';
 import { articles } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
 import { SearchLimitError, toFtsQuery } from '../../lib/fts-query.js';
+import type { SiteLinks } from '../../lib/site-links.js';
 import { nowIso, toIso } from '../../lib/time.js';
 import { redirectIfMoved } from '../shared/slug-history.js';
-import { createArticlesRepository, type ArticleFilter } from './articles.repository.js';
+import { createArticlesRepository, type ArticleFilter, type ArticleRow } from './articles.repository.js';
 import type { ListArticlesInput } from './articles.schemas.js';
 import { bodyColumns, toArticleView, wantsRelation, type ViewOptions } from './articles.view.js';
 import type { RevisionLimits } from './articles.revisions.js';
@@ -25,10 +26,14 @@ const DEEP_OFFSET = 500;
  * `workers`: where reads whose cost the caller controls run (searches, deep offsets,
  * counts); without it (demo data, scripts) they run in process.
  */
-export type ArticlesOptions = RevisionLimits & { workers?: Pick<WorkerPool, 'read'> };
+export type ArticlesOptions = RevisionLimits & { workers?: Pick<WorkerPool, 'read'>; links?: SiteLinks };
 
 export function createArticlesService(db: Db, opts: ArticlesOptions) {
   const repo = createArticlesRepository(db);
+  const { links } = opts;
+  const urlOf = links?.enabled
+    ? (r: ArticleRow) => links.article({ id: r.id, slug: r.slug, bureauSlug: r.bureauSlug, publishedAt: r.publishedAt })
+    : undefined;
 
   function read(key: string, access: Access, o: ViewOptions, query = '') {
     const now = nowIso();
@@ -54,6 +59,7 @@ export function createArticlesService(db: Db, opts: ArticlesOptions) {
       wantsRelation(o, 'tags') ? repo.tags(ids) : undefined,
       o,
       now,
+      urlOf,
     );
   }
 
@@ -102,7 +108,7 @@ export function createArticlesService(db: Db, opts: ArticlesOptions) {
     const ids = page.rows.map((r) => r.id);
     const bylines = wantsRelation(o, 'authors') ? repo.bylines(ids) : undefined;
     const tagMap = wantsRelation(o, 'tags') ? repo.tags(ids) : undefined;
-    return { data: page.rows.map((r) => toArticleView(r, bylines, tagMap, o, now)), meta: page.meta };
+    return { data: page.rows.map((r) => toArticleView(r, bylines, tagMap, o, now, urlOf)), meta: page.meta };
   }
 
   /** The full article as an editor sees it: the shape of write responses, events and revisions. */

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { SiteLinks } from '../../lib/site-links.js';
 import type { z } from 'zod';
 import { movedResponse, pickProblems } from '../../errors.js';
 import { actorOf } from '../shared/actor.js';
@@ -25,7 +26,7 @@ type Article = z.infer<typeof ArticleSchema>;
 
 const precondition = 'Needs `If-Match: "v<version>"` or `version` in the body (428 without, 412 when stale).';
 
-export const articleWorkflowRoutes: FastifyPluginAsyncZod<RevisionLimits> = async (app, opts) => {
+export const articleWorkflowRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: SiteLinks }> = async (app, opts) => {
   const service = createArticlesService(app.db, { ...opts, workers: app.workers });
   const previews = createPreviewSigner(app.db);
   const editors = app.requireRole('admin', 'editor');
