@@ -80,6 +80,27 @@ t.test('sitemap index, paged article sitemaps, listed items and the news sitemap
   });
 });
 
+t.test('an empty news sitemap or article page is an empty urlset, not an error', async (t) => {
+  const ctx = await buildTestApp(t, { site });
+  const n = await smallNewsroom(ctx);
+  const old = await makeArticle(ctx, { bureau: n.bureau.slug, authors: [n.jane.slug] });
+  await publish(ctx, old.id, '2020-01-01T00:00:00Z');
+  // Unpublish what smallNewsroom published recently: nothing went live in the last two days.
+  for (const a of [n.lead, n.second]) {
+    const res = await ctx.app.inject({ method: 'POST', url: `/v1/articles/${a.id}/unpublish`, headers: { ...ctx.auth, 'if-match': '*' } });
+    t.equal(res.statusCode, 200, `unpublished ${a.slug}`);
+  }
+  const news = await ctx.app.inject({ url: '/sitemaps/news.xml' });
+  t.equal(news.statusCode, 200);
+  const set = parse(t, news.body).urlset!;
+  t.equal(set['@_xmlns'], SM);
+  t.equal(set['@_xmlns:news'], NEWS);
+  t.notOk(set.url, 'no urls');
+  const page = await ctx.app.inject({ url: '/sitemaps/articles-1.xml' });
+  t.equal(page.statusCode, 200, 'a page of drafts only');
+  t.notOk(parse(t, page.body).urlset!.url);
+});
+
 t.test('the news sitemap stops at 1,000 and the article pages never scan the table', async (t) => {
   const ctx = await buildTestApp(t, { site: { ...site, sitemapPageSize: 50_000 } });
   const n = await smallNewsroom(ctx);

@@ -14,8 +14,15 @@ const NEWS_LIMIT = 1000;
 // Bureaus, authors and tags pages: the protocol's own limit.
 const LISTED_PAGE = 50_000;
 
-const xml = async (stream: SitemapStream | SitemapIndexStream, items: unknown[]) =>
-  (await streamToPromise(Readable.from(items).pipe(stream))).toString('utf8');
+// The sitemap library refuses to end a stream it wrote nothing to (EmptySitemap), but an empty
+// page is a real answer: no article went live in the last two days, or a page holds only drafts.
+const EMPTY_URLSET = (news: boolean) =>
+  '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"' +
+  (news ? ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"' : '') +
+  '></urlset>';
+
+const xml = async (stream: SitemapStream | SitemapIndexStream, items: unknown[], news = false) =>
+  items.length === 0 ? EMPTY_URLSET(news) : (await streamToPromise(Readable.from(items).pipe(stream))).toString('utf8');
 
 export function createSitemapsService(db: Db, opts: { links: SiteLinks; siteName: string; apiBase: string; articlePage: number }) {
   const repo = createSitemapsRepository(db);
@@ -63,7 +70,7 @@ export function createSitemapsService(db: Db, opts: { links: SiteLinks; siteName
           title: a.headline,
         },
       }));
-      return xml(new SitemapStream({ xmlns: { news: true, video: false, xhtml: false, image: false } }), items);
+      return xml(new SitemapStream({ xmlns: { news: true, video: false, xhtml: false, image: false } }), items, true);
     },
   };
 }
