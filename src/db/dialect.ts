@@ -10,6 +10,12 @@ export type Dialect = {
   filterOnly(column: AnyColumn): SQL;
   /** `column IN (…ids)` with the whole list bound as one parameter: one statement whatever the length. */
   inIds(column: AnyColumn, ids: number[]): SQL;
+  /**
+   * The highest id an autoincrementing table has ever handed out, even when that row is
+   * gone (SQLite's AUTOINCREMENT keeps it in sqlite_sequence; a sequence elsewhere).
+   * A query selecting one column, `seq`, with no row before the first insert.
+   */
+  lastSequence(table: string): SQL;
   /** Full-text search over articles (kept by triggers in the article's transaction). */
   search: {
     /** The index to join or select from. */

@@ -10,6 +10,7 @@ export const sqliteDialect: Dialect = {
   // The unary `+` keeps SQLite from using the column as the index range.
   filterOnly: (column: AnyColumn) => sql`+${column}`,
   inIds: (column: AnyColumn, ids: number[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  lastSequence: (table: string) => sql`SELECT seq FROM sqlite_sequence WHERE name = ${table}`,
   search: {
     source: fts,
     joinOn: (articleId: AnyColumn) => sql`${fts}.rowid = ${articleId}`,

@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrateDatabase, openDatabase, type Db } from './client.js';
+import { migrateDatabase, openDatabase, openReader as openQueryOnly, type Db } from './client.js';
 import type { Database } from './database.js';
 import * as schema from './schema.js';
 import { sqliteDialect } from './sqlite-dialect.js';
@@ -109,5 +109,30 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
     migrationsApplied: async () => applied.get() as number,
     sizeBytes: async () => size.get() as number,
     sqlite: { writer, reader, file },
+  };
+}
+
+/**
+ * A read-only Database on a file another connection has opened and migrated, for a reader
+ * thread (src/workers/tasks.ts): repositories run on it unchanged, and a write is an error
+ * rather than a second writer on the file.
+ */
+export function openSqliteReadOnly(file: string): Database {
+  const conn = openQueryOnly(file);
+  const refuse = () => {
+    throw new Error('This database is read-only (a reader thread): writes go through the server\'s unit of work');
+  };
+  return {
+    engine: 'sqlite',
+    dialect: sqliteDialect,
+    conn,
+    inWrite: false,
+    write: async () => refuse(),
+    onCommit: refuse,
+    async close() {
+      conn.$client.close();
+    },
+    migrationsApplied: async () => conn.$client.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get() as number,
+    sizeBytes: async () => conn.$client.prepare('SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()').pluck().get() as number,
   };
 }
