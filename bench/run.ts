@@ -1,4 +1,4 @@
-// `npm run bench -- [--articles N] [--duration S] [--connections C] [--warmup S] [--only W1,W7] [--dataset DIR] [--build-only]`
+// `npm run bench -- [--articles N] [--import-stories N] [--duration S] [--connections C] [--warmup S] [--only W1,W7] [--dataset DIR] [--build-only]`
 // Builds a seeded dataset in a temp dir, starts the real server and a bare node:http ceiling
 // as child processes, loads them over 127.0.0.1 with autocannon, prints a table and the
 // targets, and writes everything to bench/results/<timestamp>.json.
@@ -16,13 +16,14 @@ import { measure, type LoadOptions } from './load.js';
 import { freePort, killAll, rssMb, startNode, stop, waitReady } from './procs.js';
 import { checkTargets, machineInfo, printChecks, printTable, type Row } from './report.js';
 import { HOME, workloads } from './workloads.js';
+import { importChecks, importRow, runImport, type ImportRun } from './import.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function options() {
   const int = { type: 'string' } as const;
-  const { values } = parseArgs({ options: { articles: int, duration: int, connections: int, warmup: int, only: int, dataset: int, 'build-only': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { articles: int, duration: int, connections: int, warmup: int, only: int, dataset: int, 'import-stories': int, 'build-only': { type: 'boolean' } } });
   const num = (name: keyof typeof values, fallback: number, min: number) => {
     const n = Number(values[name] ?? fallback);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}`);
@@ -30,6 +31,8 @@ function options() {
   };
   return {
     articles: num('articles', 10_000, 100),
+    // W8: wire stories sent through the bulk import.
+    importStories: num('import-stories', 100_000, 1),
     duration: num('duration', 10, 1),
     connections: num('connections', 50, 1),
     warmup: num('warmup', 2, 0),
@@ -131,6 +134,15 @@ async function main() {
     rows.push({ id: w.id, name: w.name, note, m, rssMb: rssMb(server) });
     console.log(`${m.okPerSec} ok/s${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`);
   }
+  let imported: ImportRun | undefined;
+  if (!opts.only || opts.only.includes('W8')) {
+    process.stdout.write(`  W8 bulk import of ${opts.importStories.toLocaleString('en')} wire stories … `);
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server) ?? 0)), 500);
+    imported = await runImport(server.url, token, ds.bureauSlugs[0]!, opts.importStories).finally(() => clearInterval(sampler));
+    rows.push(importRow(imported, peak || rssMb(server)));
+    console.log(`${imported.perSec} articles/s, editor p99 ${imported.editor.p99.toFixed(1)} ms`);
+  }
   await stop(server);
   rows.push(await measureCeiling('C2', 'after'));
   await stop(ceiling);
@@ -143,7 +155,7 @@ async function main() {
   console.log(`\nDataset: ${ds.articles} articles (${ds.published} published), build ${secs(buildMs)}; server start-up ${startupMs.toFixed(0)} ms\n`);
   printTable(rows);
   console.log(`\nUncached search, in-process (no HTTP, no response cache): ${searchCost.query} p50 ${searchCost.p50} ms, p99 ${searchCost.p99} ms over ${searchCost.runs} runs\n`);
-  const checks = checkTargets(rows, startupMs);
+  const checks = [...checkTargets(rows, startupMs), ...(imported ? importChecks(imported) : [])];
   printChecks(checks);
 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

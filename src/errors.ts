@@ -11,6 +11,7 @@ export const errorCatalogue = {
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
+  gone: { status: 410, title: 'Gone: start over' },
   method_not_allowed: { status: 405, title: 'Method not allowed at this address' },
   request_timeout: { status: 408, title: 'The request took too long to arrive' },
   precondition_failed: { status: 412, title: 'Precondition failed: the item changed' },
@@ -25,6 +26,7 @@ export const errorCatalogue = {
   unavailable: { status: 503, title: 'Service busy, try again shortly' },
   database_busy: { status: 503, title: 'The database is busy, try again shortly' },
   database_unavailable: { status: 503, title: 'The database cannot be reached, try again shortly' },
+  query_timeout: { status: 503, title: 'The query ran out of time' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -113,6 +115,7 @@ export const problemResponses = {
   403: problemResponse('The token may not do this'),
   404: problemResponse('Nothing found at this address'),
   409: problemResponse('Conflicts with the current state (taken slug, item still in use)'),
+  410: problemResponse('The change-feed cursor is older than the retention window: sync again without `since`'),
   413: problemResponse('The request body is larger than the configured limit'),
   415: problemResponse('The request body is not `application/json`'),
   422: problemResponse('A referenced bureau, author or tag does not exist, or a rule forbids the change'),
@@ -121,7 +124,7 @@ export const problemResponses = {
   500: problemResponse('Unexpected server error; the detail is logged, not shown'),
   429: problemResponse('Too many requests from this token or address; see `Retry-After`'),
   431: problemResponse('The request headers or address are larger than the server accepts'),
-  503: problemResponse('Overloaded, or a write waited too long for the database (`database_busy`); see `Retry-After`'),
+  503: problemResponse('Overloaded, a write waited too long for the database (`database_busy`), or a search or count ran past its time budget (`query_timeout`); see `Retry-After`'),
 } as const;
 
 type Status = keyof typeof problemResponses;

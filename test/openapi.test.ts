@@ -57,6 +57,16 @@ t.test('every operation is documented completely', async (t) => {
     'getHealth',
     'getReadiness',
     'getMetrics',
+    'importWireStory',
+    'importNinjs',
+    'importArticles',
+    'getArticleFeed',
+    'getSitemapIndex',
+    'getNewsSitemap',
+    'getSitemap',
+    'getArticleNinjs',
+    'listArticlesNinjs',
+    'listChanges',
   );
   // Management reads need a token; content reads do not.
   const tokenReads = new Set(['listTokens', 'listWebhooks', 'listWebhookDeliveries', 'listAuditEvents', 'listArticleRevisions', 'getArticleRevision', 'compareArticleRevisions']);
@@ -83,6 +93,11 @@ t.test('every operation is documented completely', async (t) => {
     }
   }
   t.same(seen.sort(), expected.sort(), 'exactly the documented operationIds');
+  // Imports take plain text and NDJSON, and the bulk report is NDJSON.
+  t.ok(doc.paths['/v1/imports/wire']?.post?.requestBody?.content['text/plain'], 'importWireStory takes text/plain');
+  t.ok(doc.paths['/v1/imports']?.post?.requestBody?.content['application/x-ndjson'], 'importArticles takes NDJSON');
+  const report = doc.paths['/v1/imports']?.post?.responses['200'] as { content?: Record<string, unknown> } | undefined;
+  t.ok(report?.content?.['application/x-ndjson'], 'importArticles answers an NDJSON report');
   for (const name of ['Article', 'ArticleView', 'Author', 'Bureau', 'Tag', 'Problem']) {
     t.ok(doc.components.schemas[name]?.examples?.length, `${name} has a realistic example`);
   }

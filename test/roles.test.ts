@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { createToken } from '../src/modules/tokens/tokens.service.js';
 import { enqueueEvent } from '../src/modules/webhooks/outbox.js';
-import { buildTestApp } from './helpers/app.js';
+import { buildTestApp, testConfig } from './helpers/app.js';
 import { change, etagOf, makeArticle, makeAuthor, makeBureau, makeTag, publish } from './helpers/factories.js';
 import { rawValue } from './helpers/db.js';
 
@@ -28,11 +28,12 @@ const principals = [
 type Who = (typeof principals)[number];
 type Statuses = readonly [number, number, number, number, number, number, number, number, number, number];
 
-type Req = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: object; headers?: Record<string, string> };
+type Req = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: object | string; headers?: Record<string, string> };
 type Row = { expect: Statuses; request: (who: Who) => Promise<Req> };
 
 t.test('authorization matrix', async (t) => {
-  const ctx = await buildTestApp(t);
+  // With a site, so sitemaps are served.
+  const ctx = await buildTestApp(t, { site: { ...testConfig('/tmp').site, url: 'https://news.example.com' } });
   const { app } = ctx;
 
   // A receiver on loopback, so webhook deliveries made along the way have somewhere to go.
@@ -89,6 +90,8 @@ t.test('authorization matrix', async (t) => {
     return a;
   };
   const ifMatch = async (id: number) => ({ 'if-match': await etagOf(ctx, id) });
+  // Imports name bylines as text: the writer's own name only in the writerOwn cell.
+  const namesFor = (who: Who) => (who === 'writerOwn' ? `${theirs.name} and ${mine.name}` : theirs.name);
   const freshHook = async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: ctx.auth, payload: { url: hookUrl, events: ['article.published'] } });
     if (res.statusCode !== 201) throw new Error(`createWebhook → ${res.statusCode}: ${res.body}`);
@@ -142,9 +145,20 @@ t.test('authorization matrix', async (t) => {
     'GET /v1/webhooks/{id}/deliveries':               { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 200], request: async () => ({ method: 'GET', url: `/v1/webhooks/${hook.id}/deliveries` }) },
     'POST /v1/webhooks/{id}/deliveries/{deliveryId}/redeliver':
                                                       { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 202], request: async () => ({ method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/${delivery!.id}/redeliver` }) },
-    // Operations endpoints: no token needed; /metrics checks its own token (none is configured here).
-    'GET /health':                                    { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/health' }) },
-    'GET /ready':                                     { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/ready' }) },
+    'POST /v1/imports/wire':                          { expect: [401, 401, 401, 401, 401, 403, 201, 403, 201, 201], request: async (who) => ({ method: 'POST', url: '/v1/imports/wire', headers: { 'content-type': 'text/plain; charset=utf-8' }, payload: `${unique('Wire story')}\n\nStandfirst.\n\n${bureau.name}/${namesFor(who)}\n\nPORTO: Ships.` }) },
+    'POST /v1/imports/ninjs':                         { expect: [401, 401, 401, 401, 401, 403, 201, 403, 201, 201], request: async (who) => ({ method: 'POST', url: `/v1/imports/ninjs?bureau=${bureau.slug}`, payload: { uri: unique('urn:roles:item'), headline: unique('Agency story'), body_text: 'Ships.', by: namesFor(who) } }) },
+    'POST /v1/imports':                               { expect: [401, 401, 401, 401, 401, 403, 403, 403, 200, 200], request: async () => ({ method: 'POST', url: '/v1/imports', headers: { 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify({ headline: unique('Bulk story'), bureau: bureau.slug, body: 'Ships.' })}\n` }) },
+    'GET /feeds/articles.{format}':                  { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/feeds/articles.atom' }) },
+    'GET /sitemap.xml':                               { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/sitemap.xml' }) },
+    'GET /sitemaps/news.xml':                         { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/sitemaps/news.xml' }) },
+    'GET /sitemaps/{file}':                           { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/sitemaps/articles-1.xml' }) },
+    'GET /v1/articles/{idOrSlug}/ninjs':              { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: `/v1/articles/${shared.slug}/ninjs` }) },
+    'GET /v1/ninjs/articles':                         { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/v1/ninjs/articles' }) },
+    'GET /v1/changes':                                { expect: [200, 401, 401, 401, 401, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/v1/changes' }) },
+    // Operations endpoints: /health and /ready ignore credentials (probes must not depend on a token);
+    // /metrics checks its own token (none is configured here).
+    'GET /health':                                    { expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/health' }) },
+    'GET /ready':                                     { expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/ready' }) },
     'GET /metrics':                                   { expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200], request: async () => ({ method: 'GET', url: '/metrics' }) },
   };
 

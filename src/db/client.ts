@@ -30,6 +30,21 @@ export function openDatabase(file: string): Db {
   return drizzle(sqlite, { schema }) as Db;
 }
 
+/**
+ * A read-only connection to a database file another connection has opened and migrated,
+ * for a reader thread (src/workers/pool.ts). `query_only` makes any write an error even if
+ * a bug tried one; the page cache is smaller because each reader thread has its own.
+ */
+export function openReader(file: string): Db {
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma('query_only = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -8192');
+  sqlite.pragma('mmap_size = 67108864');
+  sqlite.pragma('temp_store = MEMORY');
+  return drizzle(sqlite, { schema }) as Db;
+}
+
 export function migrateDatabase(db: Db): void {
   migrate(db, { migrationsFolder });
 }

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
 import type { ContentState } from './content-state.js';
 import type { Dialect } from './dialect.js';
@@ -30,6 +31,13 @@ export interface Database {
   readonly dialect: Dialect;
   /** The current unit of work's connection; outside one, a read-only connection that sees committed rows only. */
   readonly conn: Conn;
+  /**
+   * Raw SQL on `conn`, for the few statements Drizzle's builder cannot express (window
+   * functions, engine catalogues through the dialect): rows as objects, column names as given.
+   */
+  all<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** Raw SQL on `conn` that returns no rows. */
+  run(query: SQL): Promise<void>;
   /** True while the caller runs inside a unit of work of this database. */
   readonly inWrite: boolean;
   /**

@@ -13,6 +13,14 @@ export type Dialect = {
   inIds(column: AnyColumn, ids: number[]): SQL;
   /** True when `err` (or what it wraps) is a unique or primary-key violation. */
   isUniqueViolation(err: unknown): boolean;
+  /**
+   * The highest id an autoincrementing table has ever handed out, even when that row is
+   * gone (SQLite's AUTOINCREMENT keeps it in sqlite_sequence; a sequence elsewhere).
+   * A query selecting one column, `seq`, with no row before the first insert.
+   */
+  lastSequence(table: string, column: string): SQL;
+  /** Bytes a stored text or JSON value takes, without decoding it where the engine can. */
+  byteLength(column: AnyColumn): SQL<number>;
   /** Full-text search over articles (kept by triggers in the article's transaction). */
   search: {
     /** The engine's query text for parsed terms (lib/fts-query.ts); passed to the methods below. */

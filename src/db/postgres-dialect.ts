@@ -28,6 +28,10 @@ export const postgresDialect: Dialect = {
     }
     return false;
   },
+  // An identity column's sequence; last_value is NULL until it hands out its first value.
+  lastSequence: (table: string, column: string) =>
+    sql`SELECT last_value AS seq FROM pg_sequences WHERE schemaname || '.' || sequencename = pg_get_serial_sequence(${table}, ${column}) AND last_value IS NOT NULL`,
+  byteLength: (column: AnyColumn) => sql<number>`octet_length(${column}::text)`,
   search: {
     query: toTsQueryText,
     source: table,

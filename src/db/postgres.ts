@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { drizzle } from 'drizzle-orm/node-postgres';
+import type { SQL } from 'drizzle-orm';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Conn, Database } from './database.js';
 import { fromDatabaseError, unavailable } from './errors.js';
@@ -14,6 +15,8 @@ export type PostgresOptions = {
   lockTimeoutMs?: number;
   /** Longest any one statement inside a unit of work may run before it is cancelled (503). */
   statementTimeoutMs?: number;
+  /** Longest a read outside a unit of work may run (a search, a count, a deep page) before it is a 503 `query_timeout`. */
+  queryTimeoutMs?: number;
   /** Connections this process keeps to the server. */
   poolSize?: number;
   migrate?: boolean;
@@ -24,6 +27,9 @@ export type PostgresDatabase = Database & {
   /** The pool, for maintenance and tests: queries on it bypass the unit of work. */
   readonly pool: pg.Pool;
 };
+
+// `Conn` is typed as SQLite's (see tables.ts); raw SQL needs the driver's own API.
+const asPg = (conn: Conn) => conn as unknown as NodePgDatabase;
 
 /** One level of a unit of work on PostgreSQL: its pooled connection travels with it. */
 type Frame = { depth: number; hooks: (() => void)[]; conn: Conn; client: pg.PoolClient };
@@ -78,6 +84,8 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     // A crashed or hung unit of work must not hold the writers' lock for ever.
     idle_in_transaction_session_timeout: Math.max(statementTimeoutMs, 10_000),
     options: '-c default_transaction_read_only=on',
+    // PostgreSQL bounds and cancels a read on its own, so reads need no reader threads here.
+    statement_timeout: opts.queryTimeoutMs ?? 10_000,
   });
   // An idle connection the server drops (a restart) errors on the pool: the pool discards it
   // and opens a new one on demand. Unheard, the event would end the process.
@@ -165,6 +173,12 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     },
     get inWrite() {
       return context.getStore() !== undefined;
+    },
+    async all<T>(query: SQL) {
+      return ((await asPg(context.getStore()?.conn ?? poolConn).execute(query)).rows ?? []) as T[];
+    },
+    async run(query: SQL) {
+      await asPg(context.getStore()?.conn ?? poolConn).execute(query);
     },
     write<T>(fn: () => Promise<T> | T): Promise<T> {
       const frame = context.getStore();

@@ -89,6 +89,8 @@ export const articles = sqliteTable(
     index('articles_status_updated_idx').on(t.status, t.updatedAt, t.id),
     index('articles_status_headline_idx').on(t.status, t.headline, t.id),
     index('articles_unannounced_idx').on(t.status, t.announcedAt, t.publishedAt),
+    // Covers the sitemap's id-range pages, so they never read the ~10 KB rows themselves.
+    index('articles_sitemap_idx').on(t.status, t.id, t.publishedAt, t.updatedAt, t.slug, t.bureauId),
   ],
 );
 
@@ -265,4 +267,59 @@ export const auditEvents = sqliteTable(
 export const serverKeys = sqliteTable('server_keys', {
   name: text('name').primaryKey(),
   value: text('value').notNull(),
+});
+
+export const importKinds = ['wire', 'ninjs', 'article'] as const;
+
+/**
+ * Where imported articles came from. `contentHash` (SHA-256 of the normalised input) is the
+ * idempotency key of every import: the same wire story, ninjs item or NDJSON line imported
+ * again answers with the article it made. ninjs items also keep their `uri` and version, so
+ * a newer version updates the same article and an older one is refused.
+ */
+export const importSources = sqliteTable(
+  'import_sources',
+  {
+    contentHash: text('content_hash').primaryKey(),
+    kind: text('kind', { enum: importKinds }).notNull(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    uri: text('uri'),
+    version: text('version'),
+    versionCreated: text('version_created'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('import_sources_uri_idx').on(t.uri), index('import_sources_article_idx').on(t.articleId)],
+);
+export const changeResources = ['article', 'author', 'bureau', 'tag'] as const;
+export const changeActions = ['published', 'updated', 'unpublished', 'archived', 'deleted'] as const;
+
+/**
+ * The change feed: one row per public item, moved to the end (deleted and inserted again with a new `seq`) each time the
+ * item changes, so a reader that pages by `seq` meets every item's latest change exactly
+ * once and never misses one. Triggers (migrations/0004_change_feed_triggers.sql) write it inside the transaction of
+ * the change; SQLite has one writer, so `seq` order is commit order. Rows for items that
+ * left the public view (tombstones) are kept for the retention window.
+ */
+export const changes = sqliteTable(
+  'changes',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    resource: text('resource', { enum: changeResources }).notNull(),
+    resourceId: integer('resource_id').notNull(),
+    action: text('action', { enum: changeActions }).notNull(),
+    // What the item's address was built from, so a tombstone can still name its page.
+    slug: text('slug').notNull(),
+    bureauSlug: text('bureau_slug'),
+    publishedAt: text('published_at'),
+    changedAt: text('changed_at').notNull(),
+  },
+  (t) => [uniqueIndex('changes_resource_idx').on(t.resource, t.resourceId), index('changes_action_changed_idx').on(t.action, t.changedAt)],
+);
+
+/** The highest `seq` whose tombstone was purged: a cursor below it may have missed one. */
+export const changeFeedState = sqliteTable('change_feed_state', {
+  id: integer('id').primaryKey(),
+  purgedThrough: integer('purged_through').notNull(),
 });

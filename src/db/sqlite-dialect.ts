@@ -18,6 +18,9 @@ export const sqliteDialect: Dialect = {
     }
     return false;
   },
+  lastSequence: (table: string) => sql`SELECT seq FROM sqlite_sequence WHERE name = ${table}`,
+  // Read from the record header: the value itself is not loaded.
+  byteLength: (column: AnyColumn) => sql<number>`octet_length(${column})`,
   search: {
     query: toFtsQueryText,
     source: fts,

@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
+import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrateDatabase, migrationsFolder, openDatabase, type Db } from './client.js';
+import { migrateDatabase, migrationsFolder, openDatabase, openReader as openQueryOnly, type Db } from './client.js';
 import { createContentStateReader } from './content-state.js';
 import type { Database } from './database.js';
 import * as schema from './schema.js';
@@ -105,6 +106,8 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
     get inWrite() {
       return uow.current() !== undefined;
     },
+    all: async <T>(query: SQL) => (uow.current() ? writerDb : readerDb).all<T>(query),
+    run: async (query: SQL) => void (uow.current() ? writerDb : readerDb).run(query),
     write: uow.write,
     onCommit: uow.onCommit,
     async close() {
@@ -115,5 +118,35 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
     sizeBytes: async () => size.get() as number,
     contentState,
     sqlite: { writer, reader, file },
+  };
+}
+
+/**
+ * A read-only Database on a file another connection has opened and migrated, for a reader
+ * thread (src/workers/tasks.ts): repositories run on it unchanged, and a write is an error
+ * rather than a second writer on the file.
+ */
+export function openSqliteReadOnly(file: string): Database {
+  const conn = openQueryOnly(file);
+  const refuse = () => {
+    throw new Error('This database is read-only (a reader thread): writes go through the server\'s unit of work');
+  };
+  return {
+    engine: 'sqlite',
+    dialect: sqliteDialect,
+    tables: sqliteTables,
+    migrationsFolder,
+    conn,
+    inWrite: false,
+    all: async <T>(query: SQL) => conn.all<T>(query),
+    run: async (query: SQL) => void conn.run(query),
+    contentState: createContentStateReader(conn.$client),
+    write: async () => refuse(),
+    onCommit: refuse,
+    async close() {
+      conn.$client.close();
+    },
+    migrationsApplied: async () => conn.$client.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get() as number,
+    sizeBytes: async () => conn.$client.prepare('SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()').pluck().get() as number,
   };
 }

@@ -16,7 +16,7 @@ export type TransactionSteps = {
 };
 
 export const busy = (what: string) =>
-  new AppError('database_busy', `The database was busy for too long (${what}); retry shortly`, { extra: { retryAfterSeconds: 1 } });
+  new AppError('database_busy', `The database was busy for too long (${what}); retry shortly`, { extra: { retryAfter: 1 } });
 
 /**
  * A unit of work on one writer: an async lock (in-process, with a timeout) in front of the

@@ -25,7 +25,7 @@ const MAX_ENTRY = 512 * 1024;
 // a string on every request.
 type Cached = { state: ContentState; etag: string; lastModified: string | null; body: Buffer; headers: Record<string, string> };
 // What a handler or preSerialization adds that a replayed response must carry too.
-const KEPT_HEADERS = ['surrogate-key', 'cache-tag', 'link'];
+const KEPT_HEADERS = ['surrogate-key', 'cache-tag', 'link', 'content-type'];
 
 /** Content-addressed: the same public body has the same ETag, whatever else changed. */
 const etagOf = (body: string) => `W/"${createHash('sha1').update(body).digest('base64url')}"`;
@@ -140,7 +140,8 @@ export default fp(
 
     app.addHook('preSerialization', (req, reply, payload, done) => {
       const kind = req.routeOptions.config.publicCache;
-      if (kind && req.publicRead && reply.statusCode === 200) {
+      // A handler that names its own keys (feeds, sitemaps) keeps them.
+      if (kind && req.publicRead && reply.statusCode === 200 && !reply.hasHeader('surrogate-key')) {
         const keys = surrogateKeys(kind, payload);
         reply.header('surrogate-key', keys.join(' '));
         reply.header('cache-tag', keys.join(','));

@@ -15,6 +15,8 @@ export type DbPluginOptions = {
   /** A postgres:// URL: run on PostgreSQL. */
   url?: string;
   poolSize?: number;
+  /** Budget of a read on PostgreSQL (SQLite's reads get theirs on a reader thread). */
+  queryTimeoutMs?: number;
   writeLockTimeoutMs: number;
 };
 
@@ -22,7 +24,7 @@ export default fp(
   async (app, opts: DbPluginOptions) => {
     const onHookError = (err: unknown) => app.log.error({ err }, 'after-commit hook failed');
     const db: Database = opts.url
-      ? await openPostgres(opts.url, { lockTimeoutMs: opts.writeLockTimeoutMs, poolSize: opts.poolSize, onHookError })
+      ? await openPostgres(opts.url, { lockTimeoutMs: opts.writeLockTimeoutMs, poolSize: opts.poolSize, queryTimeoutMs: opts.queryTimeoutMs, onHookError })
       : openSqlite(opts.file, { lockTimeoutMs: opts.writeLockTimeoutMs, onHookError });
     app.decorate('db', db);
     app.addHook('onClose', async () => {

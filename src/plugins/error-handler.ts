@@ -103,7 +103,7 @@ export function toProblem(err: unknown, req: FastifyRequest): Problem {
 
 export function sendProblem(reply: FastifyReply, problem: Problem) {
   if (problem.code === 'moved' && typeof problem.location === 'string') reply.header('location', problem.location);
-  if (typeof problem.retryAfterSeconds === 'number') reply.header('retry-after', String(problem.retryAfterSeconds));
+  if (typeof problem.retryAfter === 'number') reply.header('retry-after', String(problem.retryAfter));
   // Errors the router raises before a route exists skip the app's onSend hooks.
   reply.header('x-request-id', problem.requestId);
   // The envelope is serialised here, not by a route's schema, so an error can never

@@ -16,8 +16,19 @@ declare module 'fastify' {
 
 /** Where keys are kept (the idempotency module's repository, injected by app.ts). */
 export type IdempotencyStore = {
-  find(tokenId: number, key: string): Promise<{ requestHash: string; statusCode: number | null; body: string | null } | undefined>;
-  insert(row: { tokenId: number; key: string; requestHash: string; statusCode: number; body: string; createdAt: string }): Promise<void>;
+  find(
+    tokenId: number,
+    key: string,
+  ): Promise<{ requestHash: string; statusCode: number | null; body: string | null; headers: Record<string, string> | null } | undefined>;
+  insert(row: {
+    tokenId: number;
+    key: string;
+    requestHash: string;
+    statusCode: number;
+    body: string;
+    headers: Record<string, string> | null;
+    createdAt: string;
+  }): Promise<void>;
   purgeOlderThan(iso: string): Promise<void>;
 };
 
@@ -44,8 +55,15 @@ function keyOf(req: FastifyRequest): string | null {
 // with one key, in one process or several, so there is no "in progress" state to wait out.
 // The result is stored, not the response bytes: a replay goes through the route's own reply
 // path (serializer, Location, ETag) and comes out the same. Keys belong to the token.
+//
+// A result larger than `maxStoredBytes` (an article with a long body) is not kept whole:
+// the row keeps only its id, so keys cannot hold a day of megabyte responses. A repeat of
+// such a create answers 409 with the created item's `location` — it exists, and is one GET
+// away — instead of replaying the body.
+const TRIMMED = { trimmed: 'true' };
+
 export default fp(
-  async (app, opts: { store: IdempotencyStore }) => {
+  async (app, opts: { store: IdempotencyStore; maxStoredBytes: number }) => {
     const { store } = opts;
     const purge = () => store.purgeOlderThan(new Date(Date.now() - KEEP_MS).toISOString());
     const purgeLogged = () => purge().catch((err: unknown) => app.log.error({ err }, 'purging idempotency keys failed'));
@@ -66,7 +84,10 @@ export default fp(
         const seen = await store.find(tokenId, key);
         if (!seen) {
           const result = await create();
-          const row = { tokenId, key, requestHash, statusCode: CREATED, body: JSON.stringify(result), createdAt: nowIso() };
+          let body = JSON.stringify(result);
+          const fits = Buffer.byteLength(body) <= opts.maxStoredBytes;
+          if (!fits) body = JSON.stringify({ id: (result as { id: unknown }).id });
+          const row = { tokenId, key, requestHash, statusCode: CREATED, body, headers: fits ? null : TRIMMED, createdAt: nowIso() };
           await store.insert(row);
           return { status: CREATED, result, replayed: false };
         }
@@ -79,6 +100,12 @@ export default fp(
         // that create committed is unknown, so running it again could create twice.
         if (seen.statusCode === null || seen.body === null) {
           throw new AppError('conflict', 'This Idempotency-Key was claimed by a request whose outcome is unknown; use a new key');
+        }
+        if (seen.headers?.trimmed === TRIMMED.trimmed) {
+          const location = `${req.url.split('?')[0]}/${String((JSON.parse(seen.body) as { id: unknown }).id)}`;
+          throw new AppError('conflict', `This Idempotency-Key already created ${location}; its response was too large to keep for replay, so GET it there`, {
+            extra: { location },
+          });
         }
         return { status: seen.statusCode, result: JSON.parse(seen.body) as T, replayed: true };
       });

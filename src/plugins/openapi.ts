@@ -59,6 +59,8 @@ export default fp(
           { name: 'Authors', description: 'Bylines' },
           { name: 'Bureaus', description: 'The desks that file stories' },
           { name: 'Tags', description: 'Topics that group articles' },
+          { name: 'Imports', description: 'Wire stories, agency items (ninjs) and bulk NDJSON in' },
+          { name: 'Content out', description: 'Feeds, sitemaps, IPTC ninjs and the change feed, for sites, search engines and partners' },
           { name: 'Tokens', description: 'API tokens and roles (admins)' },
           { name: 'Webhooks', description: 'Signed event notifications to other systems (admins)' },
           { name: 'Audit', description: 'Who changed what, when (admins)' },

@@ -1,14 +1,14 @@
 import { freePort } from '../../scripts/lib/server.js';
-import { chromium, type Browser, type Request } from 'playwright-core';
+import type { Request } from 'playwright-core';
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
+import { launchFor, STEP } from '../helpers/browser.js';
 import { makeArticle, publish } from '../helpers/factories.js';
 
 // A real browser drives the real Swagger UI against the real server: the page must load under
 // the app's Content-Security-Policy, Authorize must attach the bearer token, and "Try it out"
 // must reach the API and show its answer.
 
-const STEP = 60_000;
 const SCREENSHOT = '/tmp/swagger-ui.png';
 
 t.test('Swagger UI: authorize, try listArticles, see the live response', { timeout: 300_000 }, async (t) => {
@@ -24,35 +24,9 @@ t.test('Swagger UI: authorize, try listArticles, see the live response', { timeo
   await ctx.app.listen({ port, host: '127.0.0.1' });
   const origin = `http://127.0.0.1:${port}`;
 
-  const browser: Browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-    timeout: STEP,
-  });
+  const { browser, context, offsite } = await launchFor(origin);
   // Registered after the app's teardown, so it runs first: the browser goes before the server.
   t.teardown(() => browser.close());
-
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1600 } });
-  context.setDefaultTimeout(STEP);
-  context.setDefaultNavigationTimeout(STEP);
-
-  // Only ever talk to the test server: anything else is refused and reported.
-  const offsite: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin === origin || url.protocol === 'data:') return route.continue();
-    offsite.push(route.request().url());
-    return route.abort();
-  });
 
   const page = await context.newPage();
   const consoleErrors: string[] = [];

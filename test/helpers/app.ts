@@ -28,11 +28,24 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     webhooks: { allowPrivateTargets: false, allowedHosts: ['127.0.0.1'], timeoutMs: 2000, maxAttempts: 5 },
     revisionsKeep: 50,
     writeLockTimeoutMs: 5000,
+    limits: { revisionsMaxBytes: 10 * 1024 * 1024, idempotencyMaxBytes: 64 * 1024, auditRetentionDays: 365 },
+    workers: { threads: 2, queryTimeoutMs: 5000, renderTimeoutMs: 10_000 },
+    http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, connectionTimeoutMs: 60_000, keepAliveTimeoutMs: 5000, maxConnectionsPerAddress: 0 },
     // Off unless a test is about them: limits and load shedding would make tests flaky.
     rateLimitPerMinute: 0,
     authFailuresPerMinute: 0,
     trustProxy: false,
     maxEventLoopDelayMs: 0,
+    imports: { maxConcurrent: 2, sliceMs: 25 },
+    site: {
+      url: null,
+      name: 'Dateline Test',
+      paths: { article: '/{bureau}/{slug}', bureau: '/bureaus/{slug}', author: '/authors/{slug}', tag: '/tags/{slug}' },
+      feedContent: 'html',
+      feedItems: 50,
+      sitemapPageSize: 50_000,
+    },
+    changes: { retentionDays: 30 },
     ...overrides,
   };
 }

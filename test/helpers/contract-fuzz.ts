@@ -117,9 +117,13 @@ const resourceOf = (path: string): Resource => {
     authors: 'author',
     tags: 'tag',
     articles: 'article',
+    // Imports create and update articles: they share the articles' fixtures and invariants.
+    imports: 'article',
     tokens: 'token',
     webhooks: 'webhook',
     'audit-events': 'audit',
+    ninjs: 'article',
+    changes: 'system',
   };
   const r = segment === undefined ? undefined : map[segment];
   if (!r) throw new Error(`contract-fuzz: no fixture family for ${path}; add it to resourceOf`);
@@ -1802,6 +1806,23 @@ export function checkResponse(validate: SchemaValidator, op: Operation, req: Con
     if (!declared) add('undeclared-2xx', `${status} is not a response the contract declares for ${op.id}`);
     else if (declared.schema === null) {
       // An empty response (204): checked below with 304.
+    } else if (declared.contentType !== null && /ndjson/.test(declared.contentType)) {
+      // A streamed NDJSON report (importArticles): every line is one item of the schema.
+      if (!contentType.startsWith(declared.contentType)) add('response-schema', `${status} should be ${declared.contentType}, got "${contentType}"`);
+      for (const line of res.body.split('\n').filter((l) => l !== '')) {
+        let item: unknown;
+        try {
+          item = JSON.parse(line);
+        } catch (err) {
+          add('not-json', `${status} report line is not JSON: ${(err as Error).message}`);
+          break;
+        }
+        const error = validate(declared.schema, item);
+        if (error) {
+          add('response-schema', `${status} report line does not match the contract: ${error}`);
+          break;
+        }
+      }
     } else if (declared.contentType !== null && !/json/.test(declared.contentType)) {
       // Plain text (Prometheus metrics): the content type must say so; the schema is a string.
       if (!contentType.startsWith(declared.contentType)) add('response-schema', `${status} should be ${declared.contentType}, got "${contentType}"`);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, json, pgTable, primaryKey, uniqueIndex } from 'drizzle-orm/pg-core';
-import { articleStatuses, deliveryStatuses, slugResources, tokenRoles } from '../schema.js';
+import { articleStatuses, changeActions, changeResources, deliveryStatuses, importKinds, slugResources, tokenRoles } from '../schema.js';
 import { text } from './text.js';
 
 // The PostgreSQL twin of src/db/schema.ts, table for table and column for column, so both
@@ -95,6 +95,7 @@ export const articles = pgTable(
     index('articles_status_updated_idx').on(t.status, t.updatedAt, t.id),
     index('articles_status_headline_idx').on(t.status, t.headline, t.id),
     index('articles_unannounced_idx').on(t.status, t.announcedAt, t.publishedAt.asc().nullsFirst()),
+    index('articles_sitemap_idx').on(t.status, t.id, t.publishedAt.asc().nullsFirst(), t.updatedAt, t.slug, t.bureauId),
   ],
 );
 
@@ -251,4 +252,48 @@ export const auditEvents = pgTable(
 export const serverKeys = pgTable('server_keys', {
   name: text('name').primaryKey(),
   value: text('value').notNull(),
+});
+
+/** Where imported articles came from: content hashes (the imports' idempotency keys), ninjs uri and version. */
+export const importSources = pgTable(
+  'import_sources',
+  {
+    contentHash: text('content_hash').primaryKey(),
+    kind: text<(typeof importKinds)[number]>('kind').notNull(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    uri: text('uri'),
+    version: text('version'),
+    versionCreated: text('version_created'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('import_sources_uri_idx').on(t.uri), index('import_sources_article_idx').on(t.articleId)],
+);
+/**
+ * The change feed (see src/db/schema.ts). `seq` must follow commit order, which a plain
+ * sequence does not on PostgreSQL (a transaction may take 11, another 12 and commit first,
+ * and a reader at 12 would skip 11): migrations/pg/0004 fills it from deferred constraint
+ * triggers that take one transaction-level advisory lock at COMMIT, so numbers are handed out
+ * in the order transactions commit.
+ */
+export const changes = pgTable(
+  'changes',
+  {
+    seq: integer('seq').primaryKey().generatedByDefaultAsIdentity(),
+    resource: text<(typeof changeResources)[number]>('resource').notNull(),
+    resourceId: integer('resource_id').notNull(),
+    action: text<(typeof changeActions)[number]>('action').notNull(),
+    slug: text('slug').notNull(),
+    bureauSlug: text('bureau_slug'),
+    publishedAt: text('published_at'),
+    changedAt: text('changed_at').notNull(),
+  },
+  (t) => [uniqueIndex('changes_resource_idx').on(t.resource, t.resourceId), index('changes_action_changed_idx').on(t.action, t.changedAt)],
+);
+
+export const changeFeedState = pgTable('change_feed_state', {
+  // As content_version: SQLite's INTEGER PRIMARY KEY may be omitted on insert.
+  id: id(),
+  purgedThrough: integer('purged_through').notNull(),
 });

@@ -84,13 +84,28 @@ const visible = (d: Dialect, { articles }: Tables, v: Visibility) =>
   v.publicOnly ? and(eq(articles.status, 'published'), sql`${d.filterOnly(articles.publishedAt)} <= ${v.now}`) : undefined;
 
 
+/**
+ * How deep a relevance search may page (offset + limit). Ranking sorts every match before
+ * the page is cut, and deeper pages fetch ever more candidates; time sorts page by keyset
+ * and can go as deep as they like.
+ */
+export const MAX_RELEVANCE_DEPTH = 1000;
+
 function relevanceOffset(paging: PagingInput): number {
-  if (paging.cursor === undefined) return paging.offset ?? 0;
-  const c = decodeCursor(paging.cursor);
-  const offset = c?.sort === 'relevance' && c.key !== null ? Number(c.key) : NaN;
-  if (paging.offset !== undefined || !Number.isSafeInteger(offset) || offset < 0) {
-    throw new AppError('invalid_cursor', 'The cursor is malformed or was made for another sort order', {
-      errors: [{ path: 'query.cursor', message: 'Use the `meta.nextCursor` of a page with the same sort' }],
+  let offset = paging.offset ?? 0;
+  if (paging.cursor !== undefined) {
+    const c = decodeCursor(paging.cursor);
+    offset = c?.sort === 'relevance' && c.key !== null ? Number(c.key) : NaN;
+    if (paging.offset !== undefined || !Number.isSafeInteger(offset) || offset < 0) {
+      throw new AppError('invalid_cursor', 'The cursor is malformed or was made for another sort order', {
+        errors: [{ path: 'query.cursor', message: 'Use the `meta.nextCursor` of a page with the same sort' }],
+      });
+    }
+  }
+  if (offset + paging.limit > MAX_RELEVANCE_DEPTH) {
+    const hint = `offset + limit may be at most ${MAX_RELEVANCE_DEPTH} when sorting by relevance; to go deeper, sort by time (e.g. sort=-publishedAt) and page with the cursor`;
+    throw new AppError('validation_failed', `A relevance search pages at most ${MAX_RELEVANCE_DEPTH} results deep`, {
+      errors: [{ path: paging.cursor === undefined ? 'query.offset' : 'query.cursor', message: hint }],
     });
   }
   return offset;

@@ -10,10 +10,22 @@ export type Snapshot = Record<string, unknown> & { id: number; version: number }
 // Fields that change on every revision and say nothing about the content.
 const BOOKKEEPING = new Set(['version', 'updatedAt', 'createdAt', 'status', 'readingTimeMinutes', 'wordCount', 'bodyHtml']);
 
-export function createRevisions(db: Database, keep: number) {
+/** Revisions kept per article: the last `revisionsKeep`, and of those only as many as fit in `revisionsMaxBytes`. */
+export type RevisionLimits = { revisionsKeep: number; revisionsMaxBytes?: number };
+
+export function createRevisions(db: Database, { revisionsKeep: keep, revisionsMaxBytes: maxBytes = Infinity }: RevisionLimits) {
   const { articleRevisions } = db.tables;
+  const r = articleRevisions;
+  // Newest first, a running total of snapshot bytes; every revision past the budget goes,
+  // except the newest (the article as it is now), whatever its size. The byte length is
+  // read without decoding the snapshot where the engine can; the scan is at most `keep` rows.
+  const trimBytes = (articleId: number, newest: number) => sql`DELETE FROM ${r} WHERE ${r.articleId} = ${articleId} AND ${r.version} IN (
+    SELECT version FROM (
+      SELECT ${r.version} AS version, SUM(${db.dialect.byteLength(r.snapshot)}) OVER (ORDER BY ${r.version} DESC) AS running
+      FROM ${r} WHERE ${r.articleId} = ${articleId}) AS sized
+    WHERE running > ${maxBytes} AND version < ${newest})`;
   return {
-    /** Stores the article as it is after a change and drops the oldest beyond `keep`. */
+    /** Stores the article as it is after a change and drops the oldest beyond the limits. */
     async record(snapshot: Snapshot, actor: Actor) {
       // Runs on every write: both statements are prepared once.
       const ph = (name: string) => sql.placeholder(name);
@@ -24,6 +36,8 @@ export function createRevisions(db: Database, keep: number) {
           .values({ articleId: ph('articleId'), version: ph('version'), snapshot: ph('snapshot'), actorName: ph('actorName'), actorRole: ph('actorRole'), createdAt: ph('createdAt') })
           .prepare(),
       ).execute({ articleId: snapshot.id, version: snapshot.version, snapshot, actorName: actor.name, actorRole: actor.role, createdAt: nowIso() });
+      // A window function Drizzle's builder cannot express: a statement on the unit of work's connection.
+      if (Number.isFinite(maxBytes)) await db.run(trimBytes(snapshot.id, snapshot.version));
       if (snapshot.version <= keep) return;
       await prepared(c, 'revisions.trim', () =>
         c
@@ -50,7 +64,7 @@ export function createRevisions(db: Database, keep: number) {
         .select()
         .from(articleRevisions)
         .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.version, version)));
-      if (!row) throw new AppError('not_found', `Article ${articleId} has no revision ${version} (only the last ${keep} are kept)`);
+      if (!row) throw new AppError('not_found', `Article ${articleId} has no revision ${version} (only the last ${keep}, up to ${Number.isFinite(maxBytes) ? `${maxBytes} bytes` : 'any size'} in all, are kept)`);
       return { ...row, snapshot: row.snapshot as Snapshot };
     },
   };

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { SiteLinks } from '../../lib/site-links.js';
 import { z } from 'zod';
 import { AppError, movedResponse, pickProblems, readProblems, writeProblems } from '../../errors.js';
 import { actorOf } from '../shared/actor.js';
@@ -17,12 +18,13 @@ import {
   UpdateArticleBody,
 } from './articles.schemas.js';
 import { ALL_VIEW, createArticlesService } from './articles.service.js';
+import type { RevisionLimits } from './articles.revisions.js';
 
 const tags = ['Articles'];
 type Article = z.infer<typeof ArticleSchema>;
 
-export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = async (app, opts) => {
-  const service = createArticlesService(app.db, opts);
+export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: SiteLinks }> = async (app, opts) => {
+  const service = createArticlesService(app.db, { ...opts, workers: app.workers });
   const previews = createPreviewSigner(app.db);
   const writers = app.requireRole('admin', 'editor', 'writer');
 
@@ -94,7 +96,9 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
     },
     preHandler: writers,
     handler: async (req, reply) => {
-      const article = await app.idempotentCreate(req, reply, async () => (await service.create(req.body, actorOf(req.principal))) as Article);
+      // Rendered before the create's transaction, off the event loop (422 when too complex).
+      const body = await app.workers.renderBody(req.body.body ?? '');
+      const article = await app.idempotentCreate(req, reply, async () => (await service.create(req.body, actorOf(req.principal), body)) as Article);
       return reply.header('location', `/v1/articles/${article.id}`).header('etag', versionEtag(article.version)).send(article);
     },
   });
@@ -116,7 +120,8 @@ export const articleRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = a
     handler: async (req, reply) => {
       const { version, ...changes } = req.body;
       const expected = expectedVersion(req.headers['if-match'], version);
-      const article = (await service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected)) as Article;
+      const body = changes.body === undefined ? undefined : await app.workers.renderBody(changes.body);
+      const article = (await service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected, body)) as Article;
       return reply.header('etag', versionEtag(article.version)).send(article);
     },
   });

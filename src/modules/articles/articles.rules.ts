@@ -1,13 +1,16 @@
 import { AppError, type FieldError } from '../../errors.js';
-import { countWords, renderHtml, renderText } from '../../lib/markdown.js';
+import { renderBody, type Rendered } from '../../lib/markdown.js';
+
+export type { Rendered };
 import type { Actor } from '../shared/actor.js';
 import type { CreateArticle } from './articles.schemas.js';
 
-/** The renderings stored beside the Markdown, so reads never render. */
-export const rendered = (body: string) => {
-  const bodyText = renderText(body);
-  return { body, bodyHtml: renderHtml(body), bodyText, wordCount: countWords(bodyText) };
-};
+/**
+ * The renderings stored beside the Markdown, so reads never render. Routes render a body
+ * off the event loop before the write's transaction (the worker pool) and pass it in; a
+ * caller that passes none — demo data, scripts with trusted input — renders in process.
+ */
+export const rendered = (body: string, pre?: Rendered): Rendered => (pre?.body === body ? pre : renderBody(body));
 
 export const imageColumns = (img: CreateArticle['featuredImage']) =>
   img === undefined

@@ -2,6 +2,8 @@ import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { articles, articleStatuses } from '../../db/schema.js';
 import { timestampFields, trimmed } from '../../db/zod.js';
+import { SEARCH_LIMITS } from '../../lib/fts-query.js';
+import { MAX_RELEVANCE_DEPTH } from './articles.repository.js';
 import { csvEnum, IdOrSlugParams, listOf, PagingQuery, RefSchema, SlugSchema, SummarySchema } from '../shared/schemas.js';
 import { articleExample, createArticleExample } from './articles.examples.js';
 
@@ -43,6 +45,7 @@ export const ArticleSchema = columns
   })
   .extend({
     readingTimeMinutes: z.int().describe('Estimated reading time at 230 words a minute'),
+    url: z.url().optional().describe('Its page on the site (SITE_URL + SITE_ARTICLE_PATH); absent when no SITE_URL is set'),
     featuredImage: FeaturedImageSchema.nullable(),
     bureau: SummarySchema.describe('The bureau that filed it'),
     authors: z.array(SummarySchema).describe('Bylines, in byline order'),
@@ -106,6 +109,9 @@ export const articleSorts = ['-publishedAt', 'publishedAt', '-updatedAt', 'updat
 
 export const ListArticlesQuery = PagingQuery.extend(ViewQuery.shape)
   .extend({
+    offset: PagingQuery.shape.offset.meta({
+      description: `Rows to skip (0–1,000,000), for page numbers; cannot be combined with \`cursor\`. With \`sort=relevance\`, \`offset\` + \`limit\` may be at most ${MAX_RELEVANCE_DEPTH.toLocaleString('en')} (400 past it): to go deeper, sort by time and page with the cursor`,
+    }),
     formats: csvEnum(formats)
       .default([])
       .meta({ description: 'Body renderings to return; none by default so list pages stay light' }),
@@ -126,11 +132,10 @@ export const ListArticlesQuery = PagingQuery.extend(ViewQuery.shape)
       .string()
       .trim()
       .min(1)
-      .max(200)
+      .max(SEARCH_LIMITS.maxLength)
       .optional()
       .meta({
-        description:
-          'Full-text search, e.g. `fiscal framework`, over headline, standfirst, body and bylines, ranked by relevance (headline weighs most). Accents are ignored (`brasilia` finds `Brasília`); `"exact phrase"` and `prefix*` work; anything else is searched literally.',
+        description: `Full-text search, e.g. \`fiscal framework\`, over headline, standfirst, body and bylines, ranked by relevance (headline weighs most). Accents are ignored (\`brasilia\` finds \`Brasília\`); \`"exact phrase"\` and \`prefix*\` work; anything else is searched literally. At most ${SEARCH_LIMITS.maxLength} characters and ${SEARCH_LIMITS.maxWords} words (400 past either); a \`prefix*\` needs ${SEARCH_LIMITS.minPrefix} letters, a shorter one is searched as the whole word. A search that runs past its time budget answers 503 with \`Retry-After\`.`,
       }),
     sort: z
       .enum(articleSorts)

@@ -1,12 +1,15 @@
 import type { Database } from '../../db/database.js';
 import { AppError, notFound } from '../../errors.js';
-import { parseSearch } from '../../lib/fts-query.js';
+import { SearchLimitError, toFtsQuery } from '../../lib/fts-query.js';
+import type { SiteLinks } from '../../lib/site-links.js';
 import { nowIso, toIso } from '../../lib/time.js';
 import { redirectIfMoved } from '../shared/slug-history.js';
-import { createArticlesRepository, type ArticleFilter } from './articles.repository.js';
+import { createArticlesRepository, type ArticleFilter, type ArticleRow } from './articles.repository.js';
 import type { ListArticlesInput } from './articles.schemas.js';
 import { bodyColumns, toArticleView, wantsRelation, type ViewOptions } from './articles.view.js';
+import type { RevisionLimits } from './articles.revisions.js';
 import { createArticleWrites } from './articles.writes.js';
+import type { WorkerPool } from '../../workers/pool.js';
 
 export const ALL_VIEW: ViewOptions = { include: ['authors', 'bureau', 'tags'], formats: ['markdown', 'html'] };
 
@@ -15,9 +18,22 @@ const NO_BODIES = { body: false, bodyHtml: false, bodyText: false };
 /** Who is reading: the public sees live articles; a token or a preview link sees more. */
 export type Access = { publicOnly: boolean; previewArticleId?: number | null };
 
-export function createArticlesService(db: Database, opts: { revisionsKeep: number }) {
+/** Offsets past this are skipped row by row: such pages go to a reader thread. */
+const DEEP_OFFSET = 500;
+
+/**
+ * `workers`: where reads whose cost the caller controls run (searches, deep offsets,
+ * counts); without it (demo data, scripts) they run in process.
+ */
+export type ArticlesOptions = RevisionLimits & { workers?: Pick<WorkerPool, 'read'>; links?: SiteLinks };
+
+export function createArticlesService(db: Database, opts: ArticlesOptions) {
   const { articles } = db.tables;
   const repo = createArticlesRepository(db);
+  const { links } = opts;
+  const urlOf = links?.enabled
+    ? (r: ArticleRow) => links.article({ id: r.id, slug: r.slug, bureauSlug: r.bureauSlug, publishedAt: r.publishedAt })
+    : undefined;
 
   async function read(key: string, access: Access, o: ViewOptions, query = '') {
     const now = nowIso();
@@ -43,7 +59,25 @@ export function createArticlesService(db: Database, opts: { revisionsKeep: numbe
       wantsRelation(o, 'tags') ? await repo.tags(ids) : undefined,
       o,
       now,
+      urlOf,
     );
+  }
+
+  function searchFor(q: ListArticlesInput): string | undefined {
+    if (q.q === undefined) return undefined;
+    let match: string | null;
+    try {
+      match = toFtsQuery(q.q);
+    } catch (err) {
+      if (!(err instanceof SearchLimitError)) throw err;
+      throw new AppError('validation_failed', err.message, { errors: [{ path: 'query.q', message: err.message }] });
+    }
+    if (match === null) {
+      throw new AppError('validation_failed', 'The search has no words to look for', {
+        errors: [{ path: 'query.q', message: 'Give at least one letter or digit' }],
+      });
+    }
+    return match;
   }
 
   async function list(q: ListArticlesInput, publicOnly: boolean) {
@@ -51,14 +85,7 @@ export function createArticlesService(db: Database, opts: { revisionsKeep: numbe
     if (publicOnly && status && status !== 'published') {
       throw new AppError('unauthorized', `Listing ${status} articles needs \`Authorization: Bearer <token>\``);
     }
-    const terms = q.q === undefined ? undefined : parseSearch(q.q);
-    if (terms === null) {
-      throw new AppError('validation_failed', 'The search has no words to look for', {
-        errors: [{ path: 'query.q', message: 'Give at least one letter or digit' }],
-      });
-    }
-    // The engine's own query text: FTS5 MATCH on SQLite, a tsquery on PostgreSQL.
-    const match = terms && db.dialect.search.query(terms);
+    const match = searchFor(q);
     const sort = q.sort ?? (match ? 'relevance' : '-publishedAt');
     const o: ViewOptions = { include: include ?? ALL_VIEW.include, fields, formats };
     // An unknown slug in a filter matches nothing rather than failing: a frontend asking
@@ -73,17 +100,21 @@ export function createArticlesService(db: Database, opts: { revisionsKeep: numbe
       tagId: q.tag === undefined ? undefined : await repo.idBySlug.tag(q.tag),
     };
     const now = nowIso();
-    const page = await repo.list(filter, { publicOnly, now }, sort, { limit, cursor, offset, total }, bodyColumns(o), match);
+    const args: Parameters<typeof repo.list> = [filter, { publicOnly, now }, sort, { limit, cursor, offset, total }, bodyColumns(o), match];
+    // The home page and keyset pages are index seeks and stay here; what the caller can make
+    // expensive goes to a reader thread with a time budget.
+    const costly = match !== undefined || total === true || (offset ?? 0) > DEEP_OFFSET;
+    const page = costly && opts.workers ? await opts.workers.read('articles.list', args, repo.list) : await repo.list(...args);
     const ids = page.rows.map((r) => r.id);
     const bylines = wantsRelation(o, 'authors') ? await repo.bylines(ids) : undefined;
     const tagMap = wantsRelation(o, 'tags') ? await repo.tags(ids) : undefined;
-    return { data: page.rows.map((r) => toArticleView(r, bylines, tagMap, o, now)), meta: page.meta };
+    return { data: page.rows.map((r) => toArticleView(r, bylines, tagMap, o, now, urlOf)), meta: page.meta };
   }
 
   /** The full article as an editor sees it: the shape of write responses, events and revisions. */
   const readAll = (id: number) => read(String(id), { publicOnly: false }, ALL_VIEW);
 
-  return { get: read, list, ...createArticleWrites(db, repo, readAll, opts.revisionsKeep) };
+  return { get: read, list, ...createArticleWrites(db, repo, readAll, opts) };
 }
 
 export type ArticlesService = ReturnType<typeof createArticlesService>;

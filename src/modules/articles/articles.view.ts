@@ -29,6 +29,7 @@ export function toArticleView(
   tagsOf: Map<number, Summary[]> | undefined,
   o: ViewOptions,
   now: string,
+  urlOf?: (row: ArticleRow) => string | null,
 ): ArticleView {
   const full: ArticleView = {
     id: row.id,
@@ -49,6 +50,9 @@ export function toArticleView(
       ? { url: row.imageUrl, alt: row.imageAlt, caption: row.imageCaption, credit: row.imageCredit }
       : null,
   };
+  // Where the frontend shows it (SITE_URL and SITE_ARTICLE_PATH); absent when no site is set.
+  const url = urlOf?.(row);
+  if (url) full.url = url;
   if (wantsRelation(o, 'bureau')) full.bureau = { id: row.bureauId, slug: row.bureauSlug, name: row.bureauName };
   if (bylines && wantsRelation(o, 'authors')) full.authors = bylines.get(row.id) ?? [];
   if (tagsOf && wantsRelation(o, 'tags')) full.tags = tagsOf.get(row.id) ?? [];

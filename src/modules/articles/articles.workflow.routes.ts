@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { SiteLinks } from '../../lib/site-links.js';
 import type { z } from 'zod';
 import { movedResponse, pickProblems } from '../../errors.js';
 import { actorOf } from '../shared/actor.js';
@@ -17,6 +18,7 @@ import {
 } from './articles.revisions.schemas.js';
 import { ArticleParams, ArticleSchema, PublishArticleBody, VersionBody } from './articles.schemas.js';
 import { createArticlesService } from './articles.service.js';
+import type { RevisionLimits } from './articles.revisions.js';
 
 const tags = ['Articles'];
 const publishingProblems = () => pickProblems(400, 401, 403, 404, 412, 415, 422, 428, 500);
@@ -24,8 +26,8 @@ type Article = z.infer<typeof ArticleSchema>;
 
 const precondition = 'Needs `If-Match: "v<version>"` or `version` in the body (428 without, 412 when stale).';
 
-export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number }> = async (app, opts) => {
-  const service = createArticlesService(app.db, opts);
+export const articleWorkflowRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: SiteLinks }> = async (app, opts) => {
+  const service = createArticlesService(app.db, { ...opts, workers: app.workers });
   const previews = createPreviewSigner(app.db);
   const editors = app.requireRole('admin', 'editor');
 
@@ -128,8 +130,12 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<{ revisionsKeep: numbe
     preHandler: app.requireRole('admin', 'editor', 'writer'),
     handler: async (req, reply) => {
       const expected = expectedVersion(req.headers['if-match'], req.body?.version);
+      const { idOrSlug, version } = req.params;
       const actor = actorOf(req.principal);
-      const article = (await service.revisions.restore(req.params.idOrSlug, req.params.version, actor, expected, req.body?.restoreSlug)) as Article;
+      // Rendered before the write's transaction, off the event loop, like any body sent in.
+      const revision = await service.revisions.get(idOrSlug, version);
+      const body = await app.workers.renderBody(String(revision.snapshot.body ?? ''));
+      const article = (await service.revisions.restore(idOrSlug, version, actor, expected, req.body?.restoreSlug, body)) as Article;
       return reply.header('etag', versionEtag(article.version)).send(article);
     },
   });

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database.js';
 import type { Tables } from '../../db/tables.js';
+import type { Rendered } from '../../lib/markdown.js';
 import { AppError } from '../../errors.js';
 import { slugFrom } from '../../lib/slug.js';
 import { surrogateKeys } from '../../lib/surrogate-keys.js';
@@ -10,16 +11,16 @@ import { listRefs, required, resolveRefs } from '../shared/lookup.js';
 import { checkVersion } from '../shared/preconditions.js';
 import { assertSlugFree, forgetSlugs, freshSlug, markSlugPublic, redirectIfMoved } from '../shared/slug-history.js';
 import type { ArticlesRepository } from './articles.repository.js';
-import { createRevisions, diffSnapshots, type Snapshot } from './articles.revisions.js';
+import { createRevisions, diffSnapshots, type RevisionLimits, type Snapshot } from './articles.revisions.js';
 import { assertEditorial, assertMayChange, assertMayEdit, assertPublishable, imageColumns, isPublicNow, rendered } from './articles.rules.js';
 import type { CreateArticle, UpdateArticle } from './articles.schemas.js';
 
 /** `undefined`: no precondition sent; `null`: `If-Match: *`; a number: the version the client saw. */
 export type Expected = number | null | undefined;
 
-export function createArticleWrites(db: Database, repo: ArticlesRepository, readAll: (id: number) => Promise<Snapshot>, keep: number) {
+export function createArticleWrites(db: Database, repo: ArticlesRepository, readAll: (id: number) => Promise<Snapshot>, limits: RevisionLimits) {
   const { articles, authors, bureaus, tags } = db.tables;
-  const revisions = createRevisions(db, keep);
+  const revisions = createRevisions(db, limits);
   /** The stored article; an old slug answers 308 to the same operation at the current one. */
   const stored = async (key: string) => {
     const row = await repo.findStored(key);
@@ -53,7 +54,7 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
     return current;
   }
 
-  function applyUpdate(key: string, input: UpdateArticle, actor: Actor, expected: Expected, action: string) {
+  function applyUpdate(key: string, input: UpdateArticle, actor: Actor, expected: Expected, action: string, pre?: Rendered) {
     return db.write(async () => {
       const { bureau, authors: authorRefs, tags: tagRefs, featuredImage, body, publishedAt, ...plain } = input;
       let authorIds: number[] | undefined;
@@ -63,7 +64,7 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
       if (input.slug) await assertSlugFree(db, 'article', articles, input.slug, current.id);
       const changes: Partial<Tables['articles']['$inferInsert']> = { ...plain, ...imageColumns(featuredImage), updatedAt: nowIso() };
       if (bureau !== undefined) changes.bureauId = (await resolveRefs(db, bureaus, 'bureau', [['body.bureau', bureau]]))[0];
-      if (body !== undefined) Object.assign(changes, rendered(body));
+      if (body !== undefined) Object.assign(changes, rendered(body, pre));
       if (publishedAt !== undefined) changes.publishedAt = publishedAt === null ? null : toIso(publishedAt);
       if (authorIds !== undefined) await repo.replaceBylines(current.id, authorIds);
       if (tagRefs !== undefined) await repo.replaceTags(current.id, await resolveRefs(db, tags, 'tag', listRefs('body.tags', tagRefs)));
@@ -91,7 +92,8 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
   }
 
   return {
-    create(input: CreateArticle, actor: Actor) {
+    /** `body`: the input's body rendered beforehand (off the event loop); rendered here when absent. */
+    create(input: CreateArticle, actor: Actor, body?: Rendered) {
       return db.write(async () => {
         const [bureauId] = await resolveRefs(db, bureaus, 'bureau', [['body.bureau', input.bureau]]);
         const authorIds = await resolveRefs(db, authors, 'author', listRefs('body.authors', input.authors ?? []));
@@ -104,7 +106,7 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
           slug: input.slug ?? (await freshSlug(db, 'article', articles, slugFrom(input.headline, 'article'))),
           standfirst: input.standfirst ?? null,
           dateline: input.dateline ?? null,
-          ...rendered(input.body ?? ''),
+          ...rendered(input.body ?? '', body),
           bureauId: bureauId!,
           language: input.language ?? 'en',
           status: 'draft',
@@ -119,8 +121,8 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
       });
     },
 
-    update: (key: string, input: UpdateArticle, actor: Actor, expected: Expected) =>
-      applyUpdate(key, input, actor, expected, 'article.updated'),
+    update: (key: string, input: UpdateArticle, actor: Actor, expected: Expected, body?: Rendered) =>
+      applyUpdate(key, input, actor, expected, 'article.updated', body),
 
     publish(key: string, publishedAt: string | undefined, actor: Actor, expected: Expected) {
       return db.write(async () => {
@@ -178,9 +180,9 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
       /**
        * Puts an old revision's content back; the result is a new version and revision. The
        * current slug stays unless `withSlug` asks for the revision's slug too: a restore must
-       * not silently move the article's address.
+       * not silently move the article's address. `body`: the revision's body rendered beforehand.
        */
-      async restore(key: string, version: number, actor: Actor, expected: Expected, withSlug = false) {
+      async restore(key: string, version: number, actor: Actor, expected: Expected, withSlug = false, body?: Rendered) {
         const old = (await revisions.get((await stored(key)).id, version)).snapshot as Snapshot & {
           bureau: { id: number };
           authors: { id: number }[];
@@ -199,7 +201,7 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
           authors: old.authors.map((a) => a.id),
           tags: old.tags.map((t) => t.id),
         };
-        return applyUpdate(key, input, actor, expected, 'article.restored');
+        return applyUpdate(key, input, actor, expected, 'article.restored', body);
       },
     },
   };

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt } from 'drizzle-orm';
+import { and, asc, inArray, desc, eq, gte, lt } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 
 export type AuditFilter = { resourceType?: string; resourceId?: number; since?: string; until?: string; before?: number };
@@ -22,5 +22,20 @@ export function createAuditRepository(db: Database) {
         )
         .orderBy(desc(auditEvents.id))
         .limit(limit),
+    /**
+     * Deletes up to `batch` entries older than `before`, oldest first, and says how many
+     * went; call inside a unit of work. Small batches keep each delete a short transaction
+     * (through the created_at index), so retention never holds the write lock for long.
+     */
+    async pruneOlderThan(before: string, batch: number): Promise<number> {
+      const oldest = db.conn
+        .select({ id: auditEvents.id })
+        .from(auditEvents)
+        .where(lt(auditEvents.createdAt, before))
+        .orderBy(asc(auditEvents.createdAt))
+        .limit(batch);
+      const gone = await db.conn.delete(auditEvents).where(inArray(auditEvents.id, oldest)).returning({ id: auditEvents.id });
+      return gone.length;
+    },
   };
 }

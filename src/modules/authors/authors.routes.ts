@@ -16,7 +16,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = createAuthorsService(app.db);
 
   app.get('/v1/authors', {
-    config: { publicCache: 'author' },
+    config: { publicCache: 'author', siteLink: 'author' },
     schema: {
       operationId: 'listAuthors',
       tags,
@@ -36,7 +36,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/v1/authors/:idOrSlug', {
-    config: { publicCache: 'author' },
+    config: { publicCache: 'author', siteLink: 'author' },
     schema: {
       operationId: 'getAuthor',
       tags,
@@ -54,6 +54,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/v1/authors', {
+    config: { siteLink: 'author' },
     schema: {
       operationId: 'createAuthor',
       tags,
@@ -75,6 +76,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.patch('/v1/authors/:idOrSlug', {
+    config: { siteLink: 'author' },
     schema: {
       operationId: 'updateAuthor',
       tags,

@@ -23,6 +23,8 @@ export const AuthorSchema = createSelectSchema(authors, {
 })
   .omit({ bureauId: true })
   .extend({ bureau: SummarySchema.nullable().describe('Home bureau') })
+  
+  .extend({ url: z.url().optional().describe('Its page on the site (SITE_URL + SITE_AUTHOR_PATH); absent when no SITE_URL is set') })
   .meta({ id: 'Author', description: 'A byline.', examples: [example] });
 
 export const CreateAuthorBody = createInsertSchema(authors, {

@@ -16,7 +16,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = createBureausService(app.db);
 
   app.get('/v1/bureaus', {
-    config: { publicCache: 'bureau' },
+    config: { publicCache: 'bureau', siteLink: 'bureau' },
     schema: {
       operationId: 'listBureaus',
       tags,
@@ -34,7 +34,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/v1/bureaus/:idOrSlug', {
-    config: { publicCache: 'bureau' },
+    config: { publicCache: 'bureau', siteLink: 'bureau' },
     schema: {
       operationId: 'getBureau',
       tags,
@@ -52,6 +52,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/v1/bureaus', {
+    config: { siteLink: 'bureau' },
     schema: {
       operationId: 'createBureau',
       tags,
@@ -73,6 +74,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.patch('/v1/bureaus/:idOrSlug', {
+    config: { siteLink: 'bureau' },
     schema: {
       operationId: 'updateBureau',
       tags,

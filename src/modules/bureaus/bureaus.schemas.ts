@@ -15,7 +15,9 @@ const example = {
   updatedAt: '2026-03-02T16:05:12.000Z',
 };
 
-export const BureauSchema = createSelectSchema(bureaus, timestampFields).meta({
+export const BureauSchema = createSelectSchema(bureaus, timestampFields)
+  .extend({ url: z.url().optional().describe('Its page on the site (SITE_URL + SITE_BUREAU_PATH); absent when no SITE_URL is set') })
+  .meta({
   id: 'Bureau',
   description: 'A desk of the newsroom that files stories.',
   examples: [example],

@@ -14,7 +14,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = createTagsService(app.db);
 
   app.get('/v1/tags', {
-    config: { publicCache: 'tag' },
+    config: { publicCache: 'tag', siteLink: 'tag' },
     schema: {
       operationId: 'listTags',
       tags,
@@ -32,7 +32,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/v1/tags/:idOrSlug', {
-    config: { publicCache: 'tag' },
+    config: { publicCache: 'tag', siteLink: 'tag' },
     schema: {
       operationId: 'getTag',
       tags,
@@ -46,6 +46,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/v1/tags', {
+    config: { siteLink: 'tag' },
     schema: {
       operationId: 'createTag',
       tags,
@@ -64,6 +65,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.patch('/v1/tags/:idOrSlug', {
+    config: { siteLink: 'tag' },
     schema: {
       operationId: 'updateTag',
       tags,

@@ -1,10 +1,12 @@
 import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { tags } from '../../db/schema.js';
 import { timestampFields, trimmed } from '../../db/zod.js';
 import { listOf, PagingQuery, SlugSchema } from '../shared/schemas.js';
 
-export const TagSchema = createSelectSchema(tags, timestampFields).meta({
+export const TagSchema = createSelectSchema(tags, timestampFields)
+  .extend({ url: z.url().optional().describe('Its page on the site (SITE_URL + SITE_TAG_PATH); absent when no SITE_URL is set') })
+  .meta({
   id: 'Tag',
   description: 'A topic that groups articles.',
   examples: [

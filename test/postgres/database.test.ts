@@ -1,5 +1,5 @@
 import t from 'tap';
-import { freshPgDatabase, pgPool } from './helpers/pg.js';
+import { freshPgDatabase, pgPool } from '../helpers/pg.js';
 
 const insertTag = `INSERT INTO tags (slug, name, created_at, updated_at) VALUES ($1, $1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`;
 const version = async (pool: { query: (q: string) => Promise<{ rows: { version: string }[] }> }) =>

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import t, { type Test } from 'tap';
-import { createPgContentStateReader } from '../src/db/pg/content-state.js';
-import { freshPgDatabase, pgPool } from './helpers/pg.js';
+import { createPgContentStateReader } from '../../src/db/pg/content-state.js';
+import { freshPgDatabase, pgPool } from '../helpers/pg.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const insertTag = `INSERT INTO tags (slug, name, created_at, updated_at) VALUES ($1, $1, '${at}', '${at}')`;

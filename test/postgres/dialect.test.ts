@@ -1,11 +1,11 @@
 import { asc, desc, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import t, { type Test } from 'tap';
-import { migrateDatabase, openDatabase } from '../src/db/client.js';
-import { ascNullsLowest, descNullsLowest, inIds, isUniqueViolation } from '../src/db/pg/dialect.js';
-import * as pgSchema from '../src/db/pg/schema.js';
-import * as sqliteSchema from '../src/db/schema.js';
-import { freshPgDatabase, pgPool } from './helpers/pg.js';
+import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+import { ascNullsLowest, descNullsLowest, inIds, isUniqueViolation } from '../../src/db/pg/dialect.js';
+import * as pgSchema from '../../src/db/pg/schema.js';
+import * as sqliteSchema from '../../src/db/schema.js';
+import { freshPgDatabase, pgPool } from '../helpers/pg.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 // Case, accents, scripts, emoji, punctuation and digits: where locale collations disagree

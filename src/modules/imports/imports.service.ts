@@ -1,0 +1,150 @@
+import type { Database } from '../../db/database.js';
+import { AppError, type FieldError } from '../../errors.js';
+import { compareVersions } from '../../lib/ninjs.js';
+import { nowIso } from '../../lib/time.js';
+import type { Rendered } from '../articles/articles.rules.js';
+import { CreateArticleBody, type CreateArticle } from '../articles/articles.schemas.js';
+import { ALL_VIEW, type ArticlesService } from '../articles/articles.service.js';
+import type { createAuthorsService } from '../authors/authors.service.js';
+import type { createBureausService } from '../bureaus/bureaus.service.js';
+import type { Actor } from '../shared/actor.js';
+import { resolveRefs } from '../shared/lookup.js';
+import type { NamedRef, Prepared } from './imports.prepare.js';
+import { createImportsRepository, type ImportSource } from './imports.repository.js';
+import { createNameIndex, type NameIndex } from './name-index.js';
+
+export type ImportOptions = { createMissing: boolean };
+export type Match = { name: string; id: number; created: boolean };
+export type Outcome = {
+  status: 'created' | 'updated' | 'replayed';
+  articleId: number;
+  bureau: Match | null;
+  authors: Match[];
+  warnings: string[];
+};
+
+const mayCreate = (actor: Actor) => actor.role === 'admin' || actor.role === 'editor' || actor.role === 'system';
+
+/** The draft's fields checked by createArticle's own schema, so an import obeys the same limits. */
+function validate(p: Prepared) {
+  const result = CreateArticleBody.safeParse({ ...p.article, bureau: 1 });
+  if (result.success) return;
+  const errors: FieldError[] = result.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message }));
+  throw new AppError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+}
+
+export function createImportsService(db: Database, deps: { articles: ArticlesService; bureaus: ReturnType<typeof createBureausService>; authors: ReturnType<typeof createAuthorsService> }) {
+  const { authors: authorsTable, bureaus: bureausTable, tags: tagsTable } = db.tables;
+  const repo = createImportsRepository(db);
+
+  /** Ids for bureau and authors, creating missing ones when allowed, else one 422 naming each. */
+  async function resolve(p: Prepared, names: NameIndex, actor: Actor, opts: ImportOptions) {
+    const missing: FieldError[] = [];
+    const lookup = async (what: 'bureau' | 'author', r: NamedRef): Promise<Match | null> => {
+      if ('ref' in r) {
+        const id = (await resolveRefs(db, what === 'bureau' ? bureausTable : authorsTable, what, [[r.path, r.ref]]))[0]!;
+        return { name: String(r.ref), id, created: false };
+      }
+      const id = await names.find(what, r.name);
+      if (id !== undefined) return { name: r.name, id, created: false };
+      missing.push({ path: r.path, message: `No ${what} named "${r.name}"` });
+      return null;
+    };
+    if (!p.bureau) {
+      throw new AppError('unprocessable', 'The item names no bureau: add a byline line ("Desk/Author") or the `bureau` parameter', {
+        errors: [{ path: 'query.bureau', message: 'Required when the item names no bureau' }],
+      });
+    }
+    const bureau = await lookup('bureau', p.bureau);
+    const authors: (Match | null)[] = [];
+    for (const a of p.authors) authors.push(await lookup('author', a));
+    if (missing.length > 0 && !opts.createMissing) {
+      throw new AppError('unprocessable', `${missing.map((m) => m.message).join('; ')}; import with createMissing=true to create them`, { errors: missing });
+    }
+    if (missing.length > 0 && !mayCreate(actor)) {
+      throw new AppError('forbidden', `Only editors create bureaus and authors: ${missing.map((m) => m.message).join('; ')}`);
+    }
+    const create = async (what: 'bureau' | 'author', name: string, bureauId?: number): Promise<Match> => {
+      const made =
+        what === 'bureau'
+          ? await deps.bureaus.create({ name, description: null, location: null }, actor)
+          : await deps.authors.create({ name, bio: null, bureau: bureauId }, actor);
+      await names.add(what, name, made.id);
+      return { name, id: made.id, created: true };
+    };
+    const b = bureau ?? (await create('bureau', (p.bureau as { name: string }).name));
+    const a: Match[] = [];
+    for (const [i, m] of authors.entries()) {
+      if (m) {
+        a.push(m);
+        continue;
+      }
+      const name = (p.authors[i] as { name: string }).name;
+      // Named twice on one byline: created by the first mention.
+      const id = await names.find('author', name);
+      a.push(id === undefined ? await create('author', name, b.id) : { name, id, created: false });
+    }
+    // The same person twice on a byline ("Ali Celik and ALI ÇELIK") is one byline.
+    const unique = a.filter((m, i) => a.findIndex((o) => o.id === m.id) === i);
+    return { bureau: b, authors: unique };
+  }
+
+  async function tagIds(p: Prepared, names: NameIndex, warnings: string[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const t of p.tags) {
+      const id = 'ref' in t ? (await resolveRefs(db, tagsTable, 'tag', [[t.path, t.ref]]))[0]! : await names.find('tag', t.name);
+      if (id === undefined) warnings.push(`Subject "${(t as { name: string }).name}" matches no tag; left off`);
+      else if (!ids.includes(id)) ids.push(id);
+    }
+    return ids;
+  }
+
+  /** The newest imported version of a ninjs item, if any. */
+  async function latestOf(uri: string) {
+    return (await repo.byUri(uri)).reduce<ImportSource | undefined>((best, row) => (!best || compareVersions(row, best) > 0 ? row : best), undefined);
+  }
+
+  /**
+   * Imports one prepared item in its own transaction (a savepoint inside a bulk batch):
+   * replays a known hash, updates the article of a newer ninjs version, else creates a draft.
+   */
+  function apply(p: Prepared, body: Rendered | null, actor: Actor, opts: ImportOptions, names: NameIndex = createNameIndex(repo)): Promise<Outcome> {
+    return db.write(async (): Promise<Outcome> => {
+      const seen = await repo.byHash(p.hash);
+      if (seen) return { status: 'replayed', articleId: seen.articleId, bureau: null, authors: [], warnings: [...p.report.warnings] };
+      validate(p);
+      const warnings = [...p.report.warnings];
+      const { bureau, authors } = await resolve(p, names, actor, opts);
+      const tags = await tagIds(p, names, warnings);
+      const input: CreateArticle = { ...p.article, bureau: bureau.id, authors: authors.map((a) => a.id), tags };
+      const record = (articleId: number) =>
+        repo.record({ contentHash: p.hash, kind: p.kind, articleId, ...p.ninjs, createdAt: nowIso() });
+
+      const previous = p.ninjs ? await latestOf(p.ninjs.uri) : undefined;
+      if (p.ninjs && previous) {
+        if (compareVersions(p.ninjs, previous) <= 0) {
+          throw new AppError('conflict', `Version ${p.ninjs.version ?? p.ninjs.versionCreated ?? '(none)'} of ${p.ninjs.uri} is not newer than the imported version ${previous.version ?? previous.versionCreated ?? '(none)'}; ignored`, {
+            extra: { articleId: previous.articleId, importedVersion: previous.version, importedVersionCreated: previous.versionCreated },
+          });
+        }
+        const current = (await deps.articles.get(String(previous.articleId), { publicOnly: false }, ALL_VIEW)) as unknown as { version: number; status: string };
+        if (actor.role === 'writer' && current.status !== 'draft') {
+          throw new AppError('forbidden', 'A published article changes through an editor; a writer may only update drafts');
+        }
+        const { bureau: _b, ...changes } = input;
+        await deps.articles.update(String(previous.articleId), changes, actor, current.version);
+        await record(previous.articleId);
+        return { status: 'updated', articleId: previous.articleId, bureau, authors, warnings };
+      }
+      const created = body ? await deps.articles.create(input, actor, body) : await deps.articles.create(input, actor);
+      await record(created.id);
+      return { status: 'created', articleId: created.id, bureau, authors, warnings };
+    });
+  }
+
+  const article = (id: number) => deps.articles.get(String(id), { publicOnly: false }, ALL_VIEW);
+
+  return { apply, article, seen: async (hash: string) => (await repo.byHash(hash)) !== undefined, names: () => createNameIndex(repo) };
+}
+
+export type ImportsService = ReturnType<typeof createImportsService>;
