@@ -16,7 +16,7 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     port: 0,
     host: '127.0.0.1',
     databaseFile: join(dir, 'test.db'),
-    databasePoolSize: 4,
+    databasePoolSize: 8,
     logLevel: 'silent',
     bodyLimit: 1024 * 1024,
     corsOrigins: '*',

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { count, eq, sql } from 'drizzle-orm';
 import t, { type Test } from 'tap';
 import { openPostgres, type PostgresDatabase, type PostgresOptions } from '../../src/db/postgres.js';
+import { fromDatabaseError } from '../../src/db/errors.js';
 import { AppError } from '../../src/errors.js';
 import { freshPgDatabase } from '../helpers/pg.js';
 
@@ -120,6 +121,8 @@ t.test('an exhausted pool is database_busy; a statement past its time is query_t
   const holder = db.write(() => gate);
   await sleep(30);
   t.equal(codeOf(await db.write(async () => 1).catch((e: unknown) => e)), '503 database_busy 1', 'no connection freed in time');
+  const read = await slugs(db).catch((e: unknown) => e);
+  t.equal(codeOf(fromDatabaseError(read)), '503 database_busy 1', 'nor for a read (the error handler maps it)');
   release();
   await holder;
   await db.write(() => addTag(db, 'slow'));
