@@ -19,6 +19,8 @@ export type Dialect = {
    * A query selecting one column, `seq`, with no row before the first insert.
    */
   lastSequence(table: string, column: string): SQL;
+  /** The larger of two values (SQLite's two-argument max(), PostgreSQL's GREATEST). */
+  greatest(a: AnyColumn | SQL, b: unknown): SQL;
   /** Bytes a stored text or JSON value takes, without decoding it where the engine can. */
   byteLength(column: AnyColumn): SQL<number>;
   /** Full-text search over articles (kept by triggers in the article's transaction). */

@@ -1,4 +1,4 @@
-import { sql, type AnyColumn, type Placeholder } from 'drizzle-orm';
+import { sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Dialect } from './dialect.js';
 import { inIds } from './pg/dialect.js';
@@ -31,6 +31,7 @@ export const postgresDialect: Dialect = {
   // An identity column's sequence; last_value is NULL until it hands out its first value.
   lastSequence: (table: string, column: string) =>
     sql`SELECT last_value AS seq FROM pg_sequences WHERE schemaname || '.' || sequencename = pg_get_serial_sequence(${table}, ${column}) AND last_value IS NOT NULL`,
+  greatest: (a: AnyColumn | SQL, b: unknown) => sql`GREATEST(${a}, ${b})`,
   byteLength: (column: AnyColumn) => sql<number>`octet_length(${column}::text)`,
   search: {
     query: toTsQueryText,

@@ -1,4 +1,4 @@
-import { sql, type AnyColumn, type Placeholder } from 'drizzle-orm';
+import { sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Dialect } from './dialect.js';
 import { toFtsQueryText } from '../lib/fts-query.js';
 
@@ -19,6 +19,7 @@ export const sqliteDialect: Dialect = {
     return false;
   },
   lastSequence: (table: string) => sql`SELECT seq FROM sqlite_sequence WHERE name = ${table}`,
+  greatest: (a: AnyColumn | SQL, b: unknown) => sql`max(${a}, ${b})`,
   // Read from the record header: the value itself is not loaded.
   byteLength: (column: AnyColumn) => sql<number>`octet_length(${column})`,
   search: {

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import type { changes } from '../../db/schema.js';
 
@@ -35,7 +35,7 @@ export function createChangesRepository(db: Database) {
         const highest = Math.max(...gone.map((g) => g.seq));
         await db.conn
           .update(changeFeedState)
-          .set({ purgedThrough: sql`max(${changeFeedState.purgedThrough}, ${highest})` })
+          .set({ purgedThrough: db.dialect.greatest(changeFeedState.purgedThrough, highest) })
           .where(eq(changeFeedState.id, 1));
         return gone.length;
       });
