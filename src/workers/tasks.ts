@@ -3,6 +3,8 @@ import { openReader, type Db } from '../db/client.js';
 import { AppError } from '../errors.js';
 import { renderBody } from '../lib/markdown.js';
 import { createArticlesRepository, type ArticlesRepository } from '../modules/articles/articles.repository.js';
+import { prepareLines, type RawLine } from '../modules/imports/import-lines.js';
+import type { PrepareOptions } from '../modules/imports/imports.prepare.js';
 
 // The code a pool thread runs (src/workers/pool.ts). Reads use the thread's own read-only
 // connection to the database file, opened on first use; WAL lets it read while the main
@@ -15,6 +17,7 @@ export type ReadKind = keyof ReadTasks;
 /** `started`: told the moment this thread begins the task, which starts its time budget. */
 export type Task = { started: MessagePort } & (
   | { kind: 'render'; body: string }
+  | { kind: 'importLines'; lines: RawLine[]; opts: PrepareOptions }
   | { [K in ReadKind]: { kind: 'read'; name: K; args: Parameters<ReadTasks[K]> } }[ReadKind]
 );
 
@@ -34,6 +37,7 @@ export default function run(task: Task): Outcome {
   task.started.postMessage(null);
   try {
     if (task.kind === 'render') return { value: renderBody(task.body) };
+    if (task.kind === 'importLines') return { value: prepareLines(task.lines, task.opts) };
     const read = readers()[task.name] as (...args: unknown[]) => unknown;
     return { value: read(...task.args) };
   } catch (err) {

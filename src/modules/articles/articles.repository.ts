@@ -341,6 +341,12 @@ export function createArticlesRepository(db: Db) {
         .where(eq(articles.id, id))
         .run(),
 
+    /** The body text alone, without a new version: the second half of a create (see create). */
+    setBodyText: (id: number, bodyText: string) =>
+      prepared(db, 'articles.setBodyText', () =>
+        db.update(articles).set({ bodyText: sql.placeholder('bodyText') as unknown as string }).where(eq(articles.id, sql.placeholder('id'))).prepare(),
+      ).run({ id, bodyText }),
+
     replaceBylines(articleId: number, authorIds: number[], isNew = false) {
       if (!isNew) db.delete(articleAuthors).where(eq(articleAuthors.articleId, articleId)).run();
       const add = prepared(db, 'articles.addByline', () =>

@@ -39,7 +39,8 @@ export function createRevisions(db: Db, { revisionsKeep: keep, revisionsMaxBytes
           .values({ articleId: ph('articleId'), version: ph('version'), snapshot: ph('snapshot'), actorName: ph('actorName'), actorRole: ph('actorRole'), createdAt: ph('createdAt') })
           .prepare(),
       ).run({ articleId: snapshot.id, version: snapshot.version, snapshot, actorName: actor.name, actorRole: actor.role, createdAt: nowIso() });
-      if (Number.isFinite(maxBytes)) trimBytes().run({ articleId: snapshot.id, maxBytes, newest: snapshot.version });
+      // A first revision is the newest and only one: nothing to trim.
+      if (Number.isFinite(maxBytes) && snapshot.version > 1) trimBytes().run({ articleId: snapshot.id, maxBytes, newest: snapshot.version });
       if (snapshot.version <= keep) return;
       prepared(db, 'revisions.trim', () =>
         db
