@@ -50,8 +50,9 @@ function deadline(raw: IncomingMessage, ms: number, cut: () => void) {
 }
 
 function keepMoving(raw: IncomingMessage, ms: number, cut: () => void) {
-  // Counted on the socket: a 'data' listener on the request would start it flowing early.
-  let seen = raw.socket.bytesRead;
+  // Counted on the socket (a 'data' listener on the request would start it flowing early);
+  // body bytes read with the headers, still buffered in the request, count as arriving now.
+  let seen = raw.socket.bytesRead - raw.readableLength;
   let heldBack = false;
   // The server stopped reading (backpressure): this window is on the server, not the client.
   const pause = () => (heldBack = true);

@@ -58,6 +58,7 @@ export function createWorkerPool(opts: WorkerPoolOptions) {
     idleTimeout: 30_000,
     maxQueue: opts.threads * 32,
     workerData: { databaseFile: opts.databaseFile },
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
 
   /**
