@@ -13,7 +13,7 @@ type ErrorData = { code: AppError['code']; message: string; errors?: FieldError[
  * A line read, checked and rendered, or why it could not be: plain data, so it crosses from
  * a pool thread to the event loop by structured clone.
  */
-export type LineOutcome = { line: number; prepared: Prepared; body: Rendered } | { line: number; error: ErrorData };
+export type LineOutcome = { line: number; prepared: Prepared; body: Rendered | null } | { line: number; error: ErrorData };
 
 /** A line ready for the writer, its error revived as an AppError (or Error) for the report. */
 export type LineItem = { line: number; prepared: Prepared; body: Rendered | null } | { line: number; error: unknown };
@@ -48,17 +48,21 @@ const toData = (err: unknown): ErrorData =>
 /**
  * Reads and renders a run of lines: the CPU-heavy half of a bulk import (JSON, wire
  * parsing, escaping, Markdown), run on a pool thread in parallel with the writes. A bad
- * line becomes its own error and never stops the others.
+ * line becomes its own error and never stops the others. `seen`: lines imported before (a
+ * re-sent file) are not rendered; the writer answers them as replays (and renders in place
+ * in the rare case the article went away in between).
  */
-export function prepareLines(lines: RawLine[], opts: PrepareOptions): LineOutcome[] {
-  return lines.map(({ line, text }) => {
+export async function prepareLines(lines: RawLine[], opts: PrepareOptions, seen?: (hash: string) => Promise<boolean>): Promise<LineOutcome[]> {
+  const out: LineOutcome[] = [];
+  for (const { line, text } of lines) {
     try {
       const prepared = prepareLine(text, line, opts);
-      return { line, prepared, body: renderBody(prepared.article.body) };
+      out.push({ line, prepared, body: seen && (await seen(prepared.hash)) ? null : renderBody(prepared.article.body) });
     } catch (err) {
-      return { line, error: toData(err) };
+      out.push({ line, error: toData(err) });
     }
-  });
+  }
+  return out;
 }
 
 export function revive(o: LineOutcome): LineItem {

@@ -3,10 +3,10 @@ import type { Readable, Writable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import split2 from 'split2';
 import { z } from 'zod';
+import type { Database } from '../../db/database.js';
+import { AppError } from '../../errors.js';
 import { toProblem } from '../../plugins/error-handler.js';
 import type { Actor } from '../shared/actor.js';
-import { inFlatWrite, inWrite } from '../shared/transaction.js';
-import type { Db } from '../../db/client.js';
 import type { LineItem, RawLine } from './import-lines.js';
 import type { PrepareOptions } from './imports.prepare.js';
 import type { ReportLine } from './imports.schemas.js';
@@ -16,9 +16,9 @@ import type { PrepareLines } from './render.js';
 type Report = z.infer<typeof ReportLine>;
 
 /** Lines per run sent to a pool thread: enough to make the hop cheap, few enough to keep runs short. */
-const RUN_LINES = 64;
+const RUN_LINES = 32;
 /** Runs being prepared ahead of the writer: keeps every thread busy while the writer commits. */
-const RUNS_AHEAD = 6;
+const RUNS_AHEAD = 4;
 /** Lines read ahead of the preparation before reading pauses. */
 const MAX_QUEUED = 1024;
 /** Largest line accepted (a 500,000-character body as JSON with escapes fits). */
@@ -82,7 +82,7 @@ function lineReader(input: Readable) {
 }
 
 export type BulkContext = {
-  db: Db;
+  db: Database;
   service: ImportsService;
   prepare: PrepareLines;
   actor: Actor;
@@ -94,10 +94,10 @@ export type BulkContext = {
 /**
  * Reads NDJSON from `input` and writes one report line per item to `output`, in order.
  * Runs of lines are read and rendered on the worker pool, several ahead, while the event
- * loop commits earlier ones in transactions that hold the write lock at most `sliceMs`
- * (each item in its own savepoint, so a bad line rolls back alone); between transactions
- * the event loop is handed back so other requests run. What is committed is reported only
- * after its commit.
+ * loop commits earlier ones in units of work that hold the write lock at most `sliceMs`;
+ * the lock is released between them, so editors' saves queued on it go next. What is
+ * committed is reported only after its commit. A slice that could not get the lock in time
+ * (`database_busy`) committed nothing and is tried again.
  */
 export async function runBulkImport(input: Readable, output: Writable, ctx: BulkContext): Promise<{ created: number; failed: number }> {
   const totals = { created: 0, failed: 0 };
@@ -113,33 +113,36 @@ export async function runBulkImport(input: Readable, output: Writable, ctx: Bulk
   };
 
   /**
-   * Items i.. until the slice's time is up, in the transaction `inTx` opened. `isolate`:
-   * a failing item is reported and the others go on (each item has its savepoint); else it
-   * throws, rolling back the whole slice.
+   * Items from `from` until the slice's time is up, in one unit of work. `isolate`: each
+   * item in its own savepoint, a failing one reported while the others go on; else no
+   * savepoints (flat) and the first failure rolls back the whole slice.
    */
-  function slice(items: LineItem[], from: number, inTx: typeof inWrite, isolate: boolean) {
+  async function slice(items: LineItem[], from: number, isolate: boolean) {
     const reports: Report[] = [];
     let i = from;
     const deadline = performance.now() + ctx.sliceMs;
-    inTx(ctx.db, () => {
-      let names = ctx.service.names();
-      do {
-        const item = items[i++]!;
-        if ('error' in item) {
-          reports.push({ line: item.line, status: 'failed', problem: problem(item.error) });
-          continue;
-        }
-        try {
-          const o = ctx.service.apply(item.prepared, item.body, ctx.actor, ctx.options, names);
-          reports.push({ line: item.line, status: o.status, id: o.articleId });
-        } catch (err) {
-          if (!isolate) throw err;
-          // Bureaus or authors it created were rolled back with it: forget them.
-          names = ctx.service.names();
-          reports.push({ line: item.line, status: 'failed', problem: problem(err) });
-        }
-      } while (i < items.length && performance.now() < deadline);
-    });
+    await ctx.db.write(
+      async () => {
+        let names = ctx.service.names();
+        do {
+          const item = items[i++]!;
+          if ('error' in item) {
+            reports.push({ line: item.line, status: 'failed', problem: problem(item.error) });
+            continue;
+          }
+          try {
+            const o = await ctx.service.apply(item.prepared, item.body, ctx.actor, ctx.options, names);
+            reports.push({ line: item.line, status: o.status, id: o.articleId });
+          } catch (err) {
+            if (!isolate) throw err;
+            // Bureaus or authors it created were rolled back with it: forget them.
+            names = ctx.service.names();
+            reports.push({ line: item.line, status: 'failed', problem: problem(err) });
+          }
+        } while (i < items.length && performance.now() < deadline);
+      },
+      { flat: !isolate },
+    );
     return { reports, next: i };
   }
 
@@ -148,11 +151,18 @@ export async function runBulkImport(input: Readable, output: Writable, ctx: Bulk
     while (i < items.length) {
       // Without savepoints first (much cheaper for the search index); if an item fails,
       // that slice is redone with one savepoint per item so the failure rolls back alone.
-      let done: ReturnType<typeof slice>;
+      let done: Awaited<ReturnType<typeof slice>>;
       try {
-        done = slice(items, i, inFlatWrite, false);
-      } catch {
-        done = slice(items, i, inWrite, true);
+        try {
+          done = await slice(items, i, false);
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'database_busy') throw err;
+          done = await slice(items, i, true);
+        }
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === 'database_busy')) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
       }
       for (const r of done.reports) {
         if (r.status === 'failed') totals.failed++;

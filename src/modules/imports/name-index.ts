@@ -9,12 +9,16 @@ type What = 'bureau' | 'author' | 'tag';
  */
 export function createNameIndex(repo: ImportsRepository, keyOf: (name: string) => string = nameKey) {
   const maps = new Map<What, Map<string, number>>();
-  const mapOf = (what: What) => {
+  const mapOf = async (what: What) => {
     let m = maps.get(what);
     if (!m) {
+      const rows = await repo.names(what);
+      // Another lookup may have loaded it while this one waited.
+      m = maps.get(what);
+      if (m) return m;
       m = new Map();
       // The oldest item wins when two share a key.
-      for (const row of repo.names(what)) {
+      for (const row of rows) {
         const key = keyOf(row.name);
         if (!m.has(key)) m.set(key, row.id);
       }
@@ -23,8 +27,8 @@ export function createNameIndex(repo: ImportsRepository, keyOf: (name: string) =
     return m;
   };
   return {
-    find: (what: What, name: string) => mapOf(what).get(keyOf(name)),
-    add: (what: What, name: string, id: number) => void mapOf(what).set(keyOf(name), id),
+    find: async (what: What, name: string) => (await mapOf(what)).get(keyOf(name)),
+    add: async (what: What, name: string, id: number) => void (await mapOf(what)).set(keyOf(name), id),
   };
 }
 
