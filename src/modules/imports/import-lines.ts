@@ -13,7 +13,7 @@ type ErrorData = { code: AppError['code']; message: string; errors?: FieldError[
  * A line read, checked and rendered, or why it could not be: plain data, so it crosses from
  * a pool thread to the event loop by structured clone.
  */
-export type LineOutcome = { line: number; prepared: Prepared; body: Rendered | null } | { line: number; error: ErrorData };
+export type LineOutcome = { line: number; prepared: Prepared; body: Omit<Rendered, 'body'> | null } | { line: number; error: ErrorData };
 
 /** A line ready for the writer, its error revived as an AppError (or Error) for the report. */
 export type LineItem = { line: number; prepared: Prepared; body: Rendered | null } | { line: number; error: unknown };
@@ -57,7 +57,13 @@ export async function prepareLines(lines: RawLine[], opts: PrepareOptions, seen?
   for (const { line, text } of lines) {
     try {
       const prepared = prepareLine(text, line, opts);
-      out.push({ line, prepared, body: seen && (await seen(prepared.hash)) ? null : renderBody(prepared.article.body) });
+      let body: Omit<Rendered, 'body'> | null = null;
+      if (!(seen && (await seen(prepared.hash)))) {
+        // The Markdown itself does not travel twice: it is in `prepared` (see revive).
+        const { body: _markdown, ...rendering } = renderBody(prepared.article.body);
+        body = rendering;
+      }
+      out.push({ line, prepared, body });
     } catch (err) {
       out.push({ line, error: toData(err) });
     }
@@ -66,7 +72,7 @@ export async function prepareLines(lines: RawLine[], opts: PrepareOptions, seen?
 }
 
 export function revive(o: LineOutcome): LineItem {
-  if (!('error' in o)) return o;
+  if (!('error' in o)) return { line: o.line, prepared: o.prepared, body: o.body && { body: o.prepared.article.body, ...o.body } };
   const e = o.error;
   return { line: o.line, error: 'unexpected' in e ? new Error(e.unexpected) : new AppError(e.code, e.message, { errors: e.errors, extra: e.extra }) };
 }
