@@ -35,8 +35,10 @@ const save = () =>
     const b = await r.arrayBuffer();
     return { status: r.status, bytes: b.byteLength };
   });
-console.log('warm-up', await save());
-console.log('autocheckpoint', app.db.$client.pragma('wal_autocheckpoint', { simple: true })); // starts the render threads and JITs
+console.log('warm-up', await save()); // starts the render threads and JITs
+// AUTOCKPT=1000: the writer checkpoints inside its commits again, as before src/db/checkpointer.ts.
+if (process.env.AUTOCKPT) app.db.$client.pragma(`wal_autocheckpoint = ${process.env.AUTOCKPT}`);
+console.log('writer checkpoints every', app.db.$client.pragma('wal_autocheckpoint', { simple: true }), 'pages (0: a thread does it)');
 
 const gaps: [number, number][] = [];
 let last = performance.now();
