@@ -11,22 +11,25 @@ let db: Database.Database | undefined;
 let checkpoint: Database.Statement | undefined;
 
 export default function run(task: CheckpointTask): void {
-  if (task.close) {
-    db?.close();
-    db = checkpoint = undefined;
-    return;
-  }
-  if (!db || !checkpoint) {
-    db = new Database(task.file, { fileMustExist: true });
-    // As the writer connection: a checkpoint syncs the log before copying and the file after.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('wal_autocheckpoint = 0');
-    checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-  }
   try {
+    if (task.close) {
+      db?.close();
+      db = checkpoint = undefined;
+      return;
+    }
+    if (!db || !checkpoint) {
+      db = new Database(task.file, { fileMustExist: true });
+      // As the writer connection: a checkpoint syncs the log before copying and the file after.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('wal_autocheckpoint = 0');
+      checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+    }
     checkpoint.get();
   } catch (err) {
+    const { code, message } = err as { code?: string; message?: string };
     // Another process (a backup, a script) holding a lock only delays this checkpoint.
-    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+    if (code === 'SQLITE_BUSY') return;
+    // A plain Error: better-sqlite3's SqliteError arrives on the main thread as `{}`.
+    throw new Error(`WAL checkpoint failed: ${message ?? String(err)}${code ? ` (${code})` : ''}`);
   }
 }

@@ -31,7 +31,12 @@ const START_AT_BYTES = 1024 * 1024;
  * good if one fails, the writer checkpoints as SQLite does by default: the log never grows
  * without bound.
  */
-export function checkpointOffLoop(writer: Database.Database, file: string, onError: (err: unknown) => void) {
+export function checkpointOffLoop(
+  writer: Database.Database,
+  file: string,
+  onError: (err: unknown) => void,
+  { intervalMs = INTERVAL_MS, startAtBytes = START_AT_BYTES } = {},
+) {
   let state: 'waiting' | 'starting' | 'running' | 'stopped' = 'waiting';
   let pool: Piscina<CheckpointTask, void> | undefined;
   let inFlight: Promise<void> | undefined;
@@ -47,7 +52,7 @@ export function checkpointOffLoop(writer: Database.Database, file: string, onErr
   async function tick() {
     if (state === 'waiting') {
       const wal = await stat(`${file}-wal`).catch(() => undefined);
-      if ((wal?.size ?? 0) < START_AT_BYTES || state !== 'waiting') return;
+      if ((wal?.size ?? 0) < startAtBytes || state !== 'waiting') return;
       state = 'starting';
       pool = new Piscina({ filename: taskFile, minThreads: 1, maxThreads: 1, idleTimeout: Infinity });
     }
@@ -62,7 +67,7 @@ export function checkpointOffLoop(writer: Database.Database, file: string, onErr
     inFlight ??= tick()
       .catch(fallBack)
       .finally(() => (inFlight = undefined));
-  }, INTERVAL_MS).unref();
+  }, intervalMs).unref();
 
   return {
     /** Stops the thread after it closed its connection; call before closing `writer`. */
