@@ -2,19 +2,26 @@
 // blocked stretches, and a CPU profile of the save cut into the stretches the event loop
 // was busy, each explained by the code it ran.
 //   npx tsx bench/save-profile.ts            the worst Markdown body (250,000 `![`)
-//   BODY=prose ARTICLES=1000 …               0.5 MB of prose on a smaller newsroom
+//   BODY=prose …                             0.5 MB of prose (the most work for the search index)
+//   SAVES=4 …                                four saves in a row
 import { Session } from 'node:inspector/promises';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../src/app.js';
+import { markdownBody, prng } from './text.js';
 import { createToken } from '../src/modules/tokens/tokens.service.js';
 import { testConfig } from '../test/helpers/app.js';
 import { fillNewsroom } from '../test/helpers/big-newsroom.js';
 import { runQueueWaitMs } from '../test/helpers/run-queue.js';
 
-const BODY = process.env.BODY === 'prose' ? 'The quick brown fox jumps over the lazy dog. '.repeat(11_000) : '!['.repeat(250_000);
+const BODIES: Record<string, () => string> = {
+  worst: () => '!['.repeat(250_000),
+  // 0.5 MB of newsroom prose (a Zipf vocabulary): the most words a body can give the search index.
+  prose: () => markdownBody(prng(7), 100_000).slice(0, 500_000),
+};
+const BODY = BODIES[process.env.BODY ?? 'worst']!();
 const dir = mkdtempSync(join(tmpdir(), 'save-profile-'));
 const app = await buildApp({ config: testConfig(dir, { workers: { threads: 2, queryTimeoutMs: 30_000, renderTimeoutMs: 60_000 } }), logger: false });
 const marks: [string, number][] = [];
@@ -58,7 +65,9 @@ await session.post('Profiler.start');
 marks.length = 0;
 const t0 = performance.now();
 mark('client sends');
-const res = await save();
+// SAVES=n: n saves one after another in the profile, to catch what a single one may miss.
+let res = await save();
+for (let i = 1; i < Number(process.env.SAVES ?? 1); i++) res = await save();
 mark('client has answer');
 const { profile } = await session.post('Profiler.stop');
 clearInterval(ticker);
