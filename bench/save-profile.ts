@@ -32,8 +32,8 @@ for (const hook of ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'p
   });
 }
 await app.ready();
-fillNewsroom(app.db, Number(process.env.ARTICLES ?? 20_000));
-const { token } = createToken(app.db, { name: 'p', role: 'admin' });
+await fillNewsroom(app.db, Number(process.env.ARTICLES ?? 20_000));
+const { token } = await createToken(app.db, { name: 'p', role: 'admin' });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 const payload = JSON.stringify({ headline: 'Worst body', bureau: 'big-desk', body: BODY });
@@ -43,7 +43,7 @@ const save = () =>
     return { status: r.status, bytes: b.byteLength };
   });
 console.log('warm-up', await save()); // starts the render threads and JITs
-console.log('writer checkpoints every', app.db.$client.pragma('wal_autocheckpoint', { simple: true }), 'pages (0: a thread does it)');
+console.log('writer checkpoints every', app.db.sqlite.writer.pragma('wal_autocheckpoint', { simple: true }), 'pages (0: a thread does it)');
 
 // Stretches the loop did not come round, as measured and less this thread's run-queue wait
 // (what other processes on a loaded machine cost it; see test/helpers/run-queue.ts).

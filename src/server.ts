@@ -18,13 +18,13 @@ async function main() {
   }
 
   const app = await buildApp({ config });
-  if (config.demoData && seedDemoData(app.db)) app.log.info('created demo content');
+  if (config.demoData && (await seedDemoData(app.db))) app.log.info('created demo content');
 
   // The first admin token goes to a file only its owner can read (see first-token.ts), never
   // to stdout or stderr, where the JSON logs go.
   let firstTokenAt: string | undefined;
-  if (countTokens(app.db) === 0) {
-    firstTokenAt = writeFirstToken(config.databaseFile, createToken(app.db, { name: 'first admin', role: 'admin' }).token);
+  if ((await countTokens(app.db)) === 0) {
+    firstTokenAt = writeFirstToken(config.databaseFile, (await createToken(app.db, { name: 'first admin', role: 'admin' })).token);
   }
 
   const shutdown = async (signal: string) => {

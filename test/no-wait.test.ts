@@ -89,7 +89,7 @@ function holdsTheBar(t: Test, seen: Probe[], limit: { ms: number; ownMs: number 
 
 t.test('a worst search and a worst body leave other requests unhindered', async (t) => {
   const ctx = await buildTestApp(t, { workers: { threads: 2, queryTimeoutMs: 30_000, renderTimeoutMs: 60_000 } });
-  fillNewsroom(ctx.app.db, ARTICLES);
+  await fillNewsroom(ctx.app.db, ARTICLES);
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
   // Each search asks for another page, so none is answered from the response cache.
@@ -116,7 +116,7 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
   await t.test('the search itself is slow: in process it would block every client', async (t) => {
     const repo = createArticlesRepository(ctx.app.db);
     const started = performance.now();
-    const page = repo.list({}, { publicOnly: true, now: new Date().toISOString() }, 'relevance', { limit: 100, offset: 900, total: true }, {}, toFtsQuery(WORST_SEARCH)!);
+    const page = await repo.list({}, { publicOnly: true, now: new Date().toISOString() }, 'relevance', { limit: 100, offset: 900, total: true }, {}, toFtsQuery(WORST_SEARCH)!);
     const ms = performance.now() - started;
     t.equal(page.rows.length, 100);
     t.ok(ms > PROBE_LIMIT_MS, `the worst search takes ${ms.toFixed(0)} ms on the event loop`);
@@ -146,7 +146,7 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
     // validating 0.5 MB of JSON, the write with its search row and revision, serializing the
     // 1 MB answer — is 15–30 ms of the save; the checkpoint that used to follow its commit
     // (85–130 ms) runs on a thread (src/db/checkpointer.ts).
-    t.equal(ctx.app.db.$client.pragma('wal_autocheckpoint', { simple: true }), 0, 'the log is checkpointed on a thread, not in commits');
+    t.equal(ctx.app.db.sqlite.writer.pragma('wal_autocheckpoint', { simple: true }), 0, 'the log is checkpointed on a thread, not in commits');
     const save = fetch(`${base}/v1/articles`, {
       method: 'POST',
       headers: { ...ctx.auth, 'content-type': 'application/json' },
@@ -161,7 +161,7 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
 
 t.test('time budgets: a search over budget is a 503, a body over budget a 422', async (t) => {
   const ctx = await buildTestApp(t);
-  fillNewsroom(ctx.app.db, 3000);
+  await fillNewsroom(ctx.app.db, 3000);
   // A second app on the same file, with budgets too small for the worst input.
   const tight = await buildApp({
     config: testConfig(ctx.dir, { databaseFile: ctx.config.databaseFile, workers: { threads: 1, queryTimeoutMs: 5, renderTimeoutMs: 1000 } }),
@@ -186,7 +186,7 @@ t.test('time budgets: a search over budget is a 503, a body over budget a 422', 
   t.equal(body.statusCode, 422);
   t.same(body.json().errors.map((e: { path: string }) => e.path), ['body.body']);
   t.match(body.json().detail, /too complex to render/);
-  const count = ctx.app.db.$client.prepare("SELECT count(*) AS n FROM articles WHERE headline = 'Too complex'").get() as { n: number };
+  const count = ctx.app.db.sqlite.writer.prepare("SELECT count(*) AS n FROM articles WHERE headline = 'Too complex'").get() as { n: number };
   t.equal(count.n, 0, 'nothing was written');
 
   // The thread that ran out of time was replaced: the next render and search work.
