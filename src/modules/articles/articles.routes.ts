@@ -21,7 +21,6 @@ import { ALL_VIEW, createArticlesService } from './articles.service.js';
 import type { RevisionLimits } from './articles.revisions.js';
 
 const tags = ['Articles'];
-type Article = z.infer<typeof ArticleSchema>;
 
 export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: SiteLinks }> = async (app, opts) => {
   const service = createArticlesService(app.db, { ...opts, workers: app.workers });
@@ -98,7 +97,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: Sit
     handler: async (req, reply) => {
       // Rendered before the create's transaction, off the event loop (422 when too complex).
       const body = await app.workers.renderBody(req.body.body ?? '');
-      const article = await app.idempotentCreate(req, reply, async () => (await service.create(req.body, actorOf(req.principal), body)) as Article);
+      const article = await app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal), body));
       return reply.header('location', `/v1/articles/${article.id}`).header('etag', versionEtag(article.version)).send(article);
     },
   });
@@ -121,7 +120,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: Sit
       const { version, ...changes } = req.body;
       const expected = expectedVersion(req.headers['if-match'], version);
       const body = changes.body === undefined ? undefined : await app.workers.renderBody(changes.body);
-      const article = (await service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected, body)) as Article;
+      const article = await service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected, body);
       return reply.header('etag', versionEtag(article.version)).send(article);
     },
   });
