@@ -5,6 +5,7 @@ import { AppError, movedResponse, pickProblems, readProblems, writeProblems } fr
 import { actorOf } from '../shared/actor.js';
 import { queryOf, setLinkHeader } from '../shared/paging.js';
 import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
+import { sendCreated, sendVersioned } from '../shared/replies.js';
 import { bearer, notModified, IdempotencyHeaders, optionalBearer } from '../shared/schemas.js';
 import { createPreviewSigner } from './articles.preview.js';
 import {
@@ -98,7 +99,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: Sit
       // Rendered before the create's transaction, off the event loop (422 when too complex).
       const body = await app.workers.renderBody(req.body.body ?? '');
       const article = await app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal), body));
-      return reply.header('location', `/v1/articles/${article.id}`).header('etag', versionEtag(article.version)).send(article);
+      return sendCreated(reply, '/v1/articles', article);
     },
   });
 
@@ -120,8 +121,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: Sit
       const { version, ...changes } = req.body;
       const expected = expectedVersion(req.headers['if-match'], version);
       const body = changes.body === undefined ? undefined : await app.workers.renderBody(changes.body);
-      const article = await service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected, body);
-      return reply.header('etag', versionEtag(article.version)).send(article);
+      return sendVersioned(reply, await service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected, body));
     },
   });
 
