@@ -8,7 +8,7 @@ import { createPgContentStateReader } from './pg/content-state.js';
 import { migratePostgres, pgMigrationsFolder } from './pg/migrate.js';
 import { postgresDialect } from './postgres-dialect.js';
 import { pgTables } from './tables.js';
-import { busy } from './unit-of-work.js';
+import { busy, type WriteOptions } from './unit-of-work.js';
 
 export type PostgresOptions = {
   /** Longest wait for a pooled connection, then for the writers' lock, before a 503. */
@@ -32,7 +32,7 @@ export type PostgresDatabase = Database & {
 const asPg = (conn: Conn) => conn as unknown as NodePgDatabase;
 
 /** One level of a unit of work on PostgreSQL: its pooled connection travels with it. */
-type Frame = { depth: number; hooks: (() => void)[]; conn: Conn; client: pg.PoolClient };
+type Frame = { depth: number; hooks: (() => void)[]; conn: Conn; client: pg.PoolClient; flat: boolean };
 
 // Any constant works as long as every instance uses the same one ("writer" in ASCII).
 const WRITERS_LOCK = 0x777269746572n.toString();
@@ -114,6 +114,8 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   }
 
   async function nested<T>(parent: Frame, fn: () => Promise<T> | T): Promise<T> {
+    // `flat` (WriteOptions): nested units join the outer one without a savepoint.
+    if (parent.flat) return fn();
     const frame: Frame = { ...parent, depth: parent.depth + 1, hooks: [] };
     const name = `uow_${frame.depth}`;
     await frame.client.query(`SAVEPOINT ${name}`);
@@ -128,9 +130,9 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     }
   }
 
-  async function outermost<T>(fn: () => Promise<T> | T): Promise<T> {
+  async function outermost<T>(fn: () => Promise<T> | T, flat: boolean): Promise<T> {
     const client = await acquire();
-    const frame: Frame = { depth: 0, hooks: [], conn: connOf(client), client };
+    const frame: Frame = { depth: 0, hooks: [], conn: connOf(client), client, flat };
     // A connection whose transaction state is unknown (a failed ROLLBACK) is closed, not pooled.
     let broken: Error | undefined;
     let result: T;
@@ -180,9 +182,9 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     async run(query: SQL) {
       await asPg(context.getStore()?.conn ?? poolConn).execute(query);
     },
-    write<T>(fn: () => Promise<T> | T): Promise<T> {
+    write<T>(fn: () => Promise<T> | T, opts: WriteOptions = {}): Promise<T> {
       const frame = context.getStore();
-      return frame ? nested(frame, fn) : outermost(fn);
+      return frame ? nested(frame, fn) : outermost(fn, opts.flat === true);
     },
     onCommit(hook: () => void) {
       const frame = context.getStore();

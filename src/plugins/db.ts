@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { checkpointOffLoop } from '../db/checkpointer.js';
 import type { Database } from '../db/database.js';
 import { openPostgres } from '../db/postgres.js';
 import { openSqlite } from '../db/sqlite.js';
@@ -23,11 +24,22 @@ export type DbPluginOptions = {
 export default fp(
   async (app, opts: DbPluginOptions) => {
     const onHookError = (err: unknown) => app.log.error({ err }, 'after-commit hook failed');
-    const db: Database = opts.url
-      ? await openPostgres(opts.url, { lockTimeoutMs: opts.writeLockTimeoutMs, poolSize: opts.poolSize, queryTimeoutMs: opts.queryTimeoutMs, onHookError })
-      : openSqlite(opts.file, { lockTimeoutMs: opts.writeLockTimeoutMs, onHookError });
+    let checkpoints: { stop(): Promise<void> } | undefined;
+    let db: Database;
+    if (opts.url) {
+      db = await openPostgres(opts.url, { lockTimeoutMs: opts.writeLockTimeoutMs, poolSize: opts.poolSize, queryTimeoutMs: opts.queryTimeoutMs, onHookError });
+    } else {
+      const sqlite = openSqlite(opts.file, { lockTimeoutMs: opts.writeLockTimeoutMs, onHookError });
+      // A file's write-ahead log is checkpointed on a thread, not inside a commit on the event
+      // loop (see src/db/checkpointer.ts). `:memory:` has no log.
+      if (opts.file !== ':memory:') {
+        checkpoints = checkpointOffLoop(sqlite.sqlite.writer, opts.file, (err) => app.log.error({ err }, 'WAL checkpoints are back on the event loop'));
+      }
+      db = sqlite;
+    }
     app.decorate('db', db);
     app.addHook('onClose', async () => {
+      await checkpoints?.stop();
       await db.close();
     });
   },
