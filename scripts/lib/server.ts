@@ -49,9 +49,12 @@ export const quietEnv = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'fals
 
 export function startServer(databaseFile: string, port: number, env: Record<string, string> = {}): Server {
   buildServer();
+  // The engine is the caller's choice, never inherited: a suite run on PostgreSQL sets
+  // DATABASE_URL in this process, and a child meant for a SQLite file must not pick it up.
+  const { DATABASE_URL: _inherited, ...inherited } = process.env;
   const proc = spawn(process.execPath, [serverEntry], {
     cwd: root,
-    env: { ...process.env, ...quietEnv, ...env, DATABASE_FILE: databaseFile, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...inherited, ...quietEnv, ...env, DATABASE_FILE: databaseFile, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (proc.pid === undefined) throw new Error('could not spawn the server');

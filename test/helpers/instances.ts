@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Test } from 'tap';
+import { freshDatabase, inspect } from '../../scripts/lib/db.js';
+import { root } from '../../scripts/lib/build.js';
+import { client, type Call } from '../../scripts/lib/http.js';
+import { startInstances, type DatabaseTarget, type Engine } from '../../scripts/lib/instances.js';
+import { stop, type Server } from '../../scripts/lib/server.js';
+import { emptyPgDatabase, freshPgDatabase, pgPool } from './pg.js';
+
+/**
+ * The engine the multi-instance tests run on: SQLite unless DATELINE_TEST_ENGINE=postgres,
+ * which the PostgreSQL run of the suite sets (with DATABASE_URL naming the server that
+ * test databases are created on, see helpers/pg.ts).
+ */
+export const engine: Engine = process.env.DATELINE_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** Webhook receivers in these tests listen on loopback. */
+export const instanceEnv = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '2000' };
+
+export type Shared = { target: DatabaseTarget; dir: string };
+
+/** A database of this run's engine for one test; `migrated` ones also get an admin token. */
+export async function sharedDatabase(t: Test, opts: { migrated: false }): Promise<Shared>;
+export async function sharedDatabase(t: Test, opts?: { migrated?: true }): Promise<Shared & { token: string }>;
+export async function sharedDatabase(t: Test, opts: { migrated?: boolean } = {}): Promise<Shared & { token?: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'dateline-multi-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const migrated = opts.migrated !== false;
+  if (engine === 'sqlite') {
+    if (!migrated) return { target: { engine, file: join(dir, 'dateline.db') }, dir };
+    const { file, token } = freshDatabase(dir);
+    return { target: { engine, file }, dir, token };
+  }
+  const { url } = migrated ? await freshPgDatabase(t) : await emptyPgDatabase(t);
+  const target: DatabaseTarget = { engine, url, dir };
+  if (!migrated) return { target, dir };
+  // The token CLI, as an operator runs it against the configured database.
+  const token = execFileSync(process.execPath, ['--import=tsx', 'scripts/token.ts', 'create', '--name', 'multi-instance admin'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url },
+    encoding: 'utf8',
+  }).trim();
+  return { target, dir, token };
+}
+
+/** Starts the instances together and stops them (SIGTERM, then SIGKILL) in the test's teardown. */
+export async function instances(t: Test, target: DatabaseTarget, envs: Record<string, string>[]): Promise<Server[]> {
+  const servers = await startInstances(target, envs.map((env) => ({ ...instanceEnv, ...env })));
+  t.teardown(() => Promise.all(servers.map((s) => stop(s, 5000))));
+  return servers;
+}
+
+/** One API client per instance, all with the same token. */
+export const clients = (servers: Server[], token: string): Call[] => servers.map((s) => client(s.url, token));
+
+/** Rows in drizzle's migrations table: one per applied migration. */
+export async function appliedMigrations(t: Test, target: DatabaseTarget): Promise<number> {
+  if (target.engine === 'sqlite') return inspect(target.file, (db) => db.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get() as number);
+  const { rows } = await pgPool(t, target.url, { max: 1 }).query<{ n: string }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations');
+  return Number(rows[0]!.n);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 100 ms until it is true or `timeoutMs` passes; says which. */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await sleep(100);
+  }
+  return check();
+}
+
+/** Log lines at error level or worse (pino: 50+) that the instances wrote so far: a race that failed quietly shows here. */
+export const errorLogs = (servers: Server[]) =>
+  servers.flatMap((s) =>
+    s
+      .output()
+      .split('\n')
+      .filter((line) => /"level":(5\d|60)/.test(line) || /^(Error|Failed)/.test(line))
+      .map((line) => `${s.url}: ${line.slice(0, 500)}`),
+  );
