@@ -32,6 +32,7 @@ import jsonBody from './plugins/json-body.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import protection from './plugins/protection.js';
+import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
 import siteLinks from './plugins/site-links.js';
 import webhookWorker from './plugins/webhook-worker.js';
@@ -90,6 +91,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   });
   await app.register(dbPlugin, { file: config.databaseFile });
   await app.register(workers, { databaseFile: config.databaseFile, workers: config.workers });
+  await app.register(redis, config.redis);
   await app.register(protection, config);
   await app.register(authPlugin, { failuresPerMinute: config.authFailuresPerMinute });
   await app.register(metrics);
