@@ -6,12 +6,18 @@ import { createBureausService } from '../modules/bureaus/bureaus.service.js';
 import { createTagsService } from '../modules/tags/tags.service.js';
 import { countWhere } from '../modules/shared/lookup.js';
 import { SYSTEM } from '../modules/shared/actor.js';
+import { inWrite } from '../modules/shared/transaction.js';
 
 /**
  * A small newsroom so that /docs shows real data on a first start. It goes through the
  * services, so demo content obeys the same rules as anything an editor creates.
  */
 export function seedDemoData(db: Db): boolean {
+  // One write: instances starting together on an empty database seed it once.
+  return inWrite(db, () => seed(db));
+}
+
+function seed(db: Db): boolean {
   if (countWhere(db, articles) > 0) return false;
   const bureaus = createBureausService(db);
   const authors = createAuthorsService(db);

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { nowIso } from '../lib/time.js';
+import { inWrite } from '../modules/shared/transaction.js';
 import { sendDelivery, type SendResult } from '../modules/webhooks/send.js';
 import { createTargetAgent } from '../modules/webhooks/target-agent.js';
 import type { Resolver } from '../modules/webhooks/url-policy.js';
@@ -77,9 +78,9 @@ export default fp(
       while (!closed) {
         const now = new Date();
         const [at, leaseUntil] = [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString()];
-        const claimed = app.db.transaction(() =>
-          repo.due(at, batchSize).filter((d) => repo.claim(d.id, at, leaseUntil)),
-        );
+        // IMMEDIATE: another instance claiming at the same moment waits for the lock instead
+        // of failing on a snapshot its commit made stale (a deferred read-then-write would).
+        const claimed = inWrite(app.db, () => repo.due(at, batchSize).filter((d) => repo.claim(d.id, at, leaseUntil)));
         if (claimed.length === 0) break;
         await Promise.all(
           claimed.map(async (d) => {
