@@ -14,33 +14,31 @@ const journal = join(root, engine === 'sqlite' ? 'migrations' : 'migrations/pg',
 const migrations = (JSON.parse(readFileSync(journal, 'utf8')) as { entries: unknown[] }).entries.length;
 
 t.test('instances starting together on an empty database migrate, seed and make the first token once', async (t) => {
-  for (let round = 1; round <= 2; round++) {
-    const db = await sharedDatabase(t, { migrated: false });
-    const servers = await instances(t, db.target, [{ DEMO_DATA: 'true' }, { DEMO_DATA: 'true' }, { DEMO_DATA: 'true' }]);
-    t.pass(`round ${round}: all three started`);
-    t.equal(await appliedMigrations(t, db.target), migrations, 'every migration applied once');
-    for (const s of servers) t.equal((await fetch(`${s.url}/ready`)).status, 200, `${s.url} is ready`);
+  const db = await sharedDatabase(t, { migrated: false });
+  const servers = await instances(t, db.target, [{ DEMO_DATA: 'true' }, { DEMO_DATA: 'true' }, { DEMO_DATA: 'true' }]);
+  t.pass('all three started');
+  t.equal(await appliedMigrations(t, db.target), migrations, 'every migration applied once');
+  for (const s of servers) t.equal((await fetch(`${s.url}/ready`)).status, 200, `${s.url} is ready`);
 
-    const token = readFileSync(join(db.dir, 'first-admin-token'), 'utf8').trim();
-    const auth = { authorization: `Bearer ${token}` };
-    const tokens = (await (await fetch(`${servers[0]!.url}/v1/tokens`, { headers: auth })).json()) as { data: { name: string }[] };
-    t.same(
-      tokens.data.map((x) => x.name),
-      ['first admin'],
-      'one first admin token, and it is the one in the file',
-    );
-    const bureaus = (await (await fetch(`${servers[1]!.url}/v1/bureaus`)).json()) as { data: { slug: string }[] };
-    t.same(
-      bureaus.data.map((b) => b.slug),
-      ['lisbon-bureau'],
-      'the demo newsroom, once',
-    );
-    const articles = (await (await fetch(`${servers[2]!.url}/v1/articles?limit=100&status=draft`, { headers: auth })).json()) as {
-      data: { slug: string }[];
-    };
-    const slugs = articles.data.map((a) => a.slug);
-    t.equal(new Set(slugs).size, slugs.length, 'no demo article twice');
-    t.notOk(slugs.some((s) => /-\d+$/.test(s)), 'no renamed copies');
-    t.same(errorLogs(servers), [], 'no instance logged an error');
-  }
+  const token = readFileSync(join(db.dir, 'first-admin-token'), 'utf8').trim();
+  const auth = { authorization: `Bearer ${token}` };
+  const tokens = (await (await fetch(`${servers[0]!.url}/v1/tokens`, { headers: auth })).json()) as { data: { name: string }[] };
+  t.same(
+    tokens.data.map((x) => x.name),
+    ['first admin'],
+    'one first admin token, and it is the one in the file',
+  );
+  const bureaus = (await (await fetch(`${servers[1]!.url}/v1/bureaus`)).json()) as { data: { slug: string }[] };
+  t.same(
+    bureaus.data.map((b) => b.slug),
+    ['lisbon-bureau'],
+    'the demo newsroom, once',
+  );
+  const articles = (await (await fetch(`${servers[2]!.url}/v1/articles?limit=100&status=draft`, { headers: auth })).json()) as {
+    data: { slug: string }[];
+  };
+  const slugs = articles.data.map((a) => a.slug);
+  t.equal(new Set(slugs).size, slugs.length, 'no demo article twice');
+  t.notOk(slugs.some((s) => /-\d+$/.test(s)), 'no renamed copies');
+  t.same(errorLogs(servers), [], 'no instance logged an error');
 });
