@@ -6,7 +6,7 @@ import type { Test } from 'tap';
 import { freshDatabase, inspect } from '../../scripts/lib/db.js';
 import { root } from '../../scripts/lib/build.js';
 import { client, type Call } from '../../scripts/lib/http.js';
-import { startInstances, type DatabaseTarget, type Engine } from '../../scripts/lib/instances.js';
+import { fileOf, startInstances, type DatabaseTarget, type Engine } from '../../scripts/lib/instances.js';
 import { stop, type Server } from '../../scripts/lib/server.js';
 import { emptyPgDatabase, freshPgDatabase, pgPool } from './pg.js';
 
@@ -37,10 +37,11 @@ export async function sharedDatabase(t: Test, opts: { migrated?: boolean } = {})
   const { url } = migrated ? await freshPgDatabase(t) : await emptyPgDatabase(t);
   const target: DatabaseTarget = { engine, url, dir };
   if (!migrated) return { target, dir };
-  // The token CLI, as an operator runs it against the configured database.
+  // The token CLI, as an operator runs it against the configured database. Should it ignore
+  // DATABASE_URL, it writes to a file that startInstances then finds and refuses.
   const token = execFileSync(process.execPath, ['--import=tsx', 'scripts/token.ts', 'create', '--name', 'multi-instance admin'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url },
+    env: { ...process.env, DATABASE_URL: url, DATABASE_FILE: fileOf(target) },
     encoding: 'utf8',
   }).trim();
   return { target, dir, token };
