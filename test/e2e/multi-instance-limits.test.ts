@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import t from 'tap';
@@ -5,7 +6,7 @@ import type { Call } from '../../scripts/lib/http.js';
 import { client } from '../../scripts/lib/http.js';
 import { engineEnv, fileOf } from '../../scripts/lib/instances.js';
 import { freePort, startServer, type Server } from '../../scripts/lib/server.js';
-import { clients, engine, errorLogs, instances, sharedDatabase } from '../helpers/instances.js';
+import { clients, engine, errorLogs, eventually, instances, sharedDatabase } from '../helpers/instances.js';
 
 // Rate limits and the failed-authentication limit with two real instances: with REDIS_URL
 // they count in Redis, so a client gets its limit once whichever instance answers; without
@@ -74,4 +75,34 @@ t.test('an instance whose REDIS_URL does not answer refuses to start rather than
   const { code } = await server.exited;
   t.not(code, 0, 'it exits with an error');
   t.match(server.stderr(), /Redis \(REDIS_URL\) did not answer/, 'saying why');
+});
+
+/** A Redis of this test's own on a free port, so it can be stopped and started again. */
+async function ownRedis(port: number) {
+  const proc = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: 0 });
+  await eventually(async () => (await probe.ping().catch(() => '')) === 'PONG', 5000);
+  probe.disconnect();
+  return { stop: () => new Promise<void>((ok) => (proc.exitCode !== null ? ok() : (proc.once('exit', () => ok()), proc.kill('SIGKILL')))) };
+}
+
+t.test('when Redis goes away requests are let through, and limits come back with it', async (t) => {
+  const db = await sharedDatabase(t);
+  const port = await freePort();
+  let redis = await ownRedis(port);
+  t.teardown(() => redis.stop());
+  const env = { ...limits, RATE_LIMIT_PER_MINUTE: '5', REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: prefix };
+  const [server] = await instances(t, db.target, [env]);
+  const call = clients([server!], db.token);
+  t.same(await reads(call, 6), [200, 200, 200, 200, 200, 429], 'limited while Redis is up');
+
+  await redis.stop();
+  const t0 = performance.now();
+  t.same(await reads(call, 8), Array<number>(8).fill(200), 'let through while Redis is down (not a 500)');
+  t.same(await badTokens([server!], 6), Array<number>(6).fill(401), 'a wrong token is still a 401, never blocked nor a 500');
+  t.ok(performance.now() - t0 < 5000, 'without waiting for Redis');
+  t.match(server!.output(), /Redis is unreachable/, 'and the outage is logged');
+
+  redis = await ownRedis(port);
+  t.ok(await eventually(async () => (await reads(call, 1))[0] === 429 || false, 10_000), 'limited again once Redis is back');
 });
