@@ -17,8 +17,12 @@ import { emptyPgDatabase, freshPgDatabase, pgPool } from './pg.js';
  */
 export const engine: Engine = process.env.DATELINE_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
 
-/** Webhook receivers in these tests listen on loopback. */
-export const instanceEnv = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '2000' };
+/**
+ * Webhook receivers in these tests listen on loopback. NODE_OPTIONS is emptied: tap puts its
+ * process-info and coverage hook there, which doubles a server's start and slows every request
+ * of these behaviour tests (the in-process suite measures coverage).
+ */
+export const instanceEnv = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '2000', NODE_OPTIONS: '' };
 
 export type Shared = { target: DatabaseTarget; dir: string };
 
