@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { migrateDatabase, openDatabase } from '../src/db/client.js';
+import { openSqlite } from '../src/db/sqlite.js';
 import { createToken } from '../src/modules/tokens/tokens.service.js';
 import { buildDataset, type Dataset } from './dataset.js';
 import { measureSearchCost } from './search-cost.js';
@@ -76,19 +77,23 @@ async function main() {
     const db = openDatabase(file);
     migrateDatabase(db);
     const ds = buildDataset(db, opts.articles);
-    const { token } = createToken(db, { name: 'benchmark', role: 'admin' });
-    db.$client.pragma('wal_checkpoint(TRUNCATE)');
     db.$client.close();
+    const engine = openSqlite(file);
+    const { token } = await createToken(engine, { name: 'benchmark', role: 'admin' });
+    await engine.close();
+    const again = openDatabase(file);
+    again.$client.pragma('wal_checkpoint(TRUNCATE)');
+    again.$client.close();
     built = { ds, token, buildMs: performance.now() - t0 };
     if (opts.dataset) writeFileSync(saved, JSON.stringify(built));
     console.log(`Dataset built in ${secs(built.buildMs)} (rendering ${secs(ds.renderMs)}, writing ${secs(ds.insertMs)})`);
   }
   const { ds, token, buildMs } = built;
   if (opts.buildOnly) return;
-  const db = openDatabase(file);
-  const sqliteVersion = db.$client.prepare('SELECT sqlite_version()').pluck().get() as string;
-  const searchCost = measureSearchCost(db, ds.searchWord);
-  db.$client.close();
+  const db = openSqlite(file);
+  const sqliteVersion = db.sqlite.reader.prepare('SELECT sqlite_version()').pluck().get() as string;
+  const searchCost = await measureSearchCost(db, ds.searchWord);
+  await db.close();
   const dbMb = Math.round(statSync(file).size / 2 ** 20);
   console.log(`Database: ${dbMb} MB`);
 

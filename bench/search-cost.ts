@@ -1,19 +1,19 @@
 // The cost of a search the response cache cannot answer (the first request after any
 // write), timed in-process on the benchmark database: W4 over HTTP repeats one URL, which
 // the server answers from its cache after the first request.
-import type { Db } from '../src/db/client.js';
+import type { Database } from '../src/db/database.js';
 import { createArticlesService } from '../src/modules/articles/articles.service.js';
 
 export type SearchCost = { query: string; runs: number; p50: number; p99: number };
 
-export function measureSearchCost(db: Db, word: string, runs = 30): SearchCost {
+export async function measureSearchCost(db: Database, word: string, runs = 30): Promise<SearchCost> {
   const articles = createArticlesService(db, { revisionsKeep: 50 });
   const input = { q: word, limit: 20, formats: ['markdown'] } as unknown as Parameters<typeof articles.list>[0];
-  articles.list(input, true);
+  await articles.list(input, true);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    articles.list(input, true);
+    await articles.list(input, true);
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);

@@ -51,7 +51,7 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
   const pick = <T>(items: T[]) => items[Math.floor(rand() * items.length)];
   const t0 = performance.now();
   const dir = mkdtempSync(join(os.tmpdir(), 'dateline-crash-'));
-  const { file, token } = freshDatabase(dir);
+  const { file, token } = await freshDatabase(dir);
   const receiver = await startReceiver();
   const ledger = new Ledger();
   const violations: string[] = [];

@@ -104,13 +104,13 @@ async function intoDatabase() {
   const app = await buildApp({ config: { ...config, logLevel: 'warn', maxEventLoopDelayMs: 0, rateLimitPerMinute: 0 } });
   await app.ready();
   // A token for this run only, revoked at the end: the import runs as an admin named for it.
-  const { token, id } = createToken(app.db, { name: 'npm run import (database mode)', role: 'admin' });
+  const { token, id } = await createToken(app.db, { name: 'npm run import (database mode)', role: 'admin' });
   try {
     const res = await app.inject({ method: 'POST', url: `/v1/imports?${query}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, payload: ndjsonOf(sources), payloadAsStream: true });
     if (res.statusCode !== 200) throw new Error(`import failed with ${res.statusCode}`);
     await onReport(res.stream() as unknown as IncomingMessage);
   } finally {
-    createTokensAdmin(app.db).revoke(id, SYSTEM);
+    await createTokensAdmin(app.db).revoke(id, SYSTEM);
     await app.close();
   }
 }

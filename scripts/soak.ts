@@ -113,7 +113,7 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakResult> {
   const o = { seconds: opts.seconds ?? 30, warmup: opts.warmup ?? 20, connections: opts.connections ?? 16, articles: opts.articles ?? 300, burst: opts.burst ?? 5 };
   const log = opts.log ?? (() => undefined);
   const dir = mkdtempSync(join(os.tmpdir(), 'dateline-soak-'));
-  const { file, token } = freshDatabase(dir);
+  const { file, token } = await freshDatabase(dir);
   const { server } = await startReady(file);
   let serverDied: SoakResult['serverDied'] = null;
   let stopping = false;

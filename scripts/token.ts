@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../src/config.js';
-import { migrateDatabase, openDatabase } from '../src/db/client.js';
+import { openSqlite } from '../src/db/sqlite.js';
 import { tokenRoles } from '../src/db/schema.js';
 import { createToken } from '../src/modules/tokens/tokens.service.js';
 
@@ -25,12 +25,11 @@ if (!args.success) {
   process.exit(2);
 }
 const config = loadConfig();
-const db = openDatabase(config.databaseFile);
-migrateDatabase(db);
-const { token } = createToken(db, {
+const db = openSqlite(config.databaseFile);
+const { token } = await createToken(db, {
   name: args.data.name,
   role: args.data.role,
   expiresAt: args.data.expires ? new Date(args.data.expires).toISOString() : null,
 });
-db.$client.close();
+await db.close();
 console.log(token);

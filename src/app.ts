@@ -5,7 +5,6 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config.js';
 import { uriAuthority } from './lib/item-uri.js';
 import { createSiteLinks } from './lib/site-links.js';
-import { createArticlesService } from './modules/articles/articles.service.js';
 import { feedRoutes } from './modules/feeds/feeds.routes.js';
 import { ninjsRoutes } from './modules/ninjs/ninjs.routes.js';
 import { sitemapRoutes } from './modules/sitemaps/sitemaps.routes.js';
@@ -14,6 +13,7 @@ import { articleRoutes } from './modules/articles/articles.routes.js';
 import { articleWorkflowRoutes } from './modules/articles/articles.workflow.routes.js';
 import { importRoutes } from './modules/imports/imports.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { createAuditRepository } from './modules/audit/audit.repository.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
 import { tokenRoutes } from './modules/tokens/tokens.routes.js';
 import { authorRoutes } from './modules/authors/authors.routes.js';
@@ -21,6 +21,11 @@ import { bureauRoutes } from './modules/bureaus/bureaus.routes.js';
 import { changeRoutes } from './modules/changes/changes.routes.js';
 import { tagRoutes } from './modules/tags/tags.routes.js';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
+import { createArticlesService } from './modules/articles/articles.service.js';
+import { createIdempotencyRepository } from './modules/idempotency/idempotency.repository.js';
+import { verifyToken } from './modules/tokens/tokens.service.js';
+import { sendDelivery } from './modules/webhooks/send.js';
+import { createWebhooksRepository } from './modules/webhooks/webhooks.repository.js';
 import authPlugin from './plugins/auth.js';
 import caching from './plugins/caching.js';
 import connectionCap from './plugins/connection-cap.js';
@@ -89,14 +94,16 @@ export async function buildApp({ config, logger }: BuildOptions) {
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     exposedHeaders: ['link', 'etag', 'last-modified', 'location', 'retry-after', 'x-request-id', 'idempotent-replayed'],
   });
-  await app.register(dbPlugin, { file: config.databaseFile });
+  await app.register(dbPlugin, { file: config.databaseFile, writeLockTimeoutMs: config.writeLockTimeoutMs });
   await app.register(workers, { databaseFile: config.databaseFile, workers: config.workers });
   await app.register(redis, config.redis);
   await app.register(protection, config);
-  await app.register(authPlugin, { failuresPerMinute: config.authFailuresPerMinute });
-  await app.register(metrics);
+  // Plugins do not import modules: what they need of one is handed to them here.
+  const outbox = createWebhooksRepository(app.db);
+  await app.register(authPlugin, { failuresPerMinute: config.authFailuresPerMinute, verify: (token: string) => verifyToken(app.db, token) });
+  await app.register(metrics, { webhookQueueDepth: outbox.pendingCount });
   await app.register(caching, { cache: config.cache });
-  await app.register(idempotency, { maxStoredBytes: config.limits.idempotencyMaxBytes });
+  await app.register(idempotency, { store: createIdempotencyRepository(app.db), maxStoredBytes: config.limits.idempotencyMaxBytes });
   await app.register(openapi, { publicBaseUrl: config.publicBaseUrl });
   await app.register(siteLinks, { links });
 
@@ -115,14 +122,19 @@ export async function buildApp({ config, logger }: BuildOptions) {
   await app.register(tokenRoutes);
   await app.register(opsRoutes, { metricsToken: config.metricsToken });
   await app.register(auditRoutes);
-  await app.register(webhookWorker, { webhooks: config.webhooks });
+  await app.register(webhookWorker, { webhooks: config.webhooks, outbox, send: sendDelivery });
   await app.register(webhookRoutes, { webhooks: config.webhooks });
-  await app.register(scheduler, { ...revisionLimits, auditRetentionDays: config.limits.auditRetentionDays });
+  const articles = createArticlesService(app.db, { ...revisionLimits, workers: app.workers });
+  const auditLog = createAuditRepository(app.db);
+  await app.register(scheduler, {
+    announceDue: () => articles.announceDue(),
+    pruneAudit: (before: string, batch: number) => app.db.write(() => auditLog.pruneOlderThan(before, batch)),
+    auditRetentionDays: config.limits.auditRetentionDays,
+  });
   await app.register(changeRoutes, { links, retentionDays: config.changes.retentionDays });
-  const publicArticles = createArticlesService(app.db, { ...revisionLimits, workers: app.workers });
   const { site } = config;
   await app.register(feedRoutes, {
-    articles: publicArticles,
+    articles,
     feeds: {
       links,
       siteName: site.name,
@@ -134,7 +146,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   });
   const apiBase = config.publicBaseUrl.replace(/\/+$/, '');
   await app.register(sitemapRoutes, { links, siteName: site.name, apiBase, articlePage: site.sitemapPageSize });
-  await app.register(ninjsRoutes, { articles: publicArticles, links, siteName: site.name, uriAuthority: uriAuthority(site.url, config.publicBaseUrl) });
+  await app.register(ninjsRoutes, { articles, links, siteName: site.name, uriAuthority: uriAuthority(site.url, config.publicBaseUrl) });
 
   return app;
 }

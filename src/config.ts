@@ -44,6 +44,13 @@ const envSchema = z.object({
     .describe('Comma-separated hosts allowed as webhook targets even when private, e.g. 127.0.0.1'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000).describe('Per-delivery timeout'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8).describe('Attempts before a delivery fails'),
+  WRITE_LOCK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(5000)
+    .describe('Longest a write waits for the database write lock before answering 503 with Retry-After, ms'),
   REVISIONS_KEEP: z.coerce.number().int().min(1).max(10_000).default(50).describe('Revisions kept per article'),
   REVISIONS_MAX_BYTES: z.coerce
     .number()
@@ -219,6 +226,7 @@ export type Config = {
   cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; responseCacheBytes: number };
   webhooks: { allowPrivateTargets: boolean; allowedHosts: string[]; timeoutMs: number; maxAttempts: number };
   revisionsKeep: number;
+  writeLockTimeoutMs: number;
   limits: { revisionsMaxBytes: number; idempotencyMaxBytes: number; auditRetentionDays: number };
   workers: { threads: number; queryTimeoutMs: number; renderTimeoutMs: number };
   http: { requestTimeoutMs: number; headersTimeoutMs: number; connectionTimeoutMs: number; keepAliveTimeoutMs: number; maxConnectionsPerAddress: number };
@@ -288,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     },
     revisionsKeep: e.REVISIONS_KEEP,
+    writeLockTimeoutMs: e.WRITE_LOCK_TIMEOUT_MS,
     limits: {
       revisionsMaxBytes: e.REVISIONS_MAX_BYTES,
       idempotencyMaxBytes: e.IDEMPOTENCY_MAX_BYTES,

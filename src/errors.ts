@@ -24,6 +24,7 @@ export const errorCatalogue = {
   header_fields_too_large: { status: 431, title: 'Request headers too large' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service busy, try again shortly' },
+  database_busy: { status: 503, title: 'The database is busy, try again shortly' },
   query_timeout: { status: 503, title: 'The query ran out of time' },
 } as const;
 
@@ -122,7 +123,7 @@ export const problemResponses = {
   500: problemResponse('Unexpected server error; the detail is logged, not shown'),
   429: problemResponse('Too many requests from this token or address; see `Retry-After`'),
   431: problemResponse('The request headers or address are larger than the server accepts'),
-  503: problemResponse('Overloaded, or a search or count ran past its time budget (`query_timeout`); see `Retry-After`'),
+  503: problemResponse('Overloaded, a write waited too long for the database (`database_busy`), or a search or count ran past its time budget (`query_timeout`); see `Retry-After`'),
 } as const;
 
 type Status = keyof typeof problemResponses;

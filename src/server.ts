@@ -17,12 +17,12 @@ async function main() {
   }
 
   const app = await buildApp({ config });
-  if (config.demoData && seedDemoData(app.db)) app.log.info('created demo content');
+  if (config.demoData && (await seedDemoData(app.db))) app.log.info('created demo content');
 
   // The first admin token goes to a file only its owner can read (see first-token.ts), never
   // to stdout or stderr, where the JSON logs go.
   let firstTokenAt: string | undefined;
-  const firstToken = createFirstToken(app.db);
+  const firstToken = await createFirstToken(app.db);
   if (firstToken) firstTokenAt = writeFirstToken(config.databaseFile, firstToken);
 
   const shutdown = async (signal: string) => {

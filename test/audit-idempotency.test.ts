@@ -27,7 +27,7 @@ async function auditEvents(ctx: TestApp, query = ''): Promise<AuditPage> {
 
 t.test('listAuditEvents', async (t) => {
   const ctx = await buildTestApp(t);
-  const editor = createToken(ctx.app.db, { name: 'Night desk', role: 'editor' });
+  const editor = await createToken(ctx.app.db, { name: 'Night desk', role: 'editor' });
   const asEditor: TestApp = { ...ctx, auth: bearer(editor.token) };
   const bureau = await makeBureau(ctx);
   const author = await makeAuthor(ctx);
@@ -140,7 +140,7 @@ t.test('listAuditEvents', async (t) => {
   });
 
   t.test('admins only', async (t) => {
-    const viewer = createToken(ctx.app.db, { name: 'viewer', role: 'viewer' });
+    const viewer = await createToken(ctx.app.db, { name: 'viewer', role: 'viewer' });
     t.equal((await ctx.app.inject({ url: '/v1/audit-events', headers: asEditor.auth })).statusCode, 403);
     t.equal((await ctx.app.inject({ url: '/v1/audit-events', headers: bearer(viewer.token) })).statusCode, 403);
     t.equal((await ctx.app.inject({ url: '/v1/audit-events' })).statusCode, 401);
@@ -149,8 +149,8 @@ t.test('listAuditEvents', async (t) => {
 
 t.test('Idempotency-Key', async (t) => {
   const ctx = await buildTestApp(t);
-  const first = createToken(ctx.app.db, { name: 'Desk A', role: 'editor' });
-  const second = createToken(ctx.app.db, { name: 'Desk B', role: 'editor' });
+  const first = await createToken(ctx.app.db, { name: 'Desk A', role: 'editor' });
+  const second = await createToken(ctx.app.db, { name: 'Desk B', role: 'editor' });
   const bureau = await makeBureau(ctx);
   const author = await makeAuthor(ctx);
   const body = { headline: 'Bridge closes for repairs', body: 'Porto: The bridge closes.', bureau: bureau.slug, authors: [author.slug] };
@@ -163,7 +163,7 @@ t.test('Idempotency-Key', async (t) => {
     return res.json().meta.total as number;
   };
   const storedKeys = (tokenId: number, key: string) =>
-    ctx.app.db.$client.prepare('SELECT * FROM idempotency_keys WHERE token_id = ? AND key = ?').all(tokenId, key);
+    ctx.app.db.sqlite.writer.prepare('SELECT * FROM idempotency_keys WHERE token_id = ? AND key = ?').all(tokenId, key);
 
   t.test('the same key and body replays the first answer and creates once', async (t) => {
     const before = await total('articles');
@@ -244,7 +244,7 @@ t.test('Idempotency-Key', async (t) => {
     t.equal(await total('articles'), before + 2);
 
     // A refused caller leaves nothing behind either.
-    const viewer = createToken(ctx.app.db, { name: 'viewer', role: 'viewer' });
+    const viewer = await createToken(ctx.app.db, { name: 'viewer', role: 'viewer' });
     const forbidden = await post('/v1/articles', viewer.token, 'viewer-key', body);
     t.equal(forbidden.statusCode, 403, forbidden.body);
     t.same(storedKeys(viewer.id, 'viewer-key'), []);

@@ -113,10 +113,10 @@ t.test('a cached public read answers its 304 before the handler runs', async (t)
   const a = await makeArticle(ctx, { tags: [] });
   await publish(ctx, a.id);
   const first = await ctx.app.inject({ url: '/v1/articles' });
-  const prepare = ctx.app.db.$client.prepare.bind(ctx.app.db.$client);
+  const prepare = ctx.app.db.sqlite.reader.prepare.bind(ctx.app.db.sqlite.reader);
   const seen: string[] = [];
-  ctx.app.db.$client.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof prepare;
-  t.teardown(() => void (ctx.app.db.$client.prepare = prepare));
+  ctx.app.db.sqlite.reader.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof prepare;
+  t.teardown(() => void (ctx.app.db.sqlite.reader.prepare = prepare));
   const res = await ctx.app.inject({ url: '/v1/articles', headers: { 'if-none-match': String(first.headers.etag) } });
   t.equal(res.statusCode, 304);
   t.equal(res.body, '');

@@ -91,7 +91,7 @@ t.test('a scheduled article appears when it goes live, not when it is scheduled'
   await publish(ctx, a.id, new Date(Date.now() + 400).toISOString());
   t.same((await drain(ctx, cursor)).seen, [], 'scheduled: not public yet');
   await new Promise((r) => setTimeout(r, 500));
-  t.equal(ctx.app.scheduler.runOnce(), 1);
+  t.equal(await ctx.app.scheduler.runOnce(), 1);
   t.match((await drain(ctx, cursor)).seen, [{ type: 'article', id: a.id, action: 'published' }]);
 });
 
@@ -113,9 +113,9 @@ t.test('cursors: malformed is 400, older than the window or past purged tombston
   await makeTag(ctx);
   await ctx.app.inject({ method: 'DELETE', url: `/v1/tags/${tag.id}`, headers: ctx.auth });
   // The tombstone ages past the window and the hourly purge drops it.
-  ctx.app.db.$client.prepare(`UPDATE changes SET changed_at = '2000-01-01T00:00:00.000Z' WHERE resource = 'tag' AND resource_id = ?`).run(tag.id);
+  ctx.app.db.sqlite.writer.prepare(`UPDATE changes SET changed_at = '2000-01-01T00:00:00.000Z' WHERE resource = 'tag' AND resource_id = ?`).run(tag.id);
     t.equal((await ctx.app.inject({ url: `/v1/changes?since=${cursor}` })).statusCode, 200, 'kept until purged');
-  const purged = (await import('../src/modules/changes/changes.service.js'))
+  const purged = await (await import('../src/modules/changes/changes.service.js'))
     .createChangesService(ctx.app.db, { links: (await import('../src/lib/site-links.js')).createSiteLinks(null, ctx.config.site.paths), retentionDays: 30 })
     .purge();
   t.equal(purged, 1);
@@ -183,7 +183,7 @@ t.test('no change is skipped under concurrent writes', async (t) => {
   t.ok(polls > 1, `the client synced while writers ran (${polls} polls, ${seen.length} changes)`);
   t.ok(seen.every((c, i) => i === 0 || c.seq > seen[i - 1]!.seq), 'seq strictly increases along the reads');
   const truth = new Map(
-    (ctx.app.db.$client.prepare('SELECT resource, resource_id AS id, seq, action FROM changes').all() as { resource: string; id: number; seq: number; action: string }[]).map(
+    (ctx.app.db.sqlite.writer.prepare('SELECT resource, resource_id AS id, seq, action FROM changes').all() as { resource: string; id: number; seq: number; action: string }[]).map(
       (r) => [`${r.resource}-${r.id}`, r],
     ),
   );
@@ -193,7 +193,7 @@ t.test('no change is skipped under concurrent writes', async (t) => {
     t.equal(mine.get(key)?.seq, row.seq, `${key}: newest change seen`);
     t.equal(mine.get(key)?.action, row.action);
   }
-  const status = ctx.app.db.$client.prepare("SELECT id, status = 'published' AS live FROM articles").all() as { id: number; live: number }[];
+  const status = ctx.app.db.sqlite.writer.prepare("SELECT id, status = 'published' AS live FROM articles").all() as { id: number; live: number }[];
   for (const s of status) t.equal(mine.get(`article-${s.id}`)?.deleted, !s.live, `article ${s.id}: tombstone exactly when not public`);
 });
 

@@ -26,7 +26,7 @@ t.test('every response to a request with credentials is no-store, errors include
     ['a 404 with a token', { url: '/v1/articles/no-such-story', headers: ctx.auth }, 404],
     ['a 400 with a token', { url: '/v1/authors?limit=0', headers: ctx.auth }, 400],
     ['a 401 for a bad token', { url: '/v1/bureaus', headers: badToken }, 401],
-    ['a 403', { url: '/v1/audit-events', headers: { authorization: `Bearer ${createToken(app.db, { name: 'v', role: 'viewer' }).token}` } }, 403],
+    ['a 403', { url: '/v1/audit-events', headers: { authorization: `Bearer ${(await createToken(app.db, { name: 'v', role: 'viewer' })).token}` } }, 403],
     ['a preview read', { url: `/v1/articles/${draft.id}?preview=${preview}` }, 200],
     ['a forged preview link', { url: `/v1/articles/${draft.id}?preview=${preview.slice(0, -2)}xx` }, 401],
     ['metrics with its token', { url: '/metrics', headers: { authorization: 'Bearer metrics-secret-0123456789' } }, 200],
@@ -68,7 +68,7 @@ t.test('authenticate first: a write without valid credentials is a 401 before it
   t.equal(overSocket.status, 401, 'a 1 MB anonymous body over HTTP: 401');
   await overSocket.arrayBuffer();
   t.equal((await fetch(`${base}/health`)).status, 200, 'and the server answers the next request');
-  const viewer = { authorization: `Bearer ${createToken(ctx.app.db, { name: 'v', role: 'viewer' }).token}`, 'content-type': 'application/json' };
+  const viewer = { authorization: `Bearer ${(await createToken(ctx.app.db, { name: 'v', role: 'viewer' })).token}`, 'content-type': 'application/json' };
   const wrongRole = await ctx.app.inject({ method: 'PATCH', url: '/v1/articles/1', headers: viewer, payload: '{"headline":' });
   t.equal(wrongRole.statusCode, 403, 'the wrong role is refused before the body too');
 });

@@ -72,7 +72,7 @@ t.test('the oracle itself: contract examples validate, the checksum sees changes
   const env = await startFuzzApp(t, validate, new FuzzStats(), []);
   const db = env.ctx.app.db;
   const before = snapshot(db);
-  db.$client.prepare("UPDATE api_tokens SET last_used_at = '2001-01-01T00:00:00.000Z'").run();
+  db.sqlite.writer.prepare("UPDATE api_tokens SET last_used_at = '2001-01-01T00:00:00.000Z'").run();
   t.equal(diffSnapshots(before, snapshot(db)), '', "a token's last use is not content");
   const res = await env.ctx.app.inject({ method: 'POST', url: '/v1/tags', headers: env.ctx.auth, payload: { name: 'Oracle check' } });
   t.equal(res.statusCode, 201);

@@ -12,7 +12,7 @@ const TABLES = ['articles', 'article_authors', 'article_tags', 'article_revision
 
 t.test('the key commits with the create', async (t) => {
   const ctx = await buildTestApp(t);
-  const sql = ctx.app.db.$client;
+  const sql = ctx.app.db.sqlite.writer;
   const bureau = await makeBureau(ctx);
   const author = await makeAuthor(ctx);
   const tag = await makeTag(ctx);
@@ -68,7 +68,7 @@ t.test('the key commits with the create', async (t) => {
 
   t.test('a 4xx from the service keeps no key, so the same key works once the request is fixed', async (t) => {
     const mine = await makeAuthor(ctx);
-    const writer = createToken(ctx.app.db, { name: 'writer', role: 'writer', authorId: mine.id });
+    const writer = await createToken(ctx.app.db, { name: 'writer', role: 'writer', authorId: mine.id });
     const before = counts();
     const refused = await post('commit-4', body, writer.token);
     t.equal(refused.statusCode, 403, 'a writer must put their own byline on it');
@@ -119,8 +119,8 @@ t.test('every idempotent create replays byte for byte through its own reply path
 
 t.test('a caller the route refuses never reaches the key', async (t) => {
   const ctx = await buildTestApp(t);
-  const sql = ctx.app.db.$client;
-  const viewer = createToken(ctx.app.db, { name: 'viewer', role: 'viewer' });
+  const sql = ctx.app.db.sqlite.writer;
+  const viewer = await createToken(ctx.app.db, { name: 'viewer', role: 'viewer' });
   const insert = sql.prepare("INSERT INTO idempotency_keys (token_id, key, request_hash, created_at) VALUES (?, ?, 'another request', ?)");
   insert.run(viewer.id, 'taken', new Date().toISOString());
   const rows = () => sql.prepare('SELECT * FROM idempotency_keys WHERE token_id = ?').all(viewer.id);
@@ -134,7 +134,7 @@ t.test('a caller the route refuses never reaches the key', async (t) => {
 
 t.test('rows left by the previous version', async (t) => {
   const ctx = await buildTestApp(t);
-  const sql = ctx.app.db.$client;
+  const sql = ctx.app.db.sqlite.writer;
   const send = (key: string, name: string) => ctx.app.inject({ method: 'POST', url: '/v1/tags', headers: { ...ctx.auth, 'idempotency-key': key }, payload: { name } });
 
   // It stored the response bytes and headers; the stored JSON goes through the reply path the same.

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import BetterSqlite3 from 'better-sqlite3';
 import t from 'tap';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { makeAuthor, makeBureau } from './helpers/factories.js';
@@ -18,7 +19,7 @@ const parseReport = (body: string): Line[] => body.split('\n').filter(Boolean).m
 const postBulk = (ctx: TestApp, payload: string, query = '') =>
   ctx.app.inject({ method: 'POST', url: `/v1/imports${query}`, headers: { ...ctx.auth, 'content-type': 'application/x-ndjson' }, payload });
 
-const count = (ctx: TestApp, table: string) => (ctx.app.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (ctx: TestApp, table: string) => (ctx.app.db.sqlite.writer.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 async function newsroom(ctx: TestApp) {
   const bureau = await makeBureau(ctx, { name: 'Bulk Desk' });
@@ -63,7 +64,7 @@ t.test('re-sending the same file creates nothing twice', async (t) => {
 t.test('bulk is for editors and admins, and only NDJSON', async (t) => {
   const ctx = await buildTestApp(t);
   const { createToken } = await import('../src/modules/tokens/tokens.service.js');
-  const writer = createToken(ctx.app.db, { name: 'w', role: 'writer' }).token;
+  const writer = (await createToken(ctx.app.db, { name: 'w', role: 'writer' })).token;
   const res = await ctx.app.inject({ method: 'POST', url: '/v1/imports', headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/x-ndjson' }, payload: '{}\n' });
   t.equal(res.statusCode, 403);
   const json = await ctx.app.inject({ method: 'POST', url: '/v1/imports', headers: ctx.auth, payload: { headline: 'x' } });
@@ -167,4 +168,28 @@ t.test('memory stays flat while a large upload streams through', async (t) => {
   const mb = (n: number) => (n / 1048576).toFixed(1);
   t.ok(heap[1]! - heap[0]! < 16 * 1048576, `live heap ${mb(heap[0]!)} MB at the middle, ${mb(heap[1]!)} MB at the end of ${megabytes} MB`);
   t.ok(peaks[1]! - peaks[0]! < 64 * 1048576, `peak RSS ${mb(peaks[0]!)} MB over the first half, ${mb(peaks[1]!)} MB over the second`);
+});
+
+// Another process holding SQLite's write lock longer than WRITE_LOCK_TIMEOUT_MS makes a
+// slice's unit of work fail with database_busy before it ran: the import waits and tries the
+// slice again instead of ending the upload, and nothing is lost or written twice.
+t.test('a slice that cannot get the write lock in time is tried again', async (t) => {
+  const ctx = await buildTestApp(t, { writeLockTimeoutMs: 100 });
+  const { article } = await newsroom(ctx);
+  const other = new BetterSqlite3(ctx.config.databaseFile);
+  t.teardown(() => other.close());
+  other.exec('BEGIN IMMEDIATE');
+  const released = new Promise<void>((resolve) =>
+    setTimeout(() => {
+      other.exec('COMMIT');
+      resolve();
+    }, 600),
+  );
+  const res = await postBulk(ctx, ndjson(Array.from({ length: 30 }, (_, i) => article(i))));
+  await released;
+  t.equal(res.statusCode, 200);
+  const report = parseReport(res.body);
+  t.equal(report.length, 30, 'every line reported');
+  t.ok(report.every((r) => r.status === 'created'), 'all created once the lock was free');
+  t.equal(count(ctx, 'articles'), 30, 'each exactly once');
 });

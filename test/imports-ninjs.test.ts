@@ -106,9 +106,9 @@ t.test('updates follow the update rules: a writer only on their own draft, never
   const ctx = await buildTestApp(t);
   await makeBureau(ctx, { name: 'dpa' });
   const me = await makeAuthor(ctx, { name: 'Christian Hollmann' });
-  const writer = { authorization: `Bearer ${createToken(ctx.app.db, { name: 'w', role: 'writer', authorId: me.id }).token}` };
+  const writer = { authorization: `Bearer ${(await createToken(ctx.app.db, { name: 'w', role: 'writer', authorId: me.id })).token}` };
   const other = await makeAuthor(ctx, { name: 'Someone Else' });
-  const otherWriter = { authorization: `Bearer ${createToken(ctx.app.db, { name: 'o', role: 'writer', authorId: other.id }).token}` };
+  const otherWriter = { authorization: `Bearer ${(await createToken(ctx.app.db, { name: 'o', role: 'writer', authorId: other.id })).token}` };
   const created = await postNinjs(ctx, v2, '', writer);
   t.equal(created.statusCode, 201, created.body);
   const next = (v: string) => ({ ...v2, version: v });

@@ -77,8 +77,8 @@ t.test('roles: writers import onto their own byline only and cannot create burea
   await makeBureau(ctx, { name: 'Metro Desk' });
   const me = await makeAuthor(ctx, { name: 'Wanda Writer' });
   await makeAuthor(ctx, { name: 'Other Person' });
-  const writer = { authorization: `Bearer ${createToken(ctx.app.db, { name: 'w', role: 'writer', authorId: me.id }).token}` };
-  const viewer = { authorization: `Bearer ${createToken(ctx.app.db, { name: 'v', role: 'viewer' }).token}` };
+  const writer = { authorization: `Bearer ${(await createToken(ctx.app.db, { name: 'w', role: 'writer', authorId: me.id })).token}` };
+  const viewer = { authorization: `Bearer ${(await createToken(ctx.app.db, { name: 'v', role: 'viewer' })).token}` };
   const story = (byline: string) => `Story by ${byline}\n\nStandfirst.\n\n${byline}\n\nCITY: Body.`;
   t.equal((await postWire(ctx, story('Metro Desk/Wanda Writer'), '', writer)).statusCode, 201, 'own byline');
   t.equal((await postWire(ctx, story('Metro Desk/Other Person'), '', writer)).statusCode, 403, 'someone else’s');

@@ -75,7 +75,7 @@ async function probeWhile(base: string, paths: string[], until: Promise<unknown>
 
 t.test('a worst search and a worst body leave other requests unhindered', async (t) => {
   const ctx = await buildTestApp(t, { workers: { threads: 2, queryTimeoutMs: 30_000, renderTimeoutMs: 60_000 } });
-  fillNewsroom(ctx.app.db, ARTICLES);
+  await fillNewsroom(ctx.app.db, ARTICLES);
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
   // Each search asks for another page, so none is answered from the response cache.
@@ -95,7 +95,7 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
   await t.test('the search itself is slow: in process it would block every client', async (t) => {
     const repo = createArticlesRepository(ctx.app.db);
     const started = performance.now();
-    const page = repo.list({}, { publicOnly: true, now: new Date().toISOString() }, 'relevance', { limit: 100, offset: 900, total: true }, {}, toFtsQuery(WORST_SEARCH)!);
+    const page = await repo.list({}, { publicOnly: true, now: new Date().toISOString() }, 'relevance', { limit: 100, offset: 900, total: true }, {}, toFtsQuery(WORST_SEARCH)!);
     const ms = performance.now() - started;
     t.equal(page.rows.length, 100);
     t.ok(ms > PROBE_LIMIT_MS, `the worst search takes ${ms.toFixed(0)} ms on the event loop`);
@@ -131,7 +131,7 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
     // for seconds, and idle keep-alive sockets would time out under the client.
     const pre = await ctx.app.workers.renderBody(WORST_BODY);
     const writeStarted = performance.now();
-    service.create({ headline: 'Worst body, written in process', standfirst: null, dateline: null, bureau: 'big-desk', body: WORST_BODY }, SYSTEM, pre);
+    await service.create({ headline: 'Worst body, written in process', standfirst: null, dateline: null, bureau: 'big-desk', body: WORST_BODY }, SYSTEM, pre);
     const writeMs = performance.now() - writeStarted;
     t.comment(`writing it in process: ${writeMs.toFixed(0)} ms`);
     const save = fetch(`${base}/v1/articles`, {
@@ -158,7 +158,7 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
 
 t.test('time budgets: a search over budget is a 503, a body over budget a 422', async (t) => {
   const ctx = await buildTestApp(t);
-  fillNewsroom(ctx.app.db, 3000);
+  await fillNewsroom(ctx.app.db, 3000);
   // A second app on the same file, with budgets too small for the worst input.
   const tight = await buildApp({
     config: testConfig(ctx.dir, { databaseFile: ctx.config.databaseFile, workers: { threads: 1, queryTimeoutMs: 5, renderTimeoutMs: 1000 } }),
@@ -183,7 +183,7 @@ t.test('time budgets: a search over budget is a 503, a body over budget a 422', 
   t.equal(body.statusCode, 422);
   t.same(body.json().errors.map((e: { path: string }) => e.path), ['body.body']);
   t.match(body.json().detail, /too complex to render/);
-  const count = ctx.app.db.$client.prepare("SELECT count(*) AS n FROM articles WHERE headline = 'Too complex'").get() as { n: number };
+  const count = ctx.app.db.sqlite.writer.prepare("SELECT count(*) AS n FROM articles WHERE headline = 'Too complex'").get() as { n: number };
   t.equal(count.n, 0, 'nothing was written');
 
   // The thread that ran out of time was replaced: the next render and search work.

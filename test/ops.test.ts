@@ -25,7 +25,7 @@ t.test('health, readiness and metrics', async (t) => {
   t.match(metrics.body, /dateline_database_size_bytes \d+/);
   t.match(metrics.body, /dateline_webhook_queue_depth 0/);
 
-  ctx.app.db.$client.exec('DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)');
+  ctx.app.db.sqlite.writer.exec('DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)');
   const notReady = await ctx.app.inject({ url: '/ready' });
   t.equal(notReady.statusCode, 503);
   t.equal(notReady.json().migrations, false);

@@ -54,28 +54,28 @@ t.test('authorization matrix', async (t) => {
   const hookRes = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: ctx.auth, payload: { url: hookUrl, events: ['article.published'] } });
   t.equal(hookRes.statusCode, 201, hookRes.body);
   const hook = hookRes.json() as { id: number };
-  app.db.transaction(() => enqueueEvent(app.db, 'article.published', { id: shared.id, slug: shared.slug }, []));
+  await app.db.write(() => enqueueEvent(app.db, 'article.published', { id: shared.id, slug: shared.slug }, []));
   const deliveriesRes = await app.inject({ url: `/v1/webhooks/${hook.id}/deliveries`, headers: ctx.auth });
   const delivery = (deliveriesRes.json() as { data: { id: number }[] }).data[0];
   t.ok(delivery, 'the shared webhook has a delivery');
 
   // One token per principal.
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-  const revoked = createToken(app.db, { name: 'revoked admin', role: 'admin' });
+  const revoked = await createToken(app.db, { name: 'revoked admin', role: 'admin' });
   const revoke = await app.inject({ method: 'DELETE', url: `/v1/tokens/${revoked.id}`, headers: ctx.auth });
   t.equal(revoke.statusCode, 204, revoke.body);
-  const writer = bearer(createToken(app.db, { name: 'writer', role: 'writer', authorId: mine.id }).token);
+  const writer = bearer((await createToken(app.db, { name: 'writer', role: 'writer', authorId: mine.id })).token);
   const headersOf: Record<Who, Record<string, string>> = {
     none: {},
     malformed: { authorization: 'Bearer nope' },
     unknown: bearer(`dl_${'Ab3'.repeat(4)}_${randomBytes(32).toString('base64url')}`),
-    expired: bearer(createToken(app.db, { name: 'expired admin', role: 'admin', expiresAt: new Date(Date.now() - 60_000).toISOString() }).token),
+    expired: bearer((await createToken(app.db, { name: 'expired admin', role: 'admin', expiresAt: new Date(Date.now() - 60_000).toISOString() })).token),
     revoked: bearer(revoked.token),
-    viewer: bearer(createToken(app.db, { name: 'viewer', role: 'viewer' }).token),
+    viewer: bearer((await createToken(app.db, { name: 'viewer', role: 'viewer' })).token),
     writerOwn: writer,
     writerOther: writer,
-    editor: bearer(createToken(app.db, { name: 'editor', role: 'editor' }).token),
-    admin: bearer(createToken(app.db, { name: 'admin', role: 'admin' }).token),
+    editor: bearer((await createToken(app.db, { name: 'editor', role: 'editor' })).token),
+    admin: bearer((await createToken(app.db, { name: 'admin', role: 'admin' })).token),
   };
 
   // Fresh fixtures for cells that change or delete what they point at.
@@ -136,7 +136,7 @@ t.test('authorization matrix', async (t) => {
     'POST /v1/articles/{idOrSlug}/preview':           { expect: [401, 401, 401, 401, 401, 403, 403, 403, 201, 201], request: async (who) => ({ method: 'POST', url: `/v1/articles/${(await freshArticle(who)).id}/preview`, payload: { expiresInSeconds: 3600 } }) },
     'POST /v1/tokens':                                { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 201], request: async () => ({ method: 'POST', url: '/v1/tokens', payload: { name: unique('Desk'), role: 'viewer' } }) },
     'GET /v1/tokens':                                 { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 200], request: async () => ({ method: 'GET', url: '/v1/tokens' }) },
-    'DELETE /v1/tokens/{id}':                         { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 204], request: async () => ({ method: 'DELETE', url: `/v1/tokens/${createToken(app.db, { name: unique('Doomed'), role: 'viewer' }).id}` }) },
+    'DELETE /v1/tokens/{id}':                         { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 204], request: async () => ({ method: 'DELETE', url: `/v1/tokens/${(await createToken(app.db, { name: unique('Doomed'), role: 'viewer' })).id}` }) },
     'GET /v1/audit-events':                           { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 200], request: async () => ({ method: 'GET', url: '/v1/audit-events' }) },
     'POST /v1/webhooks':                              { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 201], request: async () => ({ method: 'POST', url: '/v1/webhooks', payload: { url: hookUrl, events: ['article.published'] } }) },
     'GET /v1/webhooks':                               { expect: [401, 401, 401, 401, 401, 403, 403, 403, 403, 200], request: async () => ({ method: 'GET', url: '/v1/webhooks' }) },
@@ -179,7 +179,7 @@ t.test('authorization matrix', async (t) => {
     t.same(Object.keys(matrix).filter((op) => !contract.has(op)), [], 'rows for operations the contract does not have');
   });
 
-  const auditCount = () => (app.db.$client.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+  const auditCount = () => (app.db.sqlite.writer.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
 
   for (const [operation, row] of Object.entries(matrix)) {
     t.test(operation, async (t) => {
@@ -208,8 +208,8 @@ t.test('the newsroom rule', async (t) => {
   const me = await makeAuthor(ctx, { name: 'Rule Writer' });
   const co = await makeAuthor(ctx, { name: 'Rule Colleague' });
   const third = await makeAuthor(ctx, { name: 'Rule Third' });
-  const writer = { authorization: `Bearer ${createToken(app.db, { name: 'writer', role: 'writer', authorId: me.id }).token}` };
-  const editor = { authorization: `Bearer ${createToken(app.db, { name: 'editor', role: 'editor' }).token}` };
+  const writer = { authorization: `Bearer ${(await createToken(app.db, { name: 'writer', role: 'writer', authorId: me.id })).token}` };
+  const editor = { authorization: `Bearer ${(await createToken(app.db, { name: 'editor', role: 'editor' })).token}` };
   const article = async (authors: string[], state: 'draft' | 'published' | 'scheduled' | 'archived' = 'draft') => {
     const a = (await makeArticle(ctx, { bureau: bureau.slug, authors })) as { id: number; slug: string };
     if (state === 'published' || state === 'archived') await publish(ctx, a.id);

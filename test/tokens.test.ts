@@ -134,7 +134,7 @@ t.test('revoked and expired tokens are refused, saying why', async (t) => {
   const missing = await ctx.app.inject({ method: 'DELETE', url: '/v1/tokens/9999', headers: ctx.auth });
   t.equal(missing.statusCode, 404, missing.body);
 
-  const expired = createToken(ctx.app.db, { name: 'Old', role: 'admin', expiresAt: new Date(Date.now() - 1000).toISOString() });
+  const expired = await createToken(ctx.app.db, { name: 'Old', role: 'admin', expiresAt: new Date(Date.now() - 1000).toISOString() });
   const res = await ctx.app.inject({ url: '/v1/tokens', headers: bearer(expired.token) });
   t.equal(res.statusCode, 401, res.body);
   t.match(res.json().detail, /expired/i, 'the detail says expired');
@@ -148,7 +148,7 @@ t.test('revoked and expired tokens are refused, saying why', async (t) => {
   });
   t.equal(viaApi.statusCode, 422, viaApi.body);
 
-  const future = createToken(ctx.app.db, { name: 'Later', role: 'viewer', expiresAt: new Date(Date.now() + 60_000).toISOString() });
+  const future = await createToken(ctx.app.db, { name: 'Later', role: 'viewer', expiresAt: new Date(Date.now() + 60_000).toISOString() });
   t.equal((await ctx.app.inject({ url: '/v1/articles', headers: bearer(future.token) })).statusCode, 200, 'an expiry to come is fine');
 
   // A wrong secret for a real public id is as unknown as a made-up token.
@@ -189,7 +189,7 @@ t.test('only a SHA-256 hash of the secret is stored', async (t) => {
   const jane = await makeAuthor(ctx);
   const tok = await created(ctx, { name: 'Stored', role: 'writer', author: jane.slug });
   const [, publicId, secret] = TOKEN.exec(tok.token)! as unknown as [string, string, string];
-  const row = ctx.app.db.$client.prepare('SELECT * FROM api_tokens WHERE id = ?').get(tok.id) as Record<string, unknown>;
+  const row = ctx.app.db.sqlite.writer.prepare('SELECT * FROM api_tokens WHERE id = ?').get(tok.id) as Record<string, unknown>;
   t.equal(row.public_id, publicId, 'the public half finds the row');
   t.equal(row.secret_hash, createHash('sha256').update(secret).digest('hex'), 'the secret is stored as its SHA-256');
   for (const [column, value] of Object.entries(row)) {
@@ -197,9 +197,9 @@ t.test('only a SHA-256 hash of the secret is stored', async (t) => {
     t.notOk(String(value).includes(tok.token), `column ${column} does not hold the token`);
   }
   // Nowhere else in the database either (audit log, idempotency keys…).
-  const tables = ctx.app.db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+  const tables = ctx.app.db.sqlite.writer.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
   for (const { name } of tables) {
-    const rows = ctx.app.db.$client.prepare(`SELECT * FROM "${name}"`).all();
+    const rows = ctx.app.db.sqlite.writer.prepare(`SELECT * FROM "${name}"`).all();
     t.notOk(JSON.stringify(rows).includes(secret), `table ${name} does not hold the secret`);
   }
 });
@@ -217,7 +217,7 @@ t.test('tokens never reach the log', async (t) => {
     rmSync(dir, { recursive: true, force: true });
   });
   await app.ready();
-  const { token } = createToken(app.db, { name: 'log admin', role: 'admin' });
+  const { token } = await createToken(app.db, { name: 'log admin', role: 'admin' });
   const ctx: TestApp = { app, token, auth: bearer(token), dir, config };
 
   const made = await created(ctx, { name: 'Logged desk', role: 'editor' });
@@ -273,6 +273,6 @@ t.test('createToken ignores Idempotency-Key, so no secret is ever stored for a r
   t.equal(first.statusCode, 201);
   t.equal(second.statusCode, 201);
   t.not(first.json().token, second.json().token);
-  const stored = ctx.app.db.$client.prepare('SELECT count(*) FROM idempotency_keys').pluck().get();
+  const stored = ctx.app.db.sqlite.writer.prepare('SELECT count(*) FROM idempotency_keys').pluck().get();
   t.equal(stored, 0);
 });

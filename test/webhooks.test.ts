@@ -47,7 +47,7 @@ async function createHook(ctx: TestApp, url: string, events: string[] = ['articl
 
 // Services will call enqueueEvent inside their own transactions; tests do the same by hand.
 const emit = (ctx: TestApp, type: EventType = 'article.published', data: unknown = { id: 1, slug: 'x' }) =>
-  ctx.app.db.transaction(() => enqueueEvent(ctx.app.db, type, data, ['article:1']));
+  ctx.app.db.write(() => enqueueEvent(ctx.app.db, type, data, ['article:1']));
 
 async function deliveries(ctx: TestApp, hookId: number, query = '') {
   const res = await ctx.app.inject({ url: `/v1/webhooks/${hookId}/deliveries${query}`, headers: ctx.auth });
@@ -57,7 +57,7 @@ async function deliveries(ctx: TestApp, hookId: number, query = '') {
 
 /** Skips the backoff wait: everything pending becomes due now. */
 const makeDue = (ctx: TestApp) =>
-  ctx.app.db.update(webhookDeliveries).set({ nextAttemptAt: nowIso() }).where(eq(webhookDeliveries.status, 'pending')).run();
+  ctx.app.db.write(() => ctx.app.db.conn.update(webhookDeliveries).set({ nextAttemptAt: nowIso() }).where(eq(webhookDeliveries.status, 'pending')));
 
 /** Test-app config with some webhook settings changed. */
 const webhookConfig = (over: Partial<Config['webhooks']>) => ({
@@ -68,7 +68,7 @@ const secondsUntil = (iso: unknown) => (Date.parse(String(iso)) - Date.now()) / 
 
 t.test('createWebhook', async (t) => {
   const ctx = await buildTestApp(t);
-  const editor = { authorization: `Bearer ${createToken(ctx.app.db, { name: 'editor', role: 'editor' }).token}` };
+  const editor = { authorization: `Bearer ${(await createToken(ctx.app.db, { name: 'editor', role: 'editor' })).token}` };
   const post = (payload: unknown, headers = ctx.auth) =>
     ctx.app.inject({ method: 'POST', url: '/v1/webhooks', headers, payload: payload as object });
 
@@ -121,7 +121,7 @@ t.test('createWebhook', async (t) => {
     t.equal(second.statusCode, 201, second.body);
     t.not(second.json().id, first.json().id, 'each request creates');
     t.equal(second.headers['idempotent-replayed'], undefined);
-    t.equal(ctx.app.db.$client.prepare('SELECT count(*) FROM idempotency_keys').pluck().get(), 0);
+    t.equal(ctx.app.db.sqlite.writer.prepare('SELECT count(*) FROM idempotency_keys').pluck().get(), 0);
   });
 });
 
@@ -153,20 +153,18 @@ t.test('the URL policy refuses private targets', async (t) => {
     const res = await ctx.app.inject({ method: 'POST', url: '/v1/webhooks', headers: ctx.auth, payload: { url, events: ['article.*'] } });
     t.equal(res.statusCode, 201, `${url} accepted: ${res.body}`);
   }
-  t.equal(ctx.app.db.select().from(webhooks).all().length, 3, 'nothing refused was stored');
+  t.equal((await ctx.app.db.conn.select().from(webhooks)).length, 3, 'nothing refused was stored');
 
   t.test('the same rules apply again at delivery time', async (t) => {
     const rx = await receiver(t);
     // As if the hook was created while the server allowed loopback targets.
-    const hook = ctx.app.db
-      .insert(webhooks)
-      .values({ url: rx.url, events: ['article.*'], secret: 'whsec_x', createdAt: nowIso() })
-      .returning()
-      .get();
-    emit(ctx);
+    const [hook] = await ctx.app.db.write(() =>
+      ctx.app.db.conn.insert(webhooks).values({ url: rx.url, events: ['article.*'], secret: 'whsec_x', createdAt: nowIso() }).returning(),
+    );
+    await emit(ctx);
     await ctx.app.webhookWorker.runOnce();
     t.equal(rx.hits.length, 0, 'nothing was sent');
-    const [d] = await deliveries(ctx, hook.id);
+    const [d] = await deliveries(ctx, hook!.id);
     t.match(d, { status: 'pending', attempts: 1, lastStatus: null, lastError: /^Refused: 127\.0\.0\.1 is a loopback/ });
   });
 });
@@ -199,7 +197,7 @@ t.test('listWebhooks never shows a secret', async (t) => {
   for (const h of res.json().data) t.notOk('secret' in h, 'no secret field');
   t.notMatch(res.body, a.secret);
   t.notMatch(res.body, 'whsec_');
-  const editor = createToken(ctx.app.db, { name: 'editor', role: 'editor' }).token;
+  const editor = (await createToken(ctx.app.db, { name: 'editor', role: 'editor' })).token;
   t.equal((await ctx.app.inject({ url: '/v1/webhooks' })).statusCode, 401);
   t.equal((await ctx.app.inject({ url: '/v1/webhooks', headers: { authorization: `Bearer ${editor}` } })).statusCode, 403);
 });
@@ -207,14 +205,14 @@ t.test('listWebhooks never shows a secret', async (t) => {
 t.test('deleteWebhook', async (t) => {
   const ctx = await buildTestApp(t);
   const hook = await createHook(ctx, 'https://a.example.com/hook');
-  emit(ctx);
-  const editor = createToken(ctx.app.db, { name: 'editor', role: 'editor' }).token;
+  await emit(ctx);
+  const editor = (await createToken(ctx.app.db, { name: 'editor', role: 'editor' })).token;
   const del = (headers: Record<string, string>) => ctx.app.inject({ method: 'DELETE', url: `/v1/webhooks/${hook.id}`, headers });
   t.equal((await del({ authorization: `Bearer ${editor}` })).statusCode, 403);
   t.equal((await del(ctx.auth)).statusCode, 204);
   t.equal((await del(ctx.auth)).statusCode, 404);
   t.same((await ctx.app.inject({ url: '/v1/webhooks', headers: ctx.auth })).json().data, []);
-  t.equal(ctx.app.db.select().from(webhookDeliveries).all().length, 0, 'its deliveries went with it');
+  t.equal((await ctx.app.db.conn.select().from(webhookDeliveries)).length, 0, 'its deliveries went with it');
   t.equal((await ctx.app.inject({ url: `/v1/webhooks/${hook.id}/deliveries`, headers: ctx.auth })).statusCode, 404);
   t.equal((await ctx.app.inject({ method: 'DELETE', url: '/v1/webhooks/abc', headers: ctx.auth })).statusCode, 400);
 });
@@ -223,7 +221,7 @@ t.test('listWebhookDeliveries', async (t) => {
   const ctx = await buildTestApp(t);
   const hook = await createHook(ctx, 'https://a.example.com/hook', ['article.*']);
   const other = await createHook(ctx, 'https://b.example.com/hook', ['author.*']);
-  for (const type of ['article.published', 'article.updated', 'author.created', 'article.deleted'] as const) emit(ctx, type);
+  for (const type of ['article.published', 'article.updated', 'author.created', 'article.deleted'] as const) await emit(ctx, type);
   const first = await ctx.app.inject({ url: `/v1/webhooks/${hook.id}/deliveries?limit=2&total=true`, headers: ctx.auth });
   t.equal(first.statusCode, 200);
   const page = first.json();
@@ -252,7 +250,7 @@ t.test('a delivery is retried with backoff until the receiver takes it, signed',
   });
   const hook = await createHook(ctx, rx.url, ['article.published']);
   secret = hook.secret;
-  emit(ctx, 'article.published', { id: 42, slug: 'rates-hold' });
+  await emit(ctx, 'article.published', { id: 42, slug: 'rates-hold' });
 
   await ctx.app.webhookWorker.runOnce();
   t.equal(rx.hits.length, 1);
@@ -262,13 +260,13 @@ t.test('a delivery is retried with backoff until the receiver takes it, signed',
   t.ok(wait1 > 23 && wait1 < 37, `first retry in ~30 s (${wait1})`);
   t.equal(await ctx.app.webhookWorker.runOnce(), 0, 'nothing is sent before it is due');
 
-  makeDue(ctx);
+  await makeDue(ctx);
   await ctx.app.webhookWorker.runOnce();
   [d] = await deliveries(ctx, hook.id);
   const wait2 = secondsUntil(d!.nextAttemptAt);
   t.ok(wait2 > 47 && wait2 < 73, `second retry in ~60 s (${wait2})`);
 
-  makeDue(ctx);
+  await makeDue(ctx);
   await ctx.app.webhookWorker.runOnce();
   t.equal(rx.hits.length, 3, 'three attempts reached the receiver');
   [d] = await deliveries(ctx, hook.id);
@@ -293,7 +291,7 @@ t.test('one send per delivery, even with two workers on one database', async (t)
   await second.ready();
   const rx = await receiver(t);
   const hook = await createHook(ctx, rx.url);
-  emit(ctx);
+  await emit(ctx);
   const sent = await Promise.all([ctx.app.webhookWorker.runOnce(), second.webhookWorker.runOnce(), ctx.app.webhookWorker.runOnce()]);
   t.equal(rx.hits.length, 1, 'the receiver got it once');
   t.equal(sent[0] + sent[1], 1, 'one worker claimed it');
@@ -304,11 +302,11 @@ t.test('a delivery fails after maxAttempts', async (t) => {
   const ctx = await buildTestApp(t, webhookConfig({ maxAttempts: 2 }));
   const rx = await receiver(t, () => 503);
   const hook = await createHook(ctx, rx.url);
-  emit(ctx);
+  await emit(ctx);
   await ctx.app.webhookWorker.runOnce();
-  makeDue(ctx);
+  await makeDue(ctx);
   await ctx.app.webhookWorker.runOnce();
-  makeDue(ctx);
+  await makeDue(ctx);
   await ctx.app.webhookWorker.runOnce();
   t.equal(rx.hits.length, 2);
   t.match((await deliveries(ctx, hook.id))[0], { status: 'failed', attempts: 2, lastStatus: 503 });
@@ -318,13 +316,13 @@ t.test('410 Gone disables the webhook', async (t) => {
   const ctx = await buildTestApp(t);
   const rx = await receiver(t, () => 410);
   const hook = await createHook(ctx, rx.url);
-  emit(ctx);
+  await emit(ctx);
   await ctx.app.webhookWorker.runOnce();
-  const [d] = await deliveries(ctx, hook.id);
+  const [d] = await deliveries(ctx, hook!.id);
   t.match(d, { status: 'failed', attempts: 1, lastStatus: 410 });
   const [listed] = (await ctx.app.inject({ url: '/v1/webhooks', headers: ctx.auth })).json().data;
   t.match(listed, { id: hook.id, active: false, disabledReason: /410 Gone/ });
-  emit(ctx);
+  await emit(ctx);
   t.equal((await deliveries(ctx, hook.id)).length, 1, 'no new deliveries for a disabled webhook');
   const res = await ctx.app.inject({ method: 'POST', url: `/v1/webhooks/${hook.id}/deliveries/${d!.id}/redeliver`, headers: ctx.auth });
   t.equal(res.statusCode, 409, 'a disabled webhook is not redelivered to');
@@ -335,12 +333,12 @@ t.test('redeliverWebhookDelivery sends a delivered event again', async (t) => {
   const ctx = await buildTestApp(t);
   const rx = await receiver(t);
   const hook = await createHook(ctx, rx.url);
-  emit(ctx);
+  await emit(ctx);
   await ctx.app.webhookWorker.runOnce();
-  const [d] = await deliveries(ctx, hook.id);
+  const [d] = await deliveries(ctx, hook!.id);
   t.match(d, { status: 'delivered', attempts: 1 });
   const url = `/v1/webhooks/${hook.id}/deliveries/${d!.id}/redeliver`;
-  const editor = createToken(ctx.app.db, { name: 'editor', role: 'editor' }).token;
+  const editor = (await createToken(ctx.app.db, { name: 'editor', role: 'editor' })).token;
   t.equal((await ctx.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${editor}` } })).statusCode, 403);
   const res = await ctx.app.inject({ method: 'POST', url, headers: ctx.auth });
   t.equal(res.statusCode, 202, res.body);
@@ -377,7 +375,7 @@ t.test('timeouts, refused connections and redirects are recorded as errors', asy
     await createHook(ctx, redirecting.url),
     await createHook(ctx, `http://127.0.0.1:${deadPort}/hook`),
   ];
-  emit(ctx);
+  await emit(ctx);
   const started = Date.now();
   await ctx.app.webhookWorker.runOnce();
   t.ok(Date.now() - started < 1500, 'the timeout cut the hanging send short');
@@ -396,7 +394,7 @@ t.test('closing the app waits for sends in flight', async (t) => {
     return 'hang';
   });
   await createHook(ctx, rx.url);
-  emit(ctx);
+  await emit(ctx);
   let finished = false;
   void ctx.app.webhookWorker.runOnce().then(() => (finished = true));
   await hitArrived;
@@ -434,7 +432,7 @@ t.test('secrets and signatures never reach the log', async (t) => {
     rmSync(dir, { recursive: true, force: true });
   });
   await app.ready();
-  const token = createToken(app.db, { name: 'admin', role: 'admin' }).token;
+  const token = (await createToken(app.db, { name: 'admin', role: 'admin' })).token;
   const rx = await receiver(t, (n) => (n === 1 ? 500 : 200));
   const res = await app.inject({
     method: 'POST',
@@ -443,9 +441,9 @@ t.test('secrets and signatures never reach the log', async (t) => {
     payload: { url: rx.url, events: ['article.*'] },
   });
   const { secret } = res.json();
-  app.db.transaction(() => enqueueEvent(app.db, 'article.published', { id: 1 }, []));
+  await app.db.write(() => enqueueEvent(app.db, 'article.published', { id: 1 }, []));
   await app.webhookWorker.runOnce();
-  app.db.update(webhookDeliveries).set({ nextAttemptAt: nowIso() }).run();
+  await app.db.write(() => app.db.conn.update(webhookDeliveries).set({ nextAttemptAt: nowIso() }));
   await app.webhookWorker.runOnce();
   t.equal(rx.hits.length, 2);
   const log = lines.join('');

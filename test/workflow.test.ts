@@ -217,7 +217,7 @@ t.test('preview links open one draft and nothing else', async (t) => {
   const forged = token.replace(/^\d+/, String(other.id));
   t.equal((await ctx.app.inject({ url: `/v1/articles/${other.id}?preview=${forged}` })).statusCode, 401);
   const signer = (await import('../src/modules/articles/articles.preview.js')).createPreviewSigner(ctx.app.db);
-  const expired = signer.sign(draft.id, new Date(Date.now() - 1000));
+  const expired = await signer.sign(draft.id, new Date(Date.now() - 1000));
   t.equal((await ctx.app.inject({ url: `/v1/articles/${draft.id}?preview=${expired}` })).statusCode, 401);
 });
 
@@ -260,7 +260,7 @@ t.test('a scheduled article goes public on time and its webhook fires after a re
   t.equal(received[0]!.type, 'article.published');
   t.equal(received[0]!.data.id, a.id);
   t.ok(received[0]!.ok, 'the receiver verifies the signature');
-  t.equal(restarted.scheduler.runOnce(), 0, 'announced once only');
+  t.equal(await restarted.scheduler.runOnce(), 0, 'announced once only');
   await restarted.webhookWorker.runOnce();
   t.equal(received.length, 1);
 });

@@ -2,16 +2,15 @@
 // inspection while the server is down.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+import { openSqlite } from '../../src/db/sqlite.js';
 import { createToken } from '../../src/modules/tokens/tokens.service.js';
 
 /** Migrates a new database file in `dir` and creates an admin token; the file is closed again. */
-export function freshDatabase(dir: string, name = 'dateline.db'): { file: string; token: string } {
+export async function freshDatabase(dir: string, name = 'dateline.db'): Promise<{ file: string; token: string }> {
   const file = join(dir, name);
-  const db = openDatabase(file);
-  migrateDatabase(db);
-  const { token } = createToken(db, { name: 'script admin', role: 'admin' });
-  db.$client.close();
+  const db = openSqlite(file);
+  const { token } = await createToken(db, { name: 'script admin', role: 'admin' });
+  await db.close();
   return { file, token };
 }
 

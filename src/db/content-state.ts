@@ -1,4 +1,4 @@
-import type { Db } from './client.js';
+import type BetterSqlite3 from 'better-sqlite3';
 
 export type ContentState = { version: number; changedAt: string; newestVisible: string | null };
 
@@ -8,13 +8,15 @@ export type ContentState = { version: number; changedAt: string; newestVisible: 
  * article goes live without any write.
  *
  * This runs on every public request, so the answer is remembered and re-read only when it
- * may have moved: when `data_version` says another connection committed, when
- * `total_changes()` says this connection wrote anything, or when the clock passes the next
- * scheduled publish time. Checking those is one call into SQLite that touches no table.
+ * may have moved: when the reader connection's `data_version` says another connection
+ * committed (this process's writer connection or another process: every write goes through
+ * a writer, never the reader), or when the clock passes the next scheduled publish time.
+ * Checking those is one call into SQLite that touches no table. It stays synchronous: it
+ * runs in callback-style hooks on the hottest path, and the SQLite reader answers at once.
  */
-export function createContentStateReader(db: Db) {
-  const changed = db.$client.prepare('SELECT data_version * 4294967296 + total_changes() FROM pragma_data_version').pluck();
-  const state = db.$client.prepare(
+export function createContentStateReader(reader: BetterSqlite3.Database) {
+  const changed = reader.prepare('SELECT data_version FROM pragma_data_version').pluck();
+  const state = reader.prepare(
     `SELECT version, changed_at AS changedAt,
        (SELECT published_at FROM articles WHERE status = 'published' AND published_at <= @now
         ORDER BY published_at DESC LIMIT 1) AS newestVisible,

@@ -2,7 +2,9 @@ import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastif
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
 import { createFailureWindow, createRedisFailureWindow, type FailureWindow } from '../lib/failure-window.js';
-import { verifyToken, type Principal, type Role } from '../modules/tokens/tokens.service.js';
+import type { Principal, Role } from '../modules/tokens/tokens.service.js';
+
+export type VerifyToken = (token: string) => Promise<{ ok: true; principal: Principal } | { ok: false; reason: string }>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -31,7 +33,7 @@ export const carriesCredentials = (req: FastifyRequest) =>
 // with an Authorization header is verified; a bad token is a 401 even on a public read
 // rather than a silently narrower answer.
 export default fp(
-  async (app, opts: { failuresPerMinute: number }) => {
+  async (app, opts: { failuresPerMinute: number; verify: VerifyToken }) => {
     app.decorateRequest('principal', null);
     // Guessing tokens (or preview links, or the metrics token) costs a 401 each; an address
     // with too many a minute is refused with 429 before any credential it sends is checked.
@@ -51,14 +53,15 @@ export default fp(
       if (header === undefined || req.routeOptions.config.ownAuthorization) return done();
       const m = BEARER.exec(header.trim());
       if (!m) return done(new AppError('unauthorized', 'Use the header `Authorization: Bearer <token>`'));
-      const result = verifyToken(app.db, m[1]!);
-      if (!result.ok) return done(new AppError('unauthorized', result.reason));
-      req.principal = result.principal;
-      done();
+      opts.verify(m[1]!).then((result) => {
+        if (!result.ok) return done(new AppError('unauthorized', result.reason));
+        req.principal = result.principal;
+        done();
+      }, done);
     };
 
-    // Callback-style: it runs on every request, and an async hook costs a microtask turn
-    // (only Redis's answer is awaited, and only for requests that carry credentials).
+    // Callback-style: it runs on every request, and an async hook costs a microtask turn;
+    // only requests that carry credentials wait for anything (Redis's count, the token lookup).
     app.addHook('onRequest', (req, reply, done) => {
       if (!carriesCredentials(req)) return done();
       const blocked = failures.blockedFor(req.ip);

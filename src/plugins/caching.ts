@@ -51,7 +51,7 @@ export default fp(
       opts.cache.responseCacheBytes > 0
         ? new LRUCache<string, Cached>({ maxSize: opts.cache.responseCacheBytes, sizeCalculation: (c) => c.body.length + 500 })
         : null;
-    const readState = createContentStateReader(app.db);
+    const readState = createContentStateReader(app.db.sqlite.reader);
     const hits = new Counter({
       name: 'dateline_response_cache_hits_total',
       help: 'Public reads answered from the in-process response cache',

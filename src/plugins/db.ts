@@ -1,19 +1,21 @@
 import fp from 'fastify-plugin';
-import { migrateDatabase, openDatabase, type Db } from '../db/client.js';
+import { openSqlite, type SqliteDatabase } from '../db/sqlite.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    db: Db;
+    db: SqliteDatabase;
   }
 }
 
 export default fp(
-  async (app, opts: { file: string }) => {
-    const db = openDatabase(opts.file);
-    migrateDatabase(db);
+  async (app, opts: { file: string; writeLockTimeoutMs: number }) => {
+    const db = openSqlite(opts.file, {
+      lockTimeoutMs: opts.writeLockTimeoutMs,
+      onHookError: (err) => app.log.error({ err }, 'after-commit hook failed'),
+    });
     app.decorate('db', db);
     app.addHook('onClose', async () => {
-      db.$client.close();
+      await db.close();
     });
   },
   { name: 'db' },

@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import { and, eq, lt } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { idempotencyKeys } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { nowIso } from '../lib/time.js';
-import { inWrite } from '../modules/shared/transaction.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -13,9 +10,27 @@ declare module 'fastify' {
      * Runs a create at most once per `Idempotency-Key` of the caller's token and answers 201.
      * A repeat gets the first result back (to be sent the usual way) with `Idempotent-Replayed: true`.
      */
-    idempotentCreate: <T>(req: FastifyRequest, reply: FastifyReply, create: () => T) => T;
+    idempotentCreate: <T>(req: FastifyRequest, reply: FastifyReply, create: () => Promise<T>) => Promise<T>;
   }
 }
+
+/** Where keys are kept (the idempotency module's repository, injected by app.ts). */
+export type IdempotencyStore = {
+  find(
+    tokenId: number,
+    key: string,
+  ): Promise<{ requestHash: string; statusCode: number | null; body: string | null; headers: Record<string, string> | null } | undefined>;
+  insert(row: {
+    tokenId: number;
+    key: string;
+    requestHash: string;
+    statusCode: number;
+    body: string;
+    headers: Record<string, string> | null;
+    createdAt: string;
+  }): Promise<void>;
+  purgeOlderThan(iso: string): Promise<void>;
+};
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const CREATED = 201;
@@ -33,8 +48,8 @@ function keyOf(req: FastifyRequest): string | null {
   return key;
 }
 
-// The key is looked up and recorded in the create's own IMMEDIATE transaction (the service's
-// transaction nests as a savepoint), so "created" and "key recorded" commit together or not
+// The key is looked up and recorded in the create's own unit of work (the service's unit of
+// work nests in it as a savepoint), so "created" and "key recorded" commit together or not
 // at all: a crash at any moment leaves either both (a retry replays) or neither (a retry
 // creates), and a failed create leaves the key free. The write lock serialises two requests
 // with one key, in one process or several, so there is no "in progress" state to wait out.
@@ -48,32 +63,32 @@ function keyOf(req: FastifyRequest): string | null {
 const TRIMMED = { trimmed: 'true' };
 
 export default fp(
-  async (app, opts: { maxStoredBytes: number }) => {
-    const purge = () =>
-      app.db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(Date.now() - KEEP_MS).toISOString())).run();
-    const timer = setInterval(purge, 3600_000).unref();
-    app.addHook('onReady', async () => void purge());
+  async (app, opts: { store: IdempotencyStore; maxStoredBytes: number }) => {
+    const { store } = opts;
+    const purge = () => store.purgeOlderThan(new Date(Date.now() - KEEP_MS).toISOString());
+    const purgeLogged = () => purge().catch((err: unknown) => app.log.error({ err }, 'purging idempotency keys failed'));
+    const timer = setInterval(purgeLogged, 3600_000).unref();
+    app.addHook('onReady', async () => void (await purge()));
     app.addHook('onClose', async () => clearInterval(timer));
 
-    app.decorate('idempotentCreate', <T>(req: FastifyRequest, reply: FastifyReply, create: () => T): T => {
+    app.decorate('idempotentCreate', async <T>(req: FastifyRequest, reply: FastifyReply, create: () => Promise<T>): Promise<T> => {
       const key = keyOf(req);
       if (key === null || !req.principal) {
-        const result = create();
+        const result = await create();
         reply.code(CREATED);
         return result;
       }
       const tokenId = req.principal.tokenId;
       const requestHash = createHash('sha256').update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
-      const where = and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key));
-      const outcome = inWrite(app.db, () => {
-        const seen = app.db.select().from(idempotencyKeys).where(where).get();
+      const outcome = await app.db.write(async () => {
+        const seen = await store.find(tokenId, key);
         if (!seen) {
-          const result = create();
+          const result = await create();
           let body = JSON.stringify(result);
           const fits = Buffer.byteLength(body) <= opts.maxStoredBytes;
           if (!fits) body = JSON.stringify({ id: (result as { id: unknown }).id });
           const row = { tokenId, key, requestHash, statusCode: CREATED, body, headers: fits ? null : TRIMMED, createdAt: nowIso() };
-          app.db.insert(idempotencyKeys).values(row).run();
+          await store.insert(row);
           return { status: CREATED, result, replayed: false };
         }
         if (seen.requestHash !== requestHash) {

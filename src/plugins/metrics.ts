@@ -10,7 +10,7 @@ declare module 'fastify' {
 // One registry per app (no prom-client global), so tests can build many apps. Request
 // metrics are labelled by route pattern, never the raw URL, to keep cardinality bounded.
 export default fp(
-  async (app) => {
+  async (app, opts: { webhookQueueDepth: () => Promise<number> }) => {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
     const requests = new Counter({
@@ -26,22 +26,20 @@ export default fp(
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     });
-    const dbBytes = app.db.$client.prepare('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()').pluck();
-    const queue = app.db.$client.prepare("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'").pluck();
     new Gauge({
       name: 'dateline_database_size_bytes',
-      help: 'Size of the SQLite database file',
+      help: 'Size of the database',
       registers: [registry],
-      collect() {
-        this.set(dbBytes.get() as number);
+      async collect() {
+        this.set(await app.db.sizeBytes());
       },
     });
     new Gauge({
       name: 'dateline_webhook_queue_depth',
       help: 'Webhook deliveries waiting to be sent',
       registers: [registry],
-      collect() {
-        this.set(queue.get() as number);
+      async collect() {
+        this.set(await opts.webhookQueueDepth());
       },
     });
     app.decorate('metrics', registry);

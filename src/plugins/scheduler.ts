@@ -1,27 +1,31 @@
 import fp from 'fastify-plugin';
-import type { SiteLinks } from '../lib/site-links.js';
-import { createArticlesService } from '../modules/articles/articles.service.js';
-import type { RevisionLimits } from '../modules/articles/articles.revisions.js';
-import { pruneAudit } from '../modules/shared/actor.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    scheduler: { runOnce(): number; pruneAudit(now?: number): Promise<number> };
+    scheduler: { runOnce(): Promise<number>; pruneAudit(now?: number): Promise<number> };
   }
 }
 
 // Scheduled articles become public by time alone (reads compare publishedAt with now); what
 // needs a process is the `article.published` event. This loop sends it when the moment
 // comes, and the first run at start catches up on everything that fell due while the
-// server was down. It also keeps the audit log to AUDIT_RETENTION_DAYS, hourly.
+// server was down. It also keeps the audit log to AUDIT_RETENTION_DAYS, hourly. What
+// "announce" and "prune" mean is the modules' business: app.ts injects them.
 const AUDIT_BATCH = 500;
 const AUDIT_EVERY_MS = 3600_000;
 
+export type SchedulerOptions = {
+  announceDue: () => Promise<number>;
+  /** Deletes up to `batch` audit entries older than `before` (one unit of work); says how many went. */
+  pruneAudit: (before: string, batch: number) => Promise<number>;
+  auditRetentionDays: number;
+  intervalMs?: number;
+};
+
 export default fp(
-  async (app, opts: RevisionLimits & { auditRetentionDays: number; intervalMs?: number; links?: SiteLinks }) => {
-    const articles = createArticlesService(app.db, opts);
-    const runOnce = () => {
-      const n = articles.announceDue();
+  async (app, opts: SchedulerOptions) => {
+    const runOnce = async () => {
+      const n = await opts.announceDue();
       if (n > 0) app.webhookWorker.wake();
       return n;
     };
@@ -31,7 +35,7 @@ export default fp(
       const before = new Date(now - opts.auditRetentionDays * 86_400_000).toISOString();
       let pruned = 0;
       for (let n = AUDIT_BATCH; n === AUDIT_BATCH && !closing; pruned += n) {
-        n = pruneAudit(app.db, before, AUDIT_BATCH);
+        n = await opts.pruneAudit(before, AUDIT_BATCH);
         await new Promise((resolve) => setImmediate(resolve));
       }
       return pruned;
@@ -48,14 +52,16 @@ export default fp(
     app.addHook('onReady', async () => {
       void pruneLogged();
       auditTimer = setInterval(() => void pruneLogged(), AUDIT_EVERY_MS).unref();
-      const caughtUp = runOnce();
+      const caughtUp = await runOnce();
       if (caughtUp > 0) app.log.info({ articles: caughtUp }, 'announced scheduled articles that fell due while down');
+      // A run that has not finished when the next tick comes is not doubled up.
+      let running = false;
       timer = setInterval(() => {
-        try {
-          runOnce();
-        } catch (err) {
-          app.log.error({ err }, 'scheduler run failed');
-        }
+        if (running) return;
+        running = true;
+        runOnce()
+          .catch((err: unknown) => app.log.error({ err }, 'scheduler run failed'))
+          .finally(() => (running = false));
       }, opts.intervalMs ?? 1000);
       timer.unref();
     });

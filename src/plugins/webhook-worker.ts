@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { nowIso } from '../lib/time.js';
-import { inWrite } from '../modules/shared/transaction.js';
-import { sendDelivery, type SendResult } from '../modules/webhooks/send.js';
+// Types only: the behaviour (the outbox's queries, sending one delivery) is injected by app.ts.
+import type { SendOptions, SendResult } from '../modules/webhooks/send.js';
 import { createTargetAgent } from '../modules/webhooks/target-agent.js';
 import type { Resolver } from '../modules/webhooks/url-policy.js';
-import { createWebhooksRepository, type DueDelivery } from '../modules/webhooks/webhooks.repository.js';
+import type { DueDelivery, WebhooksRepository } from '../modules/webhooks/webhooks.repository.js';
 
 export type WebhookWorker = {
   /** Sends everything due now; resolves when those sends have finished, with how many there were. */
@@ -22,6 +22,10 @@ declare module 'fastify' {
 
 export type WebhookWorkerOptions = {
   webhooks: Config['webhooks'];
+  /** The outbox's queries (the webhooks repository). */
+  outbox: Pick<WebhooksRepository, 'due' | 'claim' | 'finish' | 'disable'>;
+  /** One HTTP attempt for one delivery; never throws. */
+  send: (d: DueDelivery, opts: SendOptions) => Promise<SendResult>;
   /** How often to look for due deliveries, ms. */
   pollMs?: number;
   /** Deliveries sent at once. */
@@ -42,7 +46,7 @@ export default fp(
     const backoffBaseMs = opts.backoffBaseMs ?? 30_000;
     // Long enough to cover the DNS lookup and the timeout; only matters after a crash.
     const leaseMs = timeoutMs + 60_000;
-    const repo = createWebhooksRepository(app.db);
+    const repo = opts.outbox;
     const policy = { allowPrivateTargets, allowedHosts };
     const dispatcher = createTargetAgent(policy, opts.resolve, timeoutMs);
     const sendOptions = { timeoutMs, policy, dispatcher };
@@ -50,23 +54,25 @@ export default fp(
     const backoff = (attempts: number) =>
       Math.min(MAX_BACKOFF_MS, backoffBaseMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
 
-    function record(d: DueDelivery, result: SendResult) {
+    async function record(d: DueDelivery, result: SendResult) {
       const now = nowIso();
       const log = { webhookId: d.webhookId, deliveryId: d.id, attempt: d.attempts, status: result.status };
       if (result.ok) {
-        repo.finish(d.id, { status: 'delivered', deliveredAt: now, lastStatus: result.status, lastError: null });
+        await app.db.write(() => repo.finish(d.id, { status: 'delivered', deliveredAt: now, lastStatus: result.status, lastError: null }));
         app.log.debug(log, 'webhook delivered');
       } else if (result.status === 410) {
         // 410 Gone is the receiver saying "stop": retrying would only be noise.
-        app.db.transaction(() => {
-          repo.finish(d.id, { status: 'failed', lastStatus: 410, lastError: result.error });
-          repo.disable(d.webhookId, `The receiver answered 410 Gone at ${now}`);
+        await app.db.write(async () => {
+          await repo.finish(d.id, { status: 'failed', lastStatus: 410, lastError: result.error });
+          await repo.disable(d.webhookId, `The receiver answered 410 Gone at ${now}`);
         });
         app.log.warn(log, 'webhook disabled: the receiver answered 410');
       } else {
         const last = d.attempts >= maxAttempts;
         const next = last ? now : new Date(Date.now() + backoff(d.attempts)).toISOString();
-        repo.finish(d.id, { status: last ? 'failed' : 'pending', nextAttemptAt: next, lastStatus: result.status, lastError: result.error });
+        await app.db.write(() =>
+          repo.finish(d.id, { status: last ? 'failed' : 'pending', nextAttemptAt: next, lastStatus: result.status, lastError: result.error }),
+        );
         app.log.warn({ ...log, error: result.error, gaveUp: last }, 'webhook delivery failed');
       }
     }
@@ -78,15 +84,18 @@ export default fp(
       while (!closed) {
         const now = new Date();
         const [at, leaseUntil] = [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString()];
-        // IMMEDIATE: another instance claiming at the same moment waits for the lock instead
-        // of failing on a snapshot its commit made stale (a deferred read-then-write would).
-        const claimed = inWrite(app.db, () => repo.due(at, batchSize).filter((d) => repo.claim(d.id, at, leaseUntil)));
+        const claimed = await app.db.write(async () => {
+          const due = await repo.due(at, batchSize);
+          const mine: DueDelivery[] = [];
+          for (const d of due) if (await repo.claim(d.id, at, leaseUntil)) mine.push(d);
+          return mine;
+        });
         if (claimed.length === 0) break;
         await Promise.all(
           claimed.map(async (d) => {
             // One row failing to record must not abandon the other sends in flight.
             try {
-              record({ ...d, attempts: d.attempts + 1 }, await sendDelivery(d, sendOptions));
+              await record({ ...d, attempts: d.attempts + 1 }, await opts.send(d, sendOptions));
             } catch (err) {
               app.log.error({ err, deliveryId: d.id }, 'could not record a webhook delivery');
             }

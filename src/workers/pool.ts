@@ -97,13 +97,13 @@ export function createWorkerPool(opts: WorkerPoolOptions) {
     readsOffLoop: sharedFile,
 
     /** Runs a repository read on a reader thread; over budget it fails with a 503 `query_timeout`. */
-    read<K extends ReadKind>(name: K, args: Parameters<ReadTasks[K]>, inProcess: ReadTasks[K]): Promise<ReturnType<ReadTasks[K]>> {
-      if (!sharedFile) return Promise.resolve((inProcess as (...a: unknown[]) => ReturnType<ReadTasks[K]>)(...args));
+    read<K extends ReadKind>(name: K, args: Parameters<ReadTasks[K]>, inProcess: ReadTasks[K]): Promise<Awaited<ReturnType<ReadTasks[K]>>> {
+      if (!sharedFile) return (inProcess as (...a: unknown[]) => Promise<Awaited<ReturnType<ReadTasks[K]>>>)(...args);
       const timeout = () =>
         new AppError('query_timeout', `The query did not finish within ${opts.queryTimeoutMs} ms; narrow it or retry later`, {
           extra: { retryAfter: RETRY_AFTER_S },
         });
-      return run({ kind: 'read', name, args } as unknown as Task, opts.queryTimeoutMs, timeout) as Promise<ReturnType<ReadTasks[K]>>;
+      return run({ kind: 'read', name, args } as unknown as Task, opts.queryTimeoutMs, timeout) as Promise<Awaited<ReturnType<ReadTasks[K]>>>;
     },
 
     /** Renders a Markdown body off the event loop; over budget it is a 422 naming `body.body`. */

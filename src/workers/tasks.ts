@@ -1,5 +1,5 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { openReader, type Db } from '../db/client.js';
+import { openSqliteReadOnly } from '../db/sqlite.js';
 import { AppError } from '../errors.js';
 import { renderBody } from '../lib/markdown.js';
 import { createArticlesRepository, type ArticlesRepository } from '../modules/articles/articles.repository.js';
@@ -24,18 +24,18 @@ export type Outcome = { value: unknown } | { error: { code: AppError['code']; me
 let reads: ReadTasks | undefined;
 function readers(): ReadTasks {
   if (!reads) {
-    const db: Db = openReader((workerData as { databaseFile: string }).databaseFile);
+    const db = openSqliteReadOnly((workerData as { databaseFile: string }).databaseFile);
     reads = { 'articles.list': createArticlesRepository(db).list };
   }
   return reads;
 }
 
-export default function run(task: Task): Outcome {
+export default async function run(task: Task): Promise<Outcome> {
   task.started.postMessage(null);
   try {
     if (task.kind === 'render') return { value: renderBody(task.body) };
-    const read = readers()[task.name] as (...args: unknown[]) => unknown;
-    return { value: read(...task.args) };
+    const read = readers()[task.name] as (...args: unknown[]) => Promise<unknown>;
+    return { value: await read(...task.args) };
   } catch (err) {
     if (err instanceof AppError) return { error: { code: err.code, message: err.message, errors: err.errors, extra: err.extra } };
     throw err;

@@ -13,7 +13,7 @@ import { startReady, stop } from '../../scripts/lib/server.js';
 t.test('editor to frontend through the typed client', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'dateline-client-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const { file, token } = freshDatabase(dir);
+  const { file, token } = await freshDatabase(dir);
   const { server } = await startReady(file, { SITE_URL: 'https://news.example.com', SITE_NAME: 'The Example Times' });
   t.teardown(() => stop(server));
 

@@ -21,7 +21,7 @@ type Json = any;
 
 t.test('a scripted newsroom session conforms to the contract', { timeout: 330_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'dateline-conformance-'));
-  const { file, token: admin } = freshDatabase(dir);
+  const { file, token: admin } = await freshDatabase(dir);
   const { server } = await startReady(file, { DEMO_DATA: 'true', RATE_LIMIT_PER_MINUTE: '300' });
   t.teardown(async () => {
     await stop(server);

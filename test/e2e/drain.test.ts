@@ -70,7 +70,7 @@ const refused = (port: number) =>
 async function drain(t: Test, keepAlive: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'dateline-drain-'));
   const receiver = await startReceiver(1500);
-  const { file, token } = freshDatabase(dir);
+  const { file, token } = await freshDatabase(dir);
   const { server } = await startReady(file, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', LOG_LEVEL: 'warn' });
   const agent = new Agent({ keepAlive, maxSockets: 64 });
   t.teardown(async () => {

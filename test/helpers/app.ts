@@ -24,6 +24,7 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     // Tests run their webhook receivers on loopback; nothing else is allowed.
     webhooks: { allowPrivateTargets: false, allowedHosts: ['127.0.0.1'], timeoutMs: 2000, maxAttempts: 5 },
     revisionsKeep: 50,
+    writeLockTimeoutMs: 5000,
     limits: { revisionsMaxBytes: 10 * 1024 * 1024, idempotencyMaxBytes: 64 * 1024, auditRetentionDays: 365 },
     workers: { threads: 2, queryTimeoutMs: 5000, renderTimeoutMs: 10_000 },
     http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, connectionTimeoutMs: 60_000, keepAliveTimeoutMs: 5000, maxConnectionsPerAddress: 0 },
@@ -53,7 +54,7 @@ export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Pr
   const config = testConfig(dir, overrides);
   const app = await buildApp({ config, logger: false });
   await app.ready();
-  const { token } = createToken(app.db, { name: 'test admin', role: 'admin' });
+  const { token } = await createToken(app.db, { name: 'test admin', role: 'admin' });
   t.teardown(async () => {
     await app.close();
     rmSync(dir, { recursive: true, force: true });

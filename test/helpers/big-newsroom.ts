@@ -1,4 +1,4 @@
-import type { Db } from '../../src/db/client.js';
+import type { SqliteDatabase } from '../../src/db/sqlite.js';
 import { headlineWords, markdownBody, prng } from '../../bench/text.js';
 
 /**
@@ -6,26 +6,27 @@ import { headlineWords, markdownBody, prng } from '../../bench/text.js';
  * big enough to be slow (the bounded-work tests). Straight SQL with one prepared insert, the
  * schema's triggers keep the search index; the stored HTML and text are the Markdown itself,
  * which search and lists do not care about, so no body is rendered. Deterministic per seed.
+ * Each chunk is one unit of work on the writer connection, like any other write.
  */
-export function fillNewsroom(db: Db, count: number, words = 150, seed = 1126): void {
-  const sqlite = db.$client;
+export async function fillNewsroom(db: SqliteDatabase, count: number, words = 150, seed = 1126): Promise<void> {
+  const sqlite = db.sqlite.writer;
   const rng = prng(seed);
   const stamp = '2025-01-01T00:00:00.000Z';
   sqlite.pragma('synchronous = OFF');
-  sqlite.prepare("INSERT INTO bureaus (slug, name, created_at, updated_at) VALUES ('big-desk', 'Big Desk', ?, ?)").run(stamp, stamp);
+  await db.write(() => sqlite.prepare("INSERT INTO bureaus (slug, name, created_at, updated_at) VALUES ('big-desk', 'Big Desk', ?, ?)").run(stamp, stamp));
   const bureauId = (sqlite.prepare("SELECT id FROM bureaus WHERE slug = 'big-desk'").get() as { id: number }).id;
   const insert = sqlite.prepare(
     `INSERT INTO articles (slug, headline, body, body_html, body_text, word_count, bureau_id, language, status,
        published_at, announced_at, version, created_at, updated_at)
      VALUES (@slug, @headline, @body, @body, @body, ${words}, ${bureauId}, 'en', 'published', @at, @at, 1, @at, @at)`,
   );
-  const batch = sqlite.transaction((from: number, to: number) => {
+  const batch = (from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const hw = headlineWords(rng);
       const at = new Date(Date.parse(stamp) + i * 60_000).toISOString();
       insert.run({ slug: `${hw.join('-')}-${i}`, headline: hw.join(' '), body: markdownBody(rng, words), at });
     }
-  });
-  for (let from = 0; from < count; from += 2000) batch(from, Math.min(count, from + 2000));
+  };
+  for (let from = 0; from < count; from += 2000) await db.write(() => batch(from, Math.min(count, from + 2000)));
   sqlite.pragma('synchronous = NORMAL');
 }

@@ -1271,7 +1271,7 @@ const stmt = (db: Db, sql: string, pluck = false): Stmt => {
   const key = `${pluck ? 'pluck' : 'rows'}:${sql}`;
   let s = cache.get(key);
   if (!s) {
-    s = db.$client.prepare(sql) as unknown as Stmt;
+    s = db.sqlite.writer.prepare(sql) as unknown as Stmt;
     if (pluck) s.pluck();
     cache.set(key, s);
   }
@@ -1288,14 +1288,14 @@ export async function startFuzzApp(t: Teardown, validate: SchemaValidator, stats
   const db = ctx.app.db;
   const adminId = one<{ id: number }>(db, 'SELECT id FROM api_tokens ORDER BY id LIMIT 1')!.id;
   const author = await api(ctx, 'POST', '/v1/authors', { name: fresh('Writer Byline'), email: 'writer@example.com' });
-  const editor = createToken(db, { name: 'fuzz editor', role: 'editor' });
-  const writer = createToken(db, { name: 'fuzz writer', role: 'writer', authorId: author!.id });
-  const viewer = createToken(db, { name: 'fuzz viewer', role: 'viewer' });
-  const expired = createToken(db, { name: 'fuzz expired', role: 'admin', expiresAt: '2001-01-01T00:00:00.000Z' });
-  const revoked = createToken(db, { name: 'fuzz revoked', role: 'admin' });
+  const editor = await createToken(db, { name: 'fuzz editor', role: 'editor' });
+  const writer = await createToken(db, { name: 'fuzz writer', role: 'writer', authorId: author!.id });
+  const viewer = await createToken(db, { name: 'fuzz viewer', role: 'viewer' });
+  const expired = await createToken(db, { name: 'fuzz expired', role: 'admin', expiresAt: '2001-01-01T00:00:00.000Z' });
+  const revoked = await createToken(db, { name: 'fuzz revoked', role: 'admin' });
   await api(ctx, 'DELETE', `/v1/tokens/${revoked.id}`);
   // The preview-signing key is made on first use; make it now so a read never creates it.
-  createPreviewSigner(db).sign(1, new Date());
+  await createPreviewSigner(db).sign(1, new Date());
 
   const env: FuzzEnv = {
     ctx,
@@ -1367,9 +1367,9 @@ export async function replenish(env: FuzzEnv): Promise<void> {
     db,
     `SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL AND id NOT IN (${[...env.protectedTokenIds].join(',')})`,
   );
-  for (let i = revocable; i < 2; i++) createToken(db, { name: fresh('fuzz victim'), role: 'viewer' });
+  for (let i = revocable; i < 2; i++) await createToken(db, { name: fresh('fuzz victim'), role: 'viewer' });
   // A scheduled article that fell due is announced now, not in the middle of a measured case.
-  ctx.app.scheduler.runOnce();
+  await ctx.app.scheduler.runOnce();
 }
 
 const TOO_BIG = 2_000_000;
@@ -1549,10 +1549,10 @@ export async function resolvePlan(env: FuzzEnv, op: Operation, plan: RequestPlan
       const id = target.row?.id ?? UNKNOWN_ID;
       v =
         value.state === 'valid'
-          ? signer.sign(id, new Date(Date.now() + 3_600_000))
+          ? await signer.sign(id, new Date(Date.now() + 3_600_000))
           : value.state === 'expired'
-            ? signer.sign(id, new Date(Date.now() - 3_600_000))
-            : signer.sign(id + 1, new Date(Date.now() + 3_600_000));
+            ? await signer.sign(id, new Date(Date.now() - 3_600_000))
+            : await signer.sign(id + 1, new Date(Date.now() + 3_600_000));
     } else if (value instanceof TargetVersion) v = String(versionFor(target, value));
     else v = value;
     pairs.push(`${encodeComponent(key)}=${encodeComponent(v)}`);
@@ -1636,19 +1636,19 @@ const CHECKSUM_TABLES: Record<string, string[]> = {
 
 export type Snapshot = Map<string, Map<number, string>>;
 
-type Statement = ReturnType<Db['$client']['prepare']>;
+type Statement = ReturnType<Db['sqlite']['writer']['prepare']>;
 const statements = new WeakMap<object, Array<{ table: string; stmt: Statement }>>();
 
 export function snapshot(db: Db): Snapshot {
   let prepared = statements.get(db);
   if (!prepared) {
     prepared = Object.entries(CHECKSUM_TABLES).map(([table, exclude]) => {
-      const columns = (db.$client.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>)
+      const columns = (db.sqlite.writer.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>)
         .map((c) => c.name)
         .filter((c) => !exclude.includes(c));
       if (columns.length === 0) throw new Error(`contract-fuzz: table ${table} has no columns (renamed?)`);
       const list = columns.map((c) => `"${c}"`).join(', ');
-      return { table, stmt: db.$client.prepare(`SELECT rowid, ${list} FROM ${table} ORDER BY rowid`) };
+      return { table, stmt: db.sqlite.writer.prepare(`SELECT rowid, ${list} FROM ${table} ORDER BY rowid`) };
     });
     statements.set(db, prepared);
   }

@@ -35,7 +35,7 @@ export async function sharedDatabase(t: Test, opts: { migrated?: boolean } = {})
   const migrated = opts.migrated !== false;
   if (engine === 'sqlite') {
     if (!migrated) return { target: { engine, file: join(dir, 'dateline.db') }, dir };
-    const { file, token } = freshDatabase(dir);
+    const { file, token } = await freshDatabase(dir);
     return { target: { engine, file }, dir, token };
   }
   const { url } = migrated ? await freshPgDatabase(t) : await emptyPgDatabase(t);

@@ -1,7 +1,9 @@
 import { and, count, eq, exists, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
+import type { Dialect } from '../../db/dialect.js';
 import { prepared } from '../../db/prepared.js';
+import type { Conn } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { decodeCursor } from '../../lib/cursor.js';
 import { articleAuthors, articles, articleTags, authors, bureaus, tags, type articleStatuses } from '../../db/schema.js';
@@ -75,16 +77,12 @@ export type ArticleRow = {
     : (typeof baseColumns)[K]['_']['data'] | null;
 } & { body?: string; bodyHtml?: string; bodyText?: string; snippet?: string };
 
-// The unary `+` keeps SQLite from using `published_at <= now` as the index range: it is a
-// cheap filter (only scheduled articles fail it), and leaving the range free lets a keyset
-// cursor seek straight to its row, so page 200 costs what page 1 does.
-const visible = (v: Visibility) =>
-  v.publicOnly ? and(eq(articles.status, 'published'), sql`+${articles.publishedAt} <= ${v.now}`) : undefined;
+// `published_at <= now` must not be the index range: it is a cheap filter (only scheduled
+// articles fail it), and leaving the range free lets a keyset cursor seek straight to its
+// row, so page 200 costs what page 1 does.
+const visible = (d: Dialect, v: Visibility) =>
+  v.publicOnly ? and(eq(articles.status, 'published'), sql`${d.filterOnly(articles.publishedAt)} <= ${v.now}`) : undefined;
 
-// The FTS5 table is created by a hand-written migration (drizzle-kit has no virtual tables).
-const fts = sql.raw('articles_fts');
-// bm25 weights per column: headline, standfirst, body, bylines.
-const RANK_WEIGHTS = '10.0, 4.0, 1.0, 2.0';
 const RELEVANCE: SortSpec = { name: 'relevance', column: articles.id, dir: 'asc' };
 
 /**
@@ -115,8 +113,8 @@ function relevanceOffset(paging: PagingInput): number {
 }
 
 /** `published` means live now; `scheduled` is published with a time still to come. */
-const statusWhere = (status: ArticleFilter['status'], now: string) => {
-  if (status === 'published') return and(eq(articles.status, 'published'), sql`+${articles.publishedAt} <= ${now}`);
+const statusWhere = (d: Dialect, status: ArticleFilter['status'], now: string) => {
+  if (status === 'published') return and(eq(articles.status, 'published'), sql`${d.filterOnly(articles.publishedAt)} <= ${now}`);
   if (status === 'scheduled') return and(eq(articles.status, 'published'), sql`${articles.publishedAt} > ${now}`);
   return status ? eq(articles.status, status) : undefined;
 };
@@ -131,44 +129,44 @@ const searchOnly = (f: ArticleFilter) =>
   !f.publishedBefore &&
   (f.status === undefined || f.status === 'published');
 
-export function createArticlesRepository(db: Db) {
-  const countMatching = (where: SQL | undefined, match?: string) => {
+export function createArticlesRepository(db: Database) {
+  const d = db.dialect;
+  const search = d.search;
+  const countMatching = async (where: SQL | undefined, match?: string) => {
     if (!match) return countWhere(db, articles, where);
-    return (
-      db
-        .select({ n: count() })
-        .from(articles)
-        .innerJoin(fts, sql`${fts}.rowid = ${articles.id}`)
-        .where(where)
-        .get()?.n ?? 0
-    );
+    const [row] = await db.conn
+      .select({ n: count() })
+      .from(articles)
+      .innerJoin(search.source, search.joinOn(articles.id))
+      .where(where);
+    return row?.n ?? 0;
   };
 
   const select = (bodies: BodyColumns, match?: string) => {
-    const query = db
+    const query = db.conn
       .select({
         ...baseColumns,
         ...(bodies.body ? { body: articles.body } : {}),
         ...(bodies.bodyHtml ? { bodyHtml: articles.bodyHtml } : {}),
         ...(bodies.bodyText ? { bodyText: articles.bodyText } : {}),
-        ...(match ? { snippet: sql<string>`snippet(articles_fts, -1, char(2), char(3), '…', 24)` } : {}),
+        ...(match ? { snippet: search.snippet } : {}),
       })
       .from(articles)
       .innerJoin(bureaus, eq(bureaus.id, articles.bureauId));
-    return match ? query.innerJoin(fts, sql`${fts}.rowid = ${articles.id}`) : query;
+    return match ? query.innerJoin(search.source, search.joinOn(articles.id)) : query;
   };
 
   const filterWhere = (f: ArticleFilter, v: Visibility): SQL | undefined =>
     and(
-      visible(v),
-      statusWhere(f.status, v.now),
+      visible(d, v),
+      statusWhere(d, f.status, v.now),
       f.bureauId !== undefined ? eq(articles.bureauId, f.bureauId) : undefined,
       f.language ? eq(articles.language, f.language) : undefined,
       f.publishedAfter ? gte(articles.publishedAt, f.publishedAfter) : undefined,
       f.publishedBefore ? lt(articles.publishedAt, f.publishedBefore) : undefined,
       f.authorId !== undefined
         ? exists(
-            db
+            db.conn
               .select({ one: sql`1` })
               .from(articleAuthors)
               .where(and(eq(articleAuthors.articleId, articles.id), eq(articleAuthors.authorId, f.authorId))),
@@ -176,7 +174,7 @@ export function createArticlesRepository(db: Db) {
         : undefined,
       f.tagId !== undefined
         ? exists(
-            db
+            db.conn
               .select({ one: sql`1` })
               .from(articleTags)
               .where(and(eq(articleTags.articleId, articles.id), eq(articleTags.tagId, f.tagId))),
@@ -185,19 +183,20 @@ export function createArticlesRepository(db: Db) {
     );
 
   type RelatedRow = Summary & { articleId: number };
-  type RelatedQuery = { all(): RelatedRow[]; prepare(): { all(values: { id: number }): RelatedRow[] } };
+  type RelatedQuery = PromiseLike<RelatedRow[]> & { prepare(): { execute(values: { id: number }): PromiseLike<RelatedRow[]> } };
   /**
    * Items related to many articles in one query, grouped by article. One article (every
    * write, every single-article read) uses a statement prepared once.
    */
   const relation =
-    (name: string, articleId: SQLiteColumn, query: (where: SQL) => RelatedQuery) =>
-    (ids: number[]): Map<number, Summary[]> => {
+    (name: string, articleId: SQLiteColumn, query: (c: Conn, where: SQL) => RelatedQuery) =>
+    async (ids: number[]): Promise<Map<number, Summary[]>> => {
+      const c = db.conn;
       if (ids.length === 1) {
-        const one = prepared(db, `articles.${name}:1`, () => query(eq(articleId, sql.placeholder('id'))).prepare());
-        return groupBy(one.all({ id: ids[0]! }));
+        const one = prepared(c, `articles.${name}:1`, () => query(c, eq(articleId, sql.placeholder('id'))).prepare());
+        return groupBy(await one.execute({ id: ids[0]! }));
       }
-      return groupBy(ids.length ? query(inArray(articleId, ids)).all() : []);
+      return groupBy(ids.length ? await query(c, inArray(articleId, ids)) : []);
     };
 
   /**
@@ -206,18 +205,22 @@ export function createArticlesRepository(db: Db) {
    * given a snippet. Visibility drops few rows, so a small surplus almost always fills the
    * page; when it does not, the candidate list grows until it has every match.
    */
-  function rankedFirst(where: SQL, bodies: BodyColumns, match: string, offset: number, want: number): ArticleRow[] {
-    const ranked = prepared(db, 'articles.ranked', () =>
-      db.$client.prepare(
-        `SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH @match
-         ORDER BY bm25(articles_fts, ${RANK_WEIGHTS}), rowid LIMIT @k`,
-      ),
+  async function rankedFirst(where: SQL, bodies: BodyColumns, match: string, offset: number, want: number): Promise<ArticleRow[]> {
+    const c = db.conn;
+    const ranked = prepared(c, 'articles.ranked', () =>
+      c
+        .select({ id: search.rowId })
+        .from(search.source)
+        .where(search.matches(sql.placeholder('match')))
+        .orderBy(search.rank, search.rowId)
+        .limit(sql.placeholder('k'))
+        .prepare(),
     );
     for (let k = 2 * (offset + want) + 32; ; k *= 4) {
-      const ids = (ranked.all({ match, k }) as { id: number }[]).map((r) => r.id);
-      const rows = select(bodies, match)
-        .where(and(where, sql`${articles.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`))
-        .all() as ArticleRow[];
+      const ids = (await ranked.execute({ match, k })).map((r) => r.id);
+      const rows = (await select(bodies, match).where(
+        and(where, d.inIds(articles.id, ids)),
+      )) as ArticleRow[];
       if (rows.length >= offset + want || ids.length < k) {
         const position = new Map(ids.map((id, i) => [id, i]));
         return rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!).slice(offset, offset + want);
@@ -226,66 +229,65 @@ export function createArticlesRepository(db: Db) {
   }
 
   /** Relevance when a filter narrows the list: filter first, then rank what is left. */
-  const joinedFirst = (where: SQL, bodies: BodyColumns, match: string, offset: number, want: number) =>
-    select(bodies, match)
+  const joinedFirst = async (where: SQL, bodies: BodyColumns, match: string, offset: number, want: number) =>
+    (await select(bodies, match)
       .where(where)
-      .orderBy(sql`bm25(${fts}, ${sql.raw(RANK_WEIGHTS)})`, articles.id)
+      .orderBy(search.rank, articles.id)
       .limit(want)
-      .offset(offset)
-      .all() as ArticleRow[];
+      .offset(offset)) as ArticleRow[];
 
   return {
-    find(key: string, v: Visibility, bodies: BodyColumns): ArticleRow | undefined {
+    async find(key: string, v: Visibility, bodies: BodyColumns): Promise<ArticleRow | undefined> {
       const byId = isId(key);
       const name = `articles.find:${byId}:${v.publicOnly}:${bodies.body}:${bodies.bodyHtml}:${bodies.bodyText}`;
-      const query = prepared(db, name, () =>
+      const query = prepared(db.conn, name, () =>
         select(bodies)
           .where(
             and(
               eq(byId ? articles.id : articles.slug, sql.placeholder('key')),
-              v.publicOnly ? visible({ publicOnly: true, now: sql.placeholder('now') as unknown as string }) : undefined,
+              v.publicOnly ? visible(d, { publicOnly: true, now: sql.placeholder('now') as unknown as string }) : undefined,
             ),
           )
           .prepare(),
       );
-      return query.get({ key: byId ? Number(key) : key, now: v.now }) as ArticleRow | undefined;
+      return (await query.execute({ key: byId ? Number(key) : key, now: v.now }))[0] as ArticleRow | undefined;
     },
 
     /** The raw stored row, for services that need every column. */
-    findStored(key: string) {
+    async findStored(key: string) {
       const byId = isId(key);
-      const query = prepared(db, `articles.findStored:${byId}`, () =>
-        db.select().from(articles).where(eq(byId ? articles.id : articles.slug, sql.placeholder('key'))).prepare(),
+      const c = db.conn;
+      const query = prepared(c, `articles.findStored:${byId}`, () =>
+        c.select().from(articles).where(eq(byId ? articles.id : articles.slug, sql.placeholder('key'))).prepare(),
       );
-      return query.get({ key: byId ? Number(key) : key });
+      return (await query.execute({ key: byId ? Number(key) : key }))[0];
     },
 
-    list(f: ArticleFilter, v: Visibility, sort: ArticleSort, paging: PagingInput, bodies: BodyColumns, match?: string) {
-      const where = and(filterWhere(f, v), match ? sql`${fts} MATCH ${match}` : undefined);
-      const total = paging.total ? countMatching(where, match) : undefined;
+    async list(f: ArticleFilter, v: Visibility, sort: ArticleSort, paging: PagingInput, bodies: BodyColumns, match?: string) {
+      const where = and(filterWhere(f, v), match ? search.matches(match) : undefined);
+      const total = paging.total ? await countMatching(where, match) : undefined;
       if (sort === 'relevance') {
         if (!match) throw new AppError('validation_failed', 'Sorting by relevance needs a search (`q`)', { errors: [{ path: 'query.sort', message: 'Only with q' }] });
         // Ranked results page by position: the cursor carries the next offset.
         const offset = relevanceOffset(paging);
         const want = paging.limit + 1;
-        const rows = searchOnly(f) ? rankedFirst(where!, bodies, match, offset, want) : joinedFirst(where!, bodies, match, offset, want);
+        const rows = searchOnly(f) ? await rankedFirst(where!, bodies, match, offset, want) : await joinedFirst(where!, bodies, match, offset, want);
         return finishPage(rows, paging, RELEVANCE, () => String(offset + paging.limit), total);
       }
       // Public reads never see a NULL publish time; leaving out the NULL branch lets SQLite
       // seek straight to the cursor in the index instead of filtering row by row.
       const spec = v.publicOnly ? { ...sorts[sort], nullable: false } : sorts[sort];
-      const rows = select(bodies, match)
+      const rows = (await select(bodies, match)
         .where(and(where, afterCursor(spec, articles.id, paging)))
         .orderBy(...orderFor(spec, articles.id))
         .limit(paging.limit + 1)
-        .offset(paging.offset ?? 0)
-        .all() as ArticleRow[];
+        .offset(paging.offset ?? 0)) as ArticleRow[];
       return finishPage(rows, paging, spec, sortKey[sort], total);
     },
 
     /** Bylines of many articles in one query, in byline order. */
-    bylines: relation('bylines', articleAuthors.articleId, (where) =>
-      db
+    bylines: relation('bylines', articleAuthors.articleId, (c, where) =>
+      c
         .select({ articleId: articleAuthors.articleId, id: authors.id, slug: authors.slug, name: authors.name })
         .from(articleAuthors)
         .innerJoin(authors, eq(authors.id, articleAuthors.authorId))
@@ -294,8 +296,8 @@ export function createArticlesRepository(db: Db) {
     ),
 
     /** Tags of many articles in one query, by name. */
-    tags: relation('tags', articleTags.articleId, (where) =>
-      db
+    tags: relation('tags', articleTags.articleId, (c, where) =>
+      c
         .select({ articleId: articleTags.articleId, id: tags.id, slug: tags.slug, name: tags.name })
         .from(articleTags)
         .innerJoin(tags, eq(tags.id, articleTags.tagId))
@@ -304,76 +306,83 @@ export function createArticlesRepository(db: Db) {
     ),
 
     idBySlug: {
-      bureau: (slug: string) => db.select({ id: bureaus.id }).from(bureaus).where(eq(bureaus.slug, slug)).get()?.id ?? -1,
-      author: (slug: string) => db.select({ id: authors.id }).from(authors).where(eq(authors.slug, slug)).get()?.id ?? -1,
-      tag: (slug: string) => db.select({ id: tags.id }).from(tags).where(eq(tags.slug, slug)).get()?.id ?? -1,
+      bureau: async (slug: string) => (await db.conn.select({ id: bureaus.id }).from(bureaus).where(eq(bureaus.slug, slug)))[0]?.id ?? -1,
+      author: async (slug: string) => (await db.conn.select({ id: authors.id }).from(authors).where(eq(authors.slug, slug)))[0]?.id ?? -1,
+      tag: async (slug: string) => (await db.conn.select({ id: tags.id }).from(tags).where(eq(tags.slug, slug)))[0]?.id ?? -1,
     },
 
     /** Scheduled articles whose time has come but whose `published` event has not gone out. */
-    dueForAnnouncement: (now: string) =>
-      db
-        .select({ id: articles.id })
-        .from(articles)
-        .where(and(eq(articles.status, 'published'), isNull(articles.announcedAt), lte(articles.publishedAt, now)))
-        .all()
-        .map((r) => r.id),
+    dueForAnnouncement: async (now: string) =>
+      (
+        await db.conn
+          .select({ id: articles.id })
+          .from(articles)
+          .where(and(eq(articles.status, 'published'), isNull(articles.announcedAt), lte(articles.publishedAt, now)))
+      ).map((r) => r.id),
 
-    markAnnounced: (id: number, at: string | null) =>
-      db.update(articles).set({ announcedAt: at }).where(eq(articles.id, id)).run(),
+    markAnnounced: async (id: number, at: string | null) => {
+      await db.conn.update(articles).set({ announcedAt: at }).where(eq(articles.id, id));
+    },
 
-    insert(values: typeof articles.$inferInsert): number {
+    async insert(values: typeof articles.$inferInsert): Promise<number> {
       // Prepared per set of columns given (creates always give the same set).
       const columns = Object.keys(values).sort();
-      const query = prepared(db, `articles.insert:${columns.join(',')}`, () =>
-        db
+      const c = db.conn;
+      const query = prepared(c, `articles.insert:${columns.join(',')}`, () =>
+        c
           .insert(articles)
           .values(Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as unknown as typeof articles.$inferInsert)
           .returning({ id: articles.id })
           .prepare(),
       );
-      return query.get(values as Record<string, unknown>)!.id;
+      return (await query.execute(values as Record<string, unknown>))[0]!.id;
     },
 
-    update: (id: number, values: Partial<typeof articles.$inferInsert>) =>
-      db
+    update: async (id: number, values: Partial<typeof articles.$inferInsert>) => {
+      await db.conn
         .update(articles)
         .set({ ...values, version: sql`${articles.version} + 1` })
-        .where(eq(articles.id, id))
-        .run(),
+        .where(eq(articles.id, id));
+    },
 
-    replaceBylines(articleId: number, authorIds: number[], isNew = false) {
-      if (!isNew) db.delete(articleAuthors).where(eq(articleAuthors.articleId, articleId)).run();
-      const add = prepared(db, 'articles.addByline', () =>
-        db
+    async replaceBylines(articleId: number, authorIds: number[], isNew = false) {
+      const c = db.conn;
+      if (!isNew) await c.delete(articleAuthors).where(eq(articleAuthors.articleId, articleId));
+      const add = prepared(c, 'articles.addByline', () =>
+        c
           .insert(articleAuthors)
           .values({ articleId: sql.placeholder('articleId'), authorId: sql.placeholder('authorId'), position: sql.placeholder('position') })
           .prepare(),
       );
-      authorIds.forEach((authorId, position) => add.run({ articleId, authorId, position }));
+      for (const [position, authorId] of authorIds.entries()) await add.execute({ articleId, authorId, position });
     },
 
-    replaceTags(articleId: number, tagIds: number[], isNew = false) {
-      if (!isNew) db.delete(articleTags).where(eq(articleTags.articleId, articleId)).run();
-      const add = prepared(db, 'articles.addTag', () =>
-        db.insert(articleTags).values({ articleId: sql.placeholder('articleId'), tagId: sql.placeholder('tagId') }).prepare(),
+    async replaceTags(articleId: number, tagIds: number[], isNew = false) {
+      const c = db.conn;
+      if (!isNew) await c.delete(articleTags).where(eq(articleTags.articleId, articleId));
+      const add = prepared(c, 'articles.addTag', () =>
+        c.insert(articleTags).values({ articleId: sql.placeholder('articleId'), tagId: sql.placeholder('tagId') }).prepare(),
       );
-      for (const tagId of tagIds) add.run({ articleId, tagId });
+      for (const tagId of tagIds) await add.execute({ articleId, tagId });
     },
 
-    bylineIds: (articleId: number) =>
-      prepared(db, 'articles.bylineIds', () =>
-        db
+    async bylineIds(articleId: number) {
+      const c = db.conn;
+      const query = prepared(c, 'articles.bylineIds', () =>
+        c
           .select({ id: articleAuthors.authorId })
           .from(articleAuthors)
           .where(eq(articleAuthors.articleId, sql.placeholder('id')))
           // In byline order: the newsroom rule compares places in the byline.
           .orderBy(articleAuthors.position)
           .prepare(),
-      )
-        .all({ id: articleId })
-        .map((r) => r.id),
+      );
+      return (await query.execute({ id: articleId })).map((r) => r.id);
+    },
 
-    remove: (id: number) => db.delete(articles).where(eq(articles.id, id)).run(),
+    remove: async (id: number) => {
+      await db.conn.delete(articles).where(eq(articles.id, id));
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, lte, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import { articleRevisions } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
@@ -14,43 +14,41 @@ const BOOKKEEPING = new Set(['version', 'updatedAt', 'createdAt', 'status', 'rea
 /** Revisions kept per article: the last `revisionsKeep`, and of those only as many as fit in `revisionsMaxBytes`. */
 export type RevisionLimits = { revisionsKeep: number; revisionsMaxBytes?: number };
 
-export function createRevisions(db: Db, { revisionsKeep: keep, revisionsMaxBytes: maxBytes = Infinity }: RevisionLimits) {
-  // Newest first, a running total of snapshot bytes; every revision past the budget goes,
-  // except the newest (the article as it is now), whatever its size. octet_length reads the
-  // size from the record header without loading the snapshot; the scan is at most `keep` rows.
-  const trimBytes = () =>
-    prepared(db, 'revisions.trimBytes', () =>
-      db.$client.prepare(
-        `DELETE FROM article_revisions WHERE article_id = @articleId AND version IN (
-           SELECT version FROM (
-             SELECT version, SUM(octet_length(snapshot)) OVER (ORDER BY version DESC) AS running
-             FROM article_revisions WHERE article_id = @articleId)
-           WHERE running > @maxBytes AND version < @newest)`,
-      ),
-    );
+// Newest first, a running total of snapshot bytes; every revision past the budget goes,
+// except the newest (the article as it is now), whatever its size. octet_length reads the
+// size from the record header without loading the snapshot; the scan is at most `keep` rows.
+const TRIM_BYTES = `DELETE FROM article_revisions WHERE article_id = @articleId AND version IN (
+  SELECT version FROM (
+    SELECT version, SUM(octet_length(snapshot)) OVER (ORDER BY version DESC) AS running
+    FROM article_revisions WHERE article_id = @articleId)
+  WHERE running > @maxBytes AND version < @newest)`;
+
+export function createRevisions(db: Database, { revisionsKeep: keep, revisionsMaxBytes: maxBytes = Infinity }: RevisionLimits) {
   return {
     /** Stores the article as it is after a change and drops the oldest beyond the limits. */
-    record(snapshot: Snapshot, actor: Actor) {
+    async record(snapshot: Snapshot, actor: Actor) {
       // Runs on every write: both statements are prepared once.
       const ph = (name: string) => sql.placeholder(name);
-      prepared(db, 'revisions.insert', () =>
-        db
+      const c = db.conn;
+      await prepared(c, 'revisions.insert', () =>
+        c
           .insert(articleRevisions)
           .values({ articleId: ph('articleId'), version: ph('version'), snapshot: ph('snapshot'), actorName: ph('actorName'), actorRole: ph('actorRole'), createdAt: ph('createdAt') })
           .prepare(),
-      ).run({ articleId: snapshot.id, version: snapshot.version, snapshot, actorName: actor.name, actorRole: actor.role, createdAt: nowIso() });
-      if (Number.isFinite(maxBytes)) trimBytes().run({ articleId: snapshot.id, maxBytes, newest: snapshot.version });
+      ).execute({ articleId: snapshot.id, version: snapshot.version, snapshot, actorName: actor.name, actorRole: actor.role, createdAt: nowIso() });
+      // A window function Drizzle's builder cannot express: a statement on the unit of work's connection.
+      if (Number.isFinite(maxBytes)) prepared(c, 'revisions.trimBytes', () => c.$client.prepare(TRIM_BYTES)).run({ articleId: snapshot.id, maxBytes, newest: snapshot.version });
       if (snapshot.version <= keep) return;
-      prepared(db, 'revisions.trim', () =>
-        db
+      await prepared(c, 'revisions.trim', () =>
+        c
           .delete(articleRevisions)
           .where(and(eq(articleRevisions.articleId, ph('articleId')), lte(articleRevisions.version, ph('upTo'))))
           .prepare(),
-      ).run({ articleId: snapshot.id, upTo: snapshot.version - keep });
+      ).execute({ articleId: snapshot.id, upTo: snapshot.version - keep });
     },
 
     list: (articleId: number) =>
-      db
+      db.conn
         .select({
           version: articleRevisions.version,
           actorName: articleRevisions.actorName,
@@ -59,15 +57,13 @@ export function createRevisions(db: Db, { revisionsKeep: keep, revisionsMaxBytes
         })
         .from(articleRevisions)
         .where(eq(articleRevisions.articleId, articleId))
-        .orderBy(desc(articleRevisions.version))
-        .all(),
+        .orderBy(desc(articleRevisions.version)),
 
-    get(articleId: number, version: number) {
-      const row = db
+    async get(articleId: number, version: number) {
+      const [row] = await db.conn
         .select()
         .from(articleRevisions)
-        .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.version, version)))
-        .get();
+        .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.version, version)));
       if (!row) throw new AppError('not_found', `Article ${articleId} has no revision ${version} (only the last ${keep}, up to ${Number.isFinite(maxBytes) ? `${maxBytes} bytes` : 'any size'} in all, are kept)`);
       return { ...row, snapshot: row.snapshot as Snapshot };
     },

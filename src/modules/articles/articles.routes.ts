@@ -68,12 +68,12 @@ export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: Sit
     },
     handler: async (req, reply) => {
       const { preview, include, fields, formats } = req.query;
-      const previewArticleId = preview === undefined ? null : previews.verify(preview);
+      const previewArticleId = preview === undefined ? null : await previews.verify(preview);
       if (preview !== undefined && previewArticleId === null) {
         throw new AppError('unauthorized', 'The preview link is invalid or has expired');
       }
       const query = queryOf(req.url);
-      const article = service.get(req.params.idOrSlug, { publicOnly: req.principal === null, previewArticleId }, { include: include ?? ALL_VIEW.include, fields, formats }, query);
+      const article = await service.get(req.params.idOrSlug, { publicOnly: req.principal === null, previewArticleId }, { include: include ?? ALL_VIEW.include, fields, formats }, query);
       if (req.principal || previewArticleId) {
         reply.header('cache-control', 'private, no-store');
         if (typeof article.version === 'number') reply.header('etag', versionEtag(article.version));
@@ -98,7 +98,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: Sit
     handler: async (req, reply) => {
       // Rendered before the create's transaction, off the event loop (422 when too complex).
       const body = await app.workers.renderBody(req.body.body ?? '');
-      const article = app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal), body) as Article);
+      const article = await app.idempotentCreate(req, reply, async () => (await service.create(req.body, actorOf(req.principal), body)) as Article);
       return reply.header('location', `/v1/articles/${article.id}`).header('etag', versionEtag(article.version)).send(article);
     },
   });
@@ -121,7 +121,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: Sit
       const { version, ...changes } = req.body;
       const expected = expectedVersion(req.headers['if-match'], version);
       const body = changes.body === undefined ? undefined : await app.workers.renderBody(changes.body);
-      const article = service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected, body) as Article;
+      const article = (await service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected, body)) as Article;
       return reply.header('etag', versionEtag(article.version)).send(article);
     },
   });
@@ -139,7 +139,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: Sit
     },
     preHandler: app.requireRole('admin', 'editor'),
     handler: async (req, reply) => {
-      service.remove(req.params.idOrSlug, actorOf(req.principal), expectedVersion(req.headers['if-match'], undefined));
+      await service.remove(req.params.idOrSlug, actorOf(req.principal), expectedVersion(req.headers['if-match'], undefined));
       return reply.code(204).send();
     },
   });

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { articles } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
 import { SearchLimitError, toFtsQuery } from '../../lib/fts-query.js';
@@ -28,35 +28,35 @@ const DEEP_OFFSET = 500;
  */
 export type ArticlesOptions = RevisionLimits & { workers?: Pick<WorkerPool, 'read'>; links?: SiteLinks };
 
-export function createArticlesService(db: Db, opts: ArticlesOptions) {
+export function createArticlesService(db: Database, opts: ArticlesOptions) {
   const repo = createArticlesRepository(db);
   const { links } = opts;
   const urlOf = links?.enabled
     ? (r: ArticleRow) => links.article({ id: r.id, slug: r.slug, bureauSlug: r.bureauSlug, publishedAt: r.publishedAt })
     : undefined;
 
-  function read(key: string, access: Access, o: ViewOptions, query = '') {
+  async function read(key: string, access: Access, o: ViewOptions, query = '') {
     const now = nowIso();
     const bodies = bodyColumns(o);
-    let row = repo.find(key, { publicOnly: access.publicOnly, now }, bodies);
+    let row = await repo.find(key, { publicOnly: access.publicOnly, now }, bodies);
     if (!row && access.previewArticleId) {
       // A preview link opens exactly one article, whatever its status.
-      const any = repo.find(key, { publicOnly: false, now }, bodies);
+      const any = await repo.find(key, { publicOnly: false, now }, bodies);
       if (any?.id === access.previewArticleId) row = any;
     }
     if (!row) {
       // An old slug redirects only to an article this caller could read: to anyone else a
       // renamed draft's old slug is a 404 like any unknown slug, so its new one never leaks.
-      const canSee = (id: number) =>
-        !access.publicOnly || id === access.previewArticleId || repo.find(String(id), { publicOnly: true, now }, NO_BODIES) !== undefined;
-      redirectIfMoved(db, 'article', articles, key, query, canSee);
+      const canSee = async (id: number) =>
+        !access.publicOnly || id === access.previewArticleId || (await repo.find(String(id), { publicOnly: true, now }, NO_BODIES)) !== undefined;
+      await redirectIfMoved(db, 'article', articles, key, query, canSee);
       throw notFound('article', key);
     }
     const ids = [row.id];
     return toArticleView(
       row,
-      wantsRelation(o, 'authors') ? repo.bylines(ids) : undefined,
-      wantsRelation(o, 'tags') ? repo.tags(ids) : undefined,
+      wantsRelation(o, 'authors') ? await repo.bylines(ids) : undefined,
+      wantsRelation(o, 'tags') ? await repo.tags(ids) : undefined,
       o,
       now,
       urlOf,
@@ -95,24 +95,24 @@ export function createArticlesService(db: Db, opts: ArticlesOptions) {
       language: q.language,
       publishedAfter: q.publishedAfter && toIso(q.publishedAfter),
       publishedBefore: q.publishedBefore && toIso(q.publishedBefore),
-      bureauId: q.bureau === undefined ? undefined : repo.idBySlug.bureau(q.bureau),
-      authorId: q.author === undefined ? undefined : repo.idBySlug.author(q.author),
-      tagId: q.tag === undefined ? undefined : repo.idBySlug.tag(q.tag),
+      bureauId: q.bureau === undefined ? undefined : await repo.idBySlug.bureau(q.bureau),
+      authorId: q.author === undefined ? undefined : await repo.idBySlug.author(q.author),
+      tagId: q.tag === undefined ? undefined : await repo.idBySlug.tag(q.tag),
     };
     const now = nowIso();
     const args: Parameters<typeof repo.list> = [filter, { publicOnly, now }, sort, { limit, cursor, offset, total }, bodyColumns(o), match];
     // The home page and keyset pages are index seeks and stay here; what the caller can make
     // expensive goes to a reader thread with a time budget.
     const costly = match !== undefined || total === true || (offset ?? 0) > DEEP_OFFSET;
-    const page = costly && opts.workers ? await opts.workers.read('articles.list', args, repo.list) : repo.list(...args);
+    const page = costly && opts.workers ? await opts.workers.read('articles.list', args, repo.list) : await repo.list(...args);
     const ids = page.rows.map((r) => r.id);
-    const bylines = wantsRelation(o, 'authors') ? repo.bylines(ids) : undefined;
-    const tagMap = wantsRelation(o, 'tags') ? repo.tags(ids) : undefined;
+    const bylines = wantsRelation(o, 'authors') ? await repo.bylines(ids) : undefined;
+    const tagMap = wantsRelation(o, 'tags') ? await repo.tags(ids) : undefined;
     return { data: page.rows.map((r) => toArticleView(r, bylines, tagMap, o, now, urlOf)), meta: page.meta };
   }
 
   /** The full article as an editor sees it: the shape of write responses, events and revisions. */
-  const readAll = (id: number) => read(String(id), { publicOnly: false }, ALL_VIEW) as ReturnType<typeof read> & { version: number };
+  const readAll = (id: number) => read(String(id), { publicOnly: false }, ALL_VIEW);
 
   return { get: read, list, ...createArticleWrites(db, repo, readAll, opts) };
 }

@@ -58,10 +58,10 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<RevisionLimits & { lin
         const key = req.params.idOrSlug;
         const article = (
           action === 'publish'
-            ? service.publish(key, body?.publishedAt, actor, expected)
+            ? await service.publish(key, body?.publishedAt, actor, expected)
             : action === 'unpublish'
-              ? service.unpublish(key, actor, expected)
-              : service.archive(key, actor, expected)
+              ? await service.unpublish(key, actor, expected)
+              : await service.archive(key, actor, expected)
         ) as Article;
         return reply.header('etag', versionEtag(article.version)).send(article);
       },
@@ -79,7 +79,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<RevisionLimits & { lin
       response: { 200: RevisionList, 308: movedResponse, ...pickProblems(400, 401, 404, 500) },
     },
     preHandler: app.authenticate,
-    handler: async (req) => ({ data: service.revisions.list(req.params.idOrSlug) }),
+    handler: async (req) => ({ data: await service.revisions.list(req.params.idOrSlug) }),
   });
 
   app.get('/v1/articles/:idOrSlug/revisions/compare', {
@@ -109,7 +109,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<RevisionLimits & { lin
     },
     preHandler: app.authenticate,
     handler: async (req) => {
-      const { snapshot, version, actorName, actorRole, createdAt } = service.revisions.get(req.params.idOrSlug, req.params.version);
+      const { snapshot, version, actorName, actorRole, createdAt } = await service.revisions.get(req.params.idOrSlug, req.params.version);
       return { version, actorName, actorRole, createdAt, snapshot: snapshot as Article };
     },
   });
@@ -133,8 +133,9 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<RevisionLimits & { lin
       const { idOrSlug, version } = req.params;
       const actor = actorOf(req.principal);
       // Rendered before the write's transaction, off the event loop, like any body sent in.
-      const body = await app.workers.renderBody(String(service.revisions.get(idOrSlug, version).snapshot.body ?? ''));
-      const article = service.revisions.restore(idOrSlug, version, actor, expected, req.body?.restoreSlug, body) as Article;
+      const revision = await service.revisions.get(idOrSlug, version);
+      const body = await app.workers.renderBody(String(revision.snapshot.body ?? ''));
+      const article = (await service.revisions.restore(idOrSlug, version, actor, expected, req.body?.restoreSlug, body)) as Article;
       return reply.header('etag', versionEtag(article.version)).send(article);
     },
   });
@@ -153,9 +154,9 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<RevisionLimits & { lin
     },
     preHandler: editors,
     handler: async (req, reply) => {
-      const article = service.get(req.params.idOrSlug, { publicOnly: false }, { include: [], formats: [], fields: ['slug'] });
+      const article = await service.get(req.params.idOrSlug, { publicOnly: false }, { include: [], formats: [], fields: ['slug'] });
       const expiresAt = new Date(Date.now() + (req.body?.expiresInSeconds ?? 86_400) * 1000);
-      const token = previews.sign(article.id, expiresAt);
+      const token = await previews.sign(article.id, expiresAt);
       return reply.code(201).send({ token, url: `/v1/articles/${article.id}?preview=${token}`, expiresAt: expiresAt.toISOString() });
     },
   });

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import type { Rendered } from '../../lib/markdown.js';
 import { articles, authors, bureaus, tags } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
@@ -10,7 +10,6 @@ import { audit, SYSTEM, type Actor } from '../shared/actor.js';
 import { listRefs, required, resolveRefs } from '../shared/lookup.js';
 import { checkVersion } from '../shared/preconditions.js';
 import { assertSlugFree, forgetSlugs, freshSlug, markSlugPublic, redirectIfMoved } from '../shared/slug-history.js';
-import { inWrite } from '../shared/transaction.js';
 import type { ArticlesRepository } from './articles.repository.js';
 import { createRevisions, diffSnapshots, type RevisionLimits, type Snapshot } from './articles.revisions.js';
 import { assertEditorial, assertMayChange, assertMayEdit, assertPublishable, imageColumns, isPublicNow, rendered } from './articles.rules.js';
@@ -19,22 +18,22 @@ import type { CreateArticle, UpdateArticle } from './articles.schemas.js';
 /** `undefined`: no precondition sent; `null`: `If-Match: *`; a number: the version the client saw. */
 export type Expected = number | null | undefined;
 
-export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (id: number) => Snapshot, limits: RevisionLimits) {
+export function createArticleWrites(db: Database, repo: ArticlesRepository, readAll: (id: number) => Promise<Snapshot>, limits: RevisionLimits) {
   const revisions = createRevisions(db, limits);
   /** The stored article; an old slug answers 308 to the same operation at the current one. */
-  const stored = (key: string) => {
-    const row = repo.findStored(key);
-    if (!row) redirectIfMoved(db, 'article', articles, key);
+  const stored = async (key: string) => {
+    const row = await repo.findStored(key);
+    if (!row) await redirectIfMoved(db, 'article', articles, key);
     return required(row, 'article', key);
   };
   const isLive = (a: { status: string; announcedAt: string | null }) => a.status === 'published' && a.announcedAt !== null;
 
   /** Everything that follows a change, in its transaction: revision, audit entry, event. */
-  function commit(id: number, actor: Actor, action: string, event?: EventType) {
-    const snapshot = readAll(id);
-    revisions.record(snapshot, actor);
-    audit(db, actor, action, 'article', id, snapshot.version);
-    if (event) enqueueEvent(db, event, snapshot, surrogateKeys('article', snapshot));
+  async function commit(id: number, actor: Actor, action: string, event?: EventType) {
+    const snapshot = await readAll(id);
+    await revisions.record(snapshot, actor);
+    await audit(db, actor, action, 'article', id, snapshot.version);
+    if (event) await enqueueEvent(db, event, snapshot, surrogateKeys('article', snapshot));
     return snapshot;
   }
 
@@ -45,47 +44,48 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
    * Every way out of public view (unpublish, archive, a later publish time, a rename) is a
    * write through here, so no public slug is missed.
    */
-  function guard(key: string, actor: Actor, expected: Expected, bylineAfter?: () => number[] | undefined) {
-    const current = stored(key);
-    checkVersion(expected, current.version, true, () => readAll(current.id));
-    assertMayChange(actor, current, repo.bylineIds(current.id), bylineAfter?.());
-    if (isPublicNow(current, nowIso())) markSlugPublic(db, 'article', current.id, current.slug);
+  async function guard(key: string, actor: Actor, expected: Expected, bylineAfter?: () => Promise<number[] | undefined>) {
+    const current = await stored(key);
+    const stale = expected !== undefined && expected !== null && expected !== current.version;
+    checkVersion(expected, current.version, true, stale ? await readAll(current.id) : undefined);
+    assertMayChange(actor, current, await repo.bylineIds(current.id), await bylineAfter?.());
+    if (isPublicNow(current, nowIso())) await markSlugPublic(db, 'article', current.id, current.slug);
     return current;
   }
 
   function applyUpdate(key: string, input: UpdateArticle, actor: Actor, expected: Expected, action: string, pre?: Rendered) {
-    return inWrite(db, () => {
+    return db.write(async () => {
       const { bureau, authors: authorRefs, tags: tagRefs, featuredImage, body, publishedAt, ...plain } = input;
       let authorIds: number[] | undefined;
-      const resolveAuthors = () =>
-        (authorIds = authorRefs === undefined ? undefined : resolveRefs(db, authors, 'author', listRefs('body.authors', authorRefs)));
-      const current = guard(key, actor, expected, resolveAuthors);
-      if (input.slug) assertSlugFree(db, 'article', articles, input.slug, current.id);
+      const resolveAuthors = async () =>
+        (authorIds = authorRefs === undefined ? undefined : await resolveRefs(db, authors, 'author', listRefs('body.authors', authorRefs)));
+      const current = await guard(key, actor, expected, resolveAuthors);
+      if (input.slug) await assertSlugFree(db, 'article', articles, input.slug, current.id);
       const changes: Partial<typeof articles.$inferInsert> = { ...plain, ...imageColumns(featuredImage), updatedAt: nowIso() };
-      if (bureau !== undefined) changes.bureauId = resolveRefs(db, bureaus, 'bureau', [['body.bureau', bureau]])[0];
+      if (bureau !== undefined) changes.bureauId = (await resolveRefs(db, bureaus, 'bureau', [['body.bureau', bureau]]))[0];
       if (body !== undefined) Object.assign(changes, rendered(body, pre));
       if (publishedAt !== undefined) changes.publishedAt = publishedAt === null ? null : toIso(publishedAt);
-      if (authorIds !== undefined) repo.replaceBylines(current.id, authorIds);
-      if (tagRefs !== undefined) repo.replaceTags(current.id, resolveRefs(db, tags, 'tag', listRefs('body.tags', tagRefs)));
+      if (authorIds !== undefined) await repo.replaceBylines(current.id, authorIds);
+      if (tagRefs !== undefined) await repo.replaceTags(current.id, await resolveRefs(db, tags, 'tag', listRefs('body.tags', tagRefs)));
       if (current.status === 'published') {
-        assertPublishable(body ?? current.body, repo.bylineIds(current.id).length);
+        assertPublishable(body ?? current.body, (await repo.bylineIds(current.id)).length);
         if (changes.publishedAt === null) {
           throw new AppError('unprocessable', 'A published article keeps its publish time; unpublish it first', {
             errors: [{ path: 'body.publishedAt', message: 'Cannot be null while published' }],
           });
         }
       }
-      repo.update(current.id, changes);
+      await repo.update(current.id, changes);
       return commit(current.id, actor, action, isLive(current) ? 'article.updated' : undefined);
     });
   }
 
   function setStatus(key: string, status: 'draft' | 'archived', actor: Actor, expected: Expected) {
-    return inWrite(db, () => {
+    return db.write(async () => {
       assertEditorial(actor, status === 'draft' ? 'unpublish' : 'archive');
-      const current = guard(key, actor, expected);
-      repo.update(current.id, { status, updatedAt: nowIso() });
-      repo.markAnnounced(current.id, null);
+      const current = await guard(key, actor, expected);
+      await repo.update(current.id, { status, updatedAt: nowIso() });
+      await repo.markAnnounced(current.id, null);
       return commit(current.id, actor, `article.${status === 'draft' ? 'unpublished' : 'archived'}`, isLive(current) ? 'article.unpublished' : undefined);
     });
   }
@@ -93,16 +93,16 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
   return {
     /** `body`: the input's body rendered beforehand (off the event loop); rendered here when absent. */
     create(input: CreateArticle, actor: Actor, body?: Rendered) {
-      return inWrite(db, () => {
-        const [bureauId] = resolveRefs(db, bureaus, 'bureau', [['body.bureau', input.bureau]]);
-        const authorIds = resolveRefs(db, authors, 'author', listRefs('body.authors', input.authors ?? []));
-        const tagIds = resolveRefs(db, tags, 'tag', listRefs('body.tags', input.tags ?? []));
+      return db.write(async () => {
+        const [bureauId] = await resolveRefs(db, bureaus, 'bureau', [['body.bureau', input.bureau]]);
+        const authorIds = await resolveRefs(db, authors, 'author', listRefs('body.authors', input.authors ?? []));
+        const tagIds = await resolveRefs(db, tags, 'tag', listRefs('body.tags', input.tags ?? []));
         assertMayEdit(actor, authorIds);
-        if (input.slug) assertSlugFree(db, 'article', articles, input.slug);
+        if (input.slug) await assertSlugFree(db, 'article', articles, input.slug);
         const now = nowIso();
-        const id = repo.insert({
+        const id = await repo.insert({
           headline: input.headline,
-          slug: input.slug ?? freshSlug(db, 'article', articles, slugFrom(input.headline, 'article')),
+          slug: input.slug ?? (await freshSlug(db, 'article', articles, slugFrom(input.headline, 'article'))),
           standfirst: input.standfirst ?? null,
           dateline: input.dateline ?? null,
           ...rendered(input.body ?? '', body),
@@ -114,8 +114,8 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
           createdAt: now,
           updatedAt: now,
         });
-        repo.replaceBylines(id, authorIds, true);
-        repo.replaceTags(id, tagIds, true);
+        await repo.replaceBylines(id, authorIds, true);
+        await repo.replaceTags(id, tagIds, true);
         return commit(id, actor, 'article.created');
       });
     },
@@ -124,16 +124,16 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
       applyUpdate(key, input, actor, expected, 'article.updated', body),
 
     publish(key: string, publishedAt: string | undefined, actor: Actor, expected: Expected) {
-      return inWrite(db, () => {
+      return db.write(async () => {
         assertEditorial(actor, 'publish');
-        const current = guard(key, actor, expected);
-        assertPublishable(current.body, repo.bylineIds(current.id).length);
+        const current = await guard(key, actor, expected);
+        assertPublishable(current.body, (await repo.bylineIds(current.id)).length);
         const now = nowIso();
         const when = publishedAt ? toIso(publishedAt) : (current.publishedAt ?? now);
-        repo.update(current.id, { status: 'published', publishedAt: when, updatedAt: now });
+        await repo.update(current.id, { status: 'published', publishedAt: when, updatedAt: now });
         // A future time schedules it: the scheduler announces it when the time comes.
         const live = when <= now;
-        repo.markAnnounced(current.id, live ? now : null);
+        await repo.markAnnounced(current.id, live ? now : null);
         const event = live ? (isLive(current) ? 'article.updated' : 'article.published') : isLive(current) ? 'article.unpublished' : undefined;
         return commit(current.id, actor, 'article.published', event);
       });
@@ -142,46 +142,47 @@ export function createArticleWrites(db: Db, repo: ArticlesRepository, readAll: (
     unpublish: (key: string, actor: Actor, expected: Expected) => setStatus(key, 'draft', actor, expected),
     archive: (key: string, actor: Actor, expected: Expected) => setStatus(key, 'archived', actor, expected),
 
-    remove(key: string, actor: Actor, expected: Expected) {
-      inWrite(db, () => {
+    async remove(key: string, actor: Actor, expected: Expected) {
+      await db.write(async () => {
         assertEditorial(actor, 'delete');
-        const current = guard(key, actor, expected);
-        const last = readAll(current.id);
-        repo.remove(current.id);
-        forgetSlugs(db, 'article', current.id);
-        audit(db, actor, 'article.deleted', 'article', current.id, current.version);
-        if (isLive(current)) enqueueEvent(db, 'article.deleted', { id: current.id, slug: current.slug }, surrogateKeys('article', last));
+        const current = await guard(key, actor, expected);
+        const last = await readAll(current.id);
+        await repo.remove(current.id);
+        await forgetSlugs(db, 'article', current.id);
+        await audit(db, actor, 'article.deleted', 'article', current.id, current.version);
+        if (isLive(current)) await enqueueEvent(db, 'article.deleted', { id: current.id, slug: current.slug }, surrogateKeys('article', last));
       });
     },
 
     /** Sends `article.published` for scheduled articles whose time has come (also after downtime). */
-    announceDue(now = nowIso()): number {
-      return inWrite(db, () => {
-        const due = repo.dueForAnnouncement(now);
+    announceDue(now = nowIso()): Promise<number> {
+      return db.write(async () => {
+        const due = await repo.dueForAnnouncement(now);
         for (const id of due) {
-          repo.markAnnounced(id, now);
-          const snapshot = readAll(id);
-          audit(db, SYSTEM, 'article.went_live', 'article', id, snapshot.version);
-          enqueueEvent(db, 'article.published', snapshot, surrogateKeys('article', snapshot));
+          await repo.markAnnounced(id, now);
+          const snapshot = await readAll(id);
+          await audit(db, SYSTEM, 'article.went_live', 'article', id, snapshot.version);
+          await enqueueEvent(db, 'article.published', snapshot, surrogateKeys('article', snapshot));
         }
         return due.length;
       });
     },
 
     revisions: {
-      list: (key: string) => revisions.list(stored(key).id),
-      get: (key: string, version: number) => revisions.get(stored(key).id, version),
-      compare(key: string, from: number, to: number) {
-        const id = stored(key).id;
-        return { from, to, changes: diffSnapshots(revisions.get(id, from).snapshot, revisions.get(id, to).snapshot) };
+      list: async (key: string) => revisions.list((await stored(key)).id),
+      get: async (key: string, version: number) => revisions.get((await stored(key)).id, version),
+      async compare(key: string, from: number, to: number) {
+        const id = (await stored(key)).id;
+        const [a, b] = [await revisions.get(id, from), await revisions.get(id, to)];
+        return { from, to, changes: diffSnapshots(a.snapshot, b.snapshot) };
       },
       /**
        * Puts an old revision's content back; the result is a new version and revision. The
        * current slug stays unless `withSlug` asks for the revision's slug too: a restore must
        * not silently move the article's address. `body`: the revision's body rendered beforehand.
        */
-      restore(key: string, version: number, actor: Actor, expected: Expected, withSlug = false, body?: Rendered) {
-        const old = revisions.get(stored(key).id, version).snapshot as Snapshot & {
+      async restore(key: string, version: number, actor: Actor, expected: Expected, withSlug = false, body?: Rendered) {
+        const old = (await revisions.get((await stored(key)).id, version)).snapshot as Snapshot & {
           bureau: { id: number };
           authors: { id: number }[];
           tags: { id: number }[];

@@ -1,10 +1,10 @@
-import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { createSelectSchema } from 'drizzle-zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditEvents } from '../../db/schema.js';
 import { pickProblems } from '../../errors.js';
 import { bearer, idParam, intParam } from '../shared/schemas.js';
+import { createAuditRepository } from './audit.repository.js';
 
 export const AuditEventSchema = createSelectSchema(auditEvents, { createdAt: z.iso.datetime() }).meta({
   id: 'AuditEvent',
@@ -31,6 +31,7 @@ const AuditList = z
 // The audit log is append-only and written by the services inside each change's transaction
 // (shared/actor.ts); this route only reads it, newest first, paged by id.
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
+  const repo = createAuditRepository(app.db);
   app.get('/v1/audit-events', {
     schema: {
       operationId: 'listAuditEvents',
@@ -44,14 +45,10 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: app.requireRole('admin'),
     handler: async (req) => {
       const q = req.query;
-      const where: (SQL | undefined)[] = [
-        q.resourceType ? eq(auditEvents.resourceType, q.resourceType) : undefined,
-        q.resourceId ? eq(auditEvents.resourceId, q.resourceId) : undefined,
-        q.since ? gte(auditEvents.createdAt, new Date(q.since).toISOString()) : undefined,
-        q.until ? lt(auditEvents.createdAt, new Date(q.until).toISOString()) : undefined,
-        q.before ? lt(auditEvents.id, q.before) : undefined,
-      ];
-      const rows = app.db.select().from(auditEvents).where(and(...where)).orderBy(desc(auditEvents.id)).limit(q.limit + 1).all();
+      const rows = await repo.list(
+        { ...q, since: q.since && new Date(q.since).toISOString(), until: q.until && new Date(q.until).toISOString() },
+        q.limit + 1,
+      );
       const page = rows.slice(0, q.limit);
       return { data: page, meta: { nextBefore: rows.length > q.limit ? page.at(-1)!.id : null } };
     },

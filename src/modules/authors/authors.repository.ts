@@ -1,5 +1,5 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { articleAuthors, authors, bureaus } from '../../db/schema.js';
 import { countWhere, idOrSlugWhere } from '../shared/lookup.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
@@ -7,10 +7,10 @@ import type { PagingInput } from '../shared/schemas.js';
 
 const byName: SortSpec = { name: 'name', column: authors.name, dir: 'asc' };
 
-export function createAuthorsRepository(db: Db) {
+export function createAuthorsRepository(db: Database) {
   // One join gives every author its bureau summary: no query per row.
   const select = (where: SQL | undefined) =>
-    db
+    db.conn
       .select({
         id: authors.id,
         slug: authors.slug,
@@ -29,41 +29,45 @@ export function createAuthorsRepository(db: Db) {
       .leftJoin(bureaus, eq(bureaus.id, authors.bureauId))
       .where(where);
 
-  type Row = Awaited<ReturnType<ReturnType<typeof select>['get']>> & {};
+  type Row = Awaited<ReturnType<typeof select>>[number];
   const shape = ({ bureauId, bureauSlug, bureauName, ...a }: Row) => ({
     ...a,
     bureau: bureauId !== null && bureauSlug !== null && bureauName !== null ? { id: bureauId, slug: bureauSlug, name: bureauName } : null,
   });
 
   return {
-    find: (key: string) => {
-      const row = select(idOrSlugWhere(authors, key)).get();
+    find: async (key: string) => {
+      const [row] = await select(idOrSlugWhere(authors, key)).limit(1);
       return row && shape(row);
     },
-    findId: (key: string) => db.select({ id: authors.id }).from(authors).where(idOrSlugWhere(authors, key)).get()?.id,
 
-    list(paging: PagingInput, bureauId?: number) {
+    /** An id for a bureau slug, -1 when there is none (a filter that then matches nothing). */
+    bureauIdBySlug: async (slug: string) => (await db.conn.select({ id: bureaus.id }).from(bureaus).where(eq(bureaus.slug, slug)))[0]?.id ?? -1,
+
+    async list(paging: PagingInput, bureauId?: number) {
       const filter = bureauId !== undefined ? eq(authors.bureauId, bureauId) : undefined;
-      const rows = select(and(filter, afterCursor(byName, authors.id, paging)))
-        .orderBy(...orderFor(byName, authors.id))
-        .limit(paging.limit + 1)
-        .offset(paging.offset ?? 0)
-        .all()
-        .map(shape);
-      const total = paging.total ? countWhere(db, authors, filter) : undefined;
+      const rows = (
+        await select(and(filter, afterCursor(byName, authors.id, paging)))
+          .orderBy(...orderFor(byName, authors.id))
+          .limit(paging.limit + 1)
+          .offset(paging.offset ?? 0)
+      ).map(shape);
+      const total = paging.total ? await countWhere(db, authors, filter) : undefined;
       return finishPage(rows, paging, byName, (r) => r.name, total);
     },
 
-    insert: (values: typeof authors.$inferInsert) => db.insert(authors).values(values).returning({ id: authors.id }).get().id,
+    insert: async (values: typeof authors.$inferInsert) => (await db.conn.insert(authors).values(values).returning({ id: authors.id }))[0]!.id,
 
-    update: (id: number, values: Partial<typeof authors.$inferInsert>) =>
-      db
+    update: async (id: number, values: Partial<typeof authors.$inferInsert>) => {
+      await db.conn
         .update(authors)
         .set({ ...values, version: sql`${authors.version} + 1` })
-        .where(eq(authors.id, id))
-        .run(),
+        .where(eq(authors.id, id));
+    },
 
-    remove: (id: number) => db.delete(authors).where(eq(authors.id, id)).run(),
+    remove: async (id: number) => {
+      await db.conn.delete(authors).where(eq(authors.id, id));
+    },
 
     countBylines: (id: number) => countWhere(db, articleAuthors, eq(articleAuthors.authorId, id)),
   };

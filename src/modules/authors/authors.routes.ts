@@ -29,7 +29,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (req, reply) => {
       const { limit, cursor, offset, total, ...filter } = req.query;
-      const { rows, meta } = service.list({ limit, cursor, offset, total }, filter, req.principal !== null);
+      const { rows, meta } = await service.list({ limit, cursor, offset, total }, filter, req.principal !== null);
       setLinkHeader(req, reply, meta);
       return { data: rows, meta };
     },
@@ -47,7 +47,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: AuthorSchema, ...notModified, 308: movedResponse, ...readProblems() },
     },
     handler: async (req, reply) => {
-      const author = service.get(req.params.idOrSlug, req.principal !== null, queryOf(req.url));
+      const author = await service.get(req.params.idOrSlug, req.principal !== null, queryOf(req.url));
       if (req.principal) reply.header('etag', versionEtag(author.version));
       return author;
     },
@@ -67,7 +67,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     preHandler: editors,
     handler: async (req, reply) => {
-      const author = app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)));
+      const author = await app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)));
       return reply
         .header('location', `/v1/authors/${author.id}`)
         .header('etag', versionEtag(author.version))
@@ -91,7 +91,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: editors,
     handler: async (req, reply) => {
       const expected = expectedVersion(req.headers['if-match'], undefined);
-      const author = service.update(req.params.idOrSlug, req.body, actorOf(req.principal), expected);
+      const author = await service.update(req.params.idOrSlug, req.body, actorOf(req.principal), expected);
       return reply.header('etag', versionEtag(author.version)).send(author);
     },
   });
@@ -109,7 +109,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     preHandler: editors,
     handler: async (req, reply) => {
-      service.remove(req.params.idOrSlug, actorOf(req.principal), expectedVersion(req.headers['if-match'], undefined));
+      await service.remove(req.params.idOrSlug, actorOf(req.principal), expectedVersion(req.headers['if-match'], undefined));
       return reply.code(204).send();
     },
   });

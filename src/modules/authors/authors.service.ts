@@ -1,5 +1,4 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { authors, bureaus } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { slugFrom } from '../../lib/slug.js';
@@ -11,7 +10,6 @@ import { required, resolveRefs } from '../shared/lookup.js';
 import { checkVersion } from '../shared/preconditions.js';
 import type { PagingInput } from '../shared/schemas.js';
 import { assertSlugFree, forgetSlugs, freshSlug, redirectIfMoved, rememberSlug } from '../shared/slug-history.js';
-import { inWrite } from '../shared/transaction.js';
 import { createAuthorsRepository } from './authors.repository.js';
 import type { CreateAuthor, UpdateAuthor } from './authors.schemas.js';
 
@@ -22,64 +20,61 @@ const forAudience = <T extends { email: string | null }>(author: T, showEmail: b
   return rest;
 };
 
-export function createAuthorsService(db: Db) {
+export function createAuthorsService(db: Database) {
   const repo = createAuthorsRepository(db);
-  const stored = (key: string) => required(repo.find(key), 'author', key);
-  const bureauId = (ref: CreateAuthor['bureau']) =>
-    ref === undefined || ref === null ? ref : resolveRefs(db, bureaus, 'bureau', [['body.bureau', ref]])[0];
-  const changed = (id: number, actor: Actor, action: 'created' | 'updated') => {
-    const author = stored(String(id));
-    audit(db, actor, `author.${action}`, 'author', id, author.version);
+  const stored = async (key: string) => required(await repo.find(key), 'author', key);
+  const bureauId = async (ref: CreateAuthor['bureau']) =>
+    ref === undefined || ref === null ? ref : (await resolveRefs(db, bureaus, 'bureau', [['body.bureau', ref]]))[0];
+  const changed = async (id: number, actor: Actor, action: 'created' | 'updated') => {
+    const author = await stored(String(id));
+    await audit(db, actor, `author.${action}`, 'author', id, author.version);
     // Events go to newsroom systems, but e-mail addresses still stay out of them.
-    enqueueEvent(db, `author.${action}`, forAudience(author, false), surrogateKeys('author', author));
+    await enqueueEvent(db, `author.${action}`, forAudience(author, false), surrogateKeys('author', author));
     return author;
   };
 
   return {
-    get(key: string, showEmail: boolean, query = '') {
-      const found = repo.find(key);
-      if (!found) redirectIfMoved(db, 'author', authors, key, query);
+    async get(key: string, showEmail: boolean, query = '') {
+      const found = await repo.find(key);
+      if (!found) await redirectIfMoved(db, 'author', authors, key, query);
       return forAudience(required(found, 'author', key), showEmail);
     },
 
-    list(paging: PagingInput, filter: { bureau?: string }, showEmail: boolean) {
-      let bureau: number | undefined;
-      if (filter.bureau !== undefined) {
-        bureau = db.select({ id: bureaus.id }).from(bureaus).where(eq(bureaus.slug, filter.bureau)).get()?.id ?? -1;
-      }
-      const page = repo.list(paging, bureau);
+    async list(paging: PagingInput, filter: { bureau?: string }, showEmail: boolean) {
+      const bureau = filter.bureau === undefined ? undefined : await repo.bureauIdBySlug(filter.bureau);
+      const page = await repo.list(paging, bureau);
       return { ...page, rows: page.rows.map((a) => forAudience(a, showEmail)) };
     },
 
     create({ bureau, ...input }: CreateAuthor, actor: Actor) {
-      return inWrite(db, () => {
-        if (input.slug) assertSlugFree(db, 'author', authors, input.slug);
-        const slug = input.slug ?? freshSlug(db, 'author', authors, slugFrom(input.name, 'author'));
+      return db.write(async () => {
+        if (input.slug) await assertSlugFree(db, 'author', authors, input.slug);
+        const slug = input.slug ?? (await freshSlug(db, 'author', authors, slugFrom(input.name, 'author')));
         const now = nowIso();
-        const id = repo.insert({ ...input, slug, bureauId: bureauId(bureau), createdAt: now, updatedAt: now });
+        const id = await repo.insert({ ...input, slug, bureauId: await bureauId(bureau), createdAt: now, updatedAt: now });
         return changed(id, actor, 'created');
       });
     },
 
     /** `expected` is honoured when sent (If-Match), not required. */
     update(key: string, { bureau, ...input }: UpdateAuthor, actor: Actor, expected?: number | null) {
-      return inWrite(db, () => {
-        const current = stored(key);
-        checkVersion(expected, current.version, false, () => current);
+      return db.write(async () => {
+        const current = await stored(key);
+        checkVersion(expected, current.version, false, current);
         if (input.slug) {
-          assertSlugFree(db, 'author', authors, input.slug, current.id);
-          rememberSlug(db, 'author', current.id, current.slug, input.slug);
+          await assertSlugFree(db, 'author', authors, input.slug, current.id);
+          await rememberSlug(db, 'author', current.id, current.slug, input.slug);
         }
-        repo.update(current.id, { ...input, bureauId: bureauId(bureau), updatedAt: nowIso() });
+        await repo.update(current.id, { ...input, bureauId: await bureauId(bureau), updatedAt: nowIso() });
         return changed(current.id, actor, 'updated');
       });
     },
 
-    remove(key: string, actor: Actor, expected?: number | null) {
-      inWrite(db, () => {
-        const current = stored(key);
-        checkVersion(expected, current.version, false, () => current);
-        const count = repo.countBylines(current.id);
+    async remove(key: string, actor: Actor, expected?: number | null) {
+      await db.write(async () => {
+        const current = await stored(key);
+        checkVersion(expected, current.version, false, current);
+        const count = await repo.countBylines(current.id);
         if (count > 0) {
           throw new AppError(
             'conflict',
@@ -87,10 +82,10 @@ export function createAuthorsService(db: Db) {
             { extra: { bylineCount: count } },
           );
         }
-        repo.remove(current.id);
-        forgetSlugs(db, 'author', current.id);
-        audit(db, actor, 'author.deleted', 'author', current.id, current.version);
-        enqueueEvent(db, 'author.deleted', { id: current.id, slug: current.slug }, [`author-${current.id}`, 'authors']);
+        await repo.remove(current.id);
+        await forgetSlugs(db, 'author', current.id);
+        await audit(db, actor, 'author.deleted', 'author', current.id, current.version);
+        await enqueueEvent(db, 'author.deleted', { id: current.id, slug: current.slug }, [`author-${current.id}`, 'authors']);
       });
     },
   };

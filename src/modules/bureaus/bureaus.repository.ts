@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { articles, bureaus } from '../../db/schema.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
 import { countWhere, idOrSlugWhere } from '../shared/lookup.js';
@@ -7,36 +7,39 @@ import type { PagingInput } from '../shared/schemas.js';
 
 const byName: SortSpec = { name: 'name', column: bureaus.name, dir: 'asc' };
 
-export function createBureausRepository(db: Db) {
+export function createBureausRepository(db: Database) {
+  const one = async (where: ReturnType<typeof eq>) => (await db.conn.select().from(bureaus).where(where).limit(1))[0];
   return {
-    find: (key: string) => db.select().from(bureaus).where(idOrSlugWhere(bureaus, key)).get(),
-    findBySlug: (slug: string) => db.select().from(bureaus).where(eq(bureaus.slug, slug)).get(),
-    findById: (id: number) => db.select().from(bureaus).where(eq(bureaus.id, id)).get(),
+    find: (key: string) => one(idOrSlugWhere(bureaus, key)),
+    findBySlug: (slug: string) => one(eq(bureaus.slug, slug)),
+    findById: (id: number) => one(eq(bureaus.id, id)),
 
-    list(paging: PagingInput) {
-      const rows = db
+    async list(paging: PagingInput) {
+      const rows = await db.conn
         .select()
         .from(bureaus)
         .where(and(afterCursor(byName, bureaus.id, paging)))
         .orderBy(...orderFor(byName, bureaus.id))
         .limit(paging.limit + 1)
-        .offset(paging.offset ?? 0)
-        .all();
-      const total = paging.total ? countWhere(db, bureaus) : undefined;
+        .offset(paging.offset ?? 0);
+      const total = paging.total ? await countWhere(db, bureaus) : undefined;
       return finishPage(rows, paging, byName, (r) => r.name, total);
     },
 
-    insert: (values: typeof bureaus.$inferInsert) => db.insert(bureaus).values(values).returning().get(),
+    insert: async (values: typeof bureaus.$inferInsert) => (await db.conn.insert(bureaus).values(values).returning())[0]!,
 
-    update: (id: number, values: Partial<typeof bureaus.$inferInsert>) =>
-      db
-        .update(bureaus)
-        .set({ ...values, version: sql`${bureaus.version} + 1` })
-        .where(eq(bureaus.id, id))
-        .returning()
-        .get(),
+    update: async (id: number, values: Partial<typeof bureaus.$inferInsert>) =>
+      (
+        await db.conn
+          .update(bureaus)
+          .set({ ...values, version: sql`${bureaus.version} + 1` })
+          .where(eq(bureaus.id, id))
+          .returning()
+      )[0]!,
 
-    remove: (id: number) => db.delete(bureaus).where(eq(bureaus.id, id)).run(),
+    remove: async (id: number) => {
+      await db.conn.delete(bureaus).where(eq(bureaus.id, id));
+    },
 
     countArticles: (id: number) => countWhere(db, articles, eq(articles.bureauId, id)),
   };

@@ -27,7 +27,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: BureauList, ...notModified, ...readProblems() },
     },
     handler: async (req, reply) => {
-      const { rows, meta } = service.list(req.query);
+      const { rows, meta } = await service.list(req.query);
       setLinkHeader(req, reply, meta);
       return { data: rows, meta };
     },
@@ -45,7 +45,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: BureauSchema, ...notModified, 308: movedResponse, ...readProblems() },
     },
     handler: async (req, reply) => {
-      const bureau = service.get(req.params.idOrSlug, queryOf(req.url));
+      const bureau = await service.get(req.params.idOrSlug, queryOf(req.url));
       if (req.principal) reply.header('etag', versionEtag(bureau.version));
       return bureau;
     },
@@ -65,7 +65,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     preHandler: editors,
     handler: async (req, reply) => {
-      const bureau = app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)));
+      const bureau = await app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)));
       return reply
         .header('location', `/v1/bureaus/${bureau.id}`)
         .header('etag', versionEtag(bureau.version))
@@ -89,7 +89,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: editors,
     handler: async (req, reply) => {
       const expected = expectedVersion(req.headers['if-match'], undefined);
-      const bureau = service.update(req.params.idOrSlug, req.body, actorOf(req.principal), expected);
+      const bureau = await service.update(req.params.idOrSlug, req.body, actorOf(req.principal), expected);
       return reply.header('etag', versionEtag(bureau.version)).send(bureau);
     },
   });
@@ -107,7 +107,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     preHandler: editors,
     handler: async (req, reply) => {
-      service.remove(req.params.idOrSlug, actorOf(req.principal), expectedVersion(req.headers['if-match'], undefined));
+      await service.remove(req.params.idOrSlug, actorOf(req.principal), expectedVersion(req.headers['if-match'], undefined));
       return reply.code(204).send();
     },
   });

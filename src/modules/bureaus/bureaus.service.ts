@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { bureaus } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { slugFrom } from '../../lib/slug.js';
@@ -9,7 +9,6 @@ import { required } from '../shared/lookup.js';
 import { checkVersion } from '../shared/preconditions.js';
 import type { PagingInput } from '../shared/schemas.js';
 import { assertSlugFree, forgetSlugs, freshSlug, redirectIfMoved, rememberSlug } from '../shared/slug-history.js';
-import { inWrite } from '../shared/transaction.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
 import { createBureausRepository } from './bureaus.repository.js';
 import type { CreateBureau, UpdateBureau } from './bureaus.schemas.js';
@@ -20,50 +19,50 @@ export const slugConflict = (what: string, slug: string) =>
     errors: [{ path: 'body.slug', message: 'Already taken' }],
   });
 
-export function createBureausService(db: Db) {
+export function createBureausService(db: Database) {
   const repo = createBureausRepository(db);
-  const stored = (key: string) => required(repo.find(key), 'bureau', key);
-  const changed = <T extends { id: number; version: number }>(bureau: T, actor: Actor, action: 'created' | 'updated'): T => {
-    audit(db, actor, `bureau.${action}`, 'bureau', bureau.id, bureau.version);
-    enqueueEvent(db, `bureau.${action}`, bureau, surrogateKeys('bureau', bureau));
+  const stored = async (key: string) => required(await repo.find(key), 'bureau', key);
+  const changed = async <T extends { id: number; version: number }>(bureau: T, actor: Actor, action: 'created' | 'updated'): Promise<T> => {
+    await audit(db, actor, `bureau.${action}`, 'bureau', bureau.id, bureau.version);
+    await enqueueEvent(db, `bureau.${action}`, bureau, surrogateKeys('bureau', bureau));
     return bureau;
   };
 
   return {
-    get(key: string, query = '') {
-      const found = repo.find(key);
-      if (!found) redirectIfMoved(db, 'bureau', bureaus, key, query);
+    async get(key: string, query = '') {
+      const found = await repo.find(key);
+      if (!found) await redirectIfMoved(db, 'bureau', bureaus, key, query);
       return required(found, 'bureau', key);
     },
     list: (paging: PagingInput) => repo.list(paging),
 
     create(input: CreateBureau, actor: Actor) {
-      return inWrite(db, () => {
-        if (input.slug) assertSlugFree(db, 'bureau', bureaus, input.slug);
-        const slug = input.slug ?? freshSlug(db, 'bureau', bureaus, slugFrom(input.name, 'bureau'));
+      return db.write(async () => {
+        if (input.slug) await assertSlugFree(db, 'bureau', bureaus, input.slug);
+        const slug = input.slug ?? (await freshSlug(db, 'bureau', bureaus, slugFrom(input.name, 'bureau')));
         const now = nowIso();
-        return changed(repo.insert({ ...input, slug, createdAt: now, updatedAt: now }), actor, 'created');
+        return changed(await repo.insert({ ...input, slug, createdAt: now, updatedAt: now }), actor, 'created');
       });
     },
 
     /** `expected` is honoured when sent (If-Match), not required. */
     update(key: string, input: UpdateBureau, actor: Actor, expected?: number | null) {
-      return inWrite(db, () => {
-        const current = stored(key);
-        checkVersion(expected, current.version, false, () => current);
+      return db.write(async () => {
+        const current = await stored(key);
+        checkVersion(expected, current.version, false, current);
         if (input.slug) {
-          assertSlugFree(db, 'bureau', bureaus, input.slug, current.id);
-          rememberSlug(db, 'bureau', current.id, current.slug, input.slug);
+          await assertSlugFree(db, 'bureau', bureaus, input.slug, current.id);
+          await rememberSlug(db, 'bureau', current.id, current.slug, input.slug);
         }
-        return changed(repo.update(current.id, { ...input, updatedAt: nowIso() }), actor, 'updated');
+        return changed(await repo.update(current.id, { ...input, updatedAt: nowIso() }), actor, 'updated');
       });
     },
 
-    remove(key: string, actor: Actor, expected?: number | null) {
-      inWrite(db, () => {
-        const current = stored(key);
-        checkVersion(expected, current.version, false, () => current);
-        const count = repo.countArticles(current.id);
+    async remove(key: string, actor: Actor, expected?: number | null) {
+      await db.write(async () => {
+        const current = await stored(key);
+        checkVersion(expected, current.version, false, current);
+        const count = await repo.countArticles(current.id);
         if (count > 0) {
           throw new AppError(
             'conflict',
@@ -71,10 +70,10 @@ export function createBureausService(db: Db) {
             { extra: { articleCount: count } },
           );
         }
-        repo.remove(current.id);
-        forgetSlugs(db, 'bureau', current.id);
-        audit(db, actor, 'bureau.deleted', 'bureau', current.id, current.version);
-        enqueueEvent(db, 'bureau.deleted', { id: current.id, slug: current.slug }, [`bureau-${current.id}`, 'bureaus']);
+        await repo.remove(current.id);
+        await forgetSlugs(db, 'bureau', current.id);
+        await audit(db, actor, 'bureau.deleted', 'bureau', current.id, current.version);
+        await enqueueEvent(db, 'bureau.deleted', { id: current.id, slug: current.slug }, [`bureau-${current.id}`, 'bureaus']);
       });
     },
   };

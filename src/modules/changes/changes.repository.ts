@@ -1,39 +1,41 @@
 import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { changeFeedState, changes } from '../../db/schema.js';
-import { inWrite } from '../shared/transaction.js';
 
 export const tombstoneActions = ['unpublished', 'archived', 'deleted'] as const;
 
 export type ChangeRow = typeof changes.$inferSelect;
 
-export function createChangesRepository(db: Db) {
+export function createChangesRepository(db: Database) {
   return {
     /** One statement, so the page is one consistent snapshot; walks the primary key from `after`. */
-    page: (after: number, limit: number): ChangeRow[] =>
-      db.select().from(changes).where(gt(changes.seq, after)).orderBy(changes.seq).limit(limit).all(),
+    page: (after: number, limit: number): Promise<ChangeRow[]> =>
+      db.conn.select().from(changes).where(gt(changes.seq, after)).orderBy(changes.seq).limit(limit),
 
-    /** The newest `seq` ever given (AUTOINCREMENT keeps it even when that row is gone). */
-    lastSeq: (): number =>
-      db.get<{ seq: number } | undefined>(sql`SELECT seq FROM sqlite_sequence WHERE name = 'changes'`)?.seq ?? 0,
+    /** The newest `seq` ever given (kept by the engine even when that row is gone). */
+    async lastSeq(): Promise<number> {
+      const rows = await db.conn.all<{ seq: number }>(db.dialect.lastSequence('changes'));
+      return rows[0]?.seq ?? 0;
+    },
 
-    purgedThrough: (): number =>
-      db.select({ n: changeFeedState.purgedThrough }).from(changeFeedState).where(eq(changeFeedState.id, 1)).get()?.n ?? 0,
+    async purgedThrough(): Promise<number> {
+      const [row] = await db.conn.select({ n: changeFeedState.purgedThrough }).from(changeFeedState).where(eq(changeFeedState.id, 1));
+      return row?.n ?? 0;
+    },
 
     /** Drops tombstones older than `cutoff` and remembers the highest `seq` it dropped. */
-    purgeTombstones(cutoff: string): number {
-      return inWrite(db, () => {
-        const gone = db
+    purgeTombstones(cutoff: string): Promise<number> {
+      return db.write(async () => {
+        const gone = await db.conn
           .delete(changes)
           .where(and(inArray(changes.action, [...tombstoneActions]), lt(changes.changedAt, cutoff)))
-          .returning({ seq: changes.seq })
-          .all();
+          .returning({ seq: changes.seq });
         if (gone.length === 0) return 0;
         const highest = Math.max(...gone.map((g) => g.seq));
-        db.update(changeFeedState)
+        await db.conn
+          .update(changeFeedState)
           .set({ purgedThrough: sql`max(${changeFeedState.purgedThrough}, ${highest})` })
-          .where(eq(changeFeedState.id, 1))
-          .run();
+          .where(eq(changeFeedState.id, 1));
         return gone.length;
       });
     },

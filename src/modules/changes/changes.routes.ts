@@ -34,15 +34,9 @@ export const changeRoutes: FastifyPluginAsyncZod<{ links: SiteLinks; retentionDa
 
   // Tombstones past the retention window are dropped hourly (and at start).
   let timer: NodeJS.Timeout | undefined;
-  const purge = () => {
-    try {
-      service.purge();
-    } catch (err) {
-      app.log.error({ err }, 'change feed purge failed');
-    }
-  };
+  const purge = () => service.purge().catch((err: unknown) => app.log.error({ err }, 'change feed purge failed'));
   app.addHook('onReady', async () => {
-    purge();
+    await purge();
     timer = setInterval(purge, HOUR).unref();
   });
   app.addHook('onClose', async () => clearInterval(timer));

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { SiteLinks } from '../../lib/site-links.js';
 import { decodeChangeCursor, encodeChangeCursor } from './changes.cursor.js';
@@ -8,7 +8,7 @@ import type { ChangesInput } from './changes.schemas.js';
 const DAY = 86_400_000;
 const apiPath = { article: 'articles', author: 'authors', bureau: 'bureaus', tag: 'tags' } as const;
 
-export function createChangesService(db: Db, opts: { links: SiteLinks; retentionDays: number }) {
+export function createChangesService(db: Database, opts: { links: SiteLinks; retentionDays: number }) {
   const repo = createChangesRepository(db);
   const windowMs = opts.retentionDays * DAY;
   const startOver = (why: string) =>
@@ -17,8 +17,8 @@ export function createChangesService(db: Db, opts: { links: SiteLinks; retention
     });
 
   /** Where to read from, and the purge horizon the client's sync began with. */
-  function start(since: string | undefined, now: number) {
-    if (since === undefined) return { seq: 0, purgedAtStart: repo.purgedThrough() };
+  async function start(since: string | undefined, now: number) {
+    if (since === undefined) return { seq: 0, purgedAtStart: await repo.purgedThrough() };
     const c = decodeChangeCursor(since);
     if (!c) {
       throw new AppError('invalid_cursor', 'The cursor is not one this feed handed out', {
@@ -29,7 +29,7 @@ export function createChangesService(db: Db, opts: { links: SiteLinks; retention
     // A tombstone after the cursor was purged since the sync began: the client may hold
     // an item that left the public view and would never hear of it. (Or the cursor comes
     // from another database.)
-    if (repo.purgedThrough() > Math.max(c.seq, c.purgedAtStart) || c.seq > repo.lastSeq()) {
+    if ((await repo.purgedThrough()) > Math.max(c.seq, c.purgedAtStart) || c.seq > (await repo.lastSeq())) {
       throw startOver('Changes after this cursor are no longer kept');
     }
     return c;
@@ -55,9 +55,9 @@ export function createChangesService(db: Db, opts: { links: SiteLinks; retention
   };
 
   return {
-    list(q: ChangesInput, now = Date.now()) {
-      const from = start(q.since, now);
-      const rows = repo.page(from.seq, q.limit + 1);
+    async list(q: ChangesInput, now = Date.now()) {
+      const from = await start(q.since, now);
+      const rows = await repo.page(from.seq, q.limit + 1);
       const hasMore = rows.length > q.limit;
       const page = hasMore ? rows.slice(0, q.limit) : rows;
       const seq = page.at(-1)?.seq ?? from.seq;

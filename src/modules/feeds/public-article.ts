@@ -42,8 +42,8 @@ export async function newestPublic(articles: ArticlesService, filter: PublicFilt
 }
 
 /** One public article by id or slug (404 for a draft, as for getArticle without a token). */
-export const onePublic = (articles: ArticlesService, key: string): PublicArticle =>
-  articles.get(key, { publicOnly: true }, { include: ['authors', 'bureau', 'tags'], formats: ['html', 'text'] }) as unknown as PublicArticle;
+export const onePublic = async (articles: ArticlesService, key: string): Promise<PublicArticle> =>
+  (await articles.get(key, { publicOnly: true }, { include: ['authors', 'bureau', 'tags'], formats: ['html', 'text'] })) as unknown as PublicArticle;
 
 const imageTypes: Record<string, string> = {
   jpg: 'image/jpeg',

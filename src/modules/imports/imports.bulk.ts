@@ -7,8 +7,7 @@ import { AppError, type FieldError } from '../../errors.js';
 import { toProblem } from '../../plugins/error-handler.js';
 import { CreateArticleBody } from '../articles/articles.schemas.js';
 import type { Actor } from '../shared/actor.js';
-import { inWrite } from '../shared/transaction.js';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { prepareArticle, prepareNinjs, prepareWire, type PrepareOptions, type Prepared } from './imports.prepare.js';
 import type { ReportLine } from './imports.schemas.js';
 import type { ImportOptions, ImportsService } from './imports.service.js';
@@ -103,7 +102,7 @@ async function* batches(input: Readable, opts: PrepareOptions) {
 }
 
 export type BulkContext = {
-  db: Db;
+  db: Database;
   service: ImportsService;
   render: RenderBodies;
   actor: Actor;
@@ -114,9 +113,10 @@ export type BulkContext = {
 
 /**
  * Reads NDJSON from `input` and writes one report line per item to `output`. Items are
- * committed in transactions that hold the write lock at most `sliceMs` (each item in its own
- * savepoint, so a bad line rolls back alone), and the event loop is handed back between
- * them so other requests run. What is committed is reported only after its commit.
+ * committed in units of work that hold the write lock at most `sliceMs` (each item in its own
+ * savepoint, so a bad line rolls back alone); the lock is released between them, so editors'
+ * saves queued on it go next. What is committed is reported only after its commit. A slice
+ * that could not get the lock in time (`database_busy`) committed nothing and is tried again.
  */
 export async function runBulkImport(input: Readable, output: Writable, ctx: BulkContext): Promise<{ created: number; failed: number }> {
   const totals = { created: 0, failed: 0 };
@@ -133,14 +133,16 @@ export async function runBulkImport(input: Readable, output: Writable, ctx: Bulk
 
   for await (const batch of batches(input, ctx.options)) {
     // Lines imported before (a re-sent file) are answered from their hash without rendering.
-    const ready = batch.filter((b) => b.prepared && !ctx.service.seen(b.prepared.hash));
+    const ready: Item[] = [];
+    for (const b of batch) if (b.prepared && !(await ctx.service.seen(b.prepared.hash))) ready.push(b);
     const bodies = await ctx.render(ready.map((b) => b.prepared!.article.body));
     const renderedBy = new Map(ready.map((b, i) => [b, bodies[i]!]));
     let i = 0;
     while (i < batch.length) {
-      const slice: Report[] = [];
+      let slice: Report[] = [];
+      const first = i;
       const deadline = performance.now() + ctx.sliceMs;
-      inWrite(ctx.db, () => {
+      const commitSlice = ctx.db.write(async () => {
         let names = ctx.service.names();
         do {
           const item = batch[i++]!;
@@ -149,7 +151,7 @@ export async function runBulkImport(input: Readable, output: Writable, ctx: Bulk
             continue;
           }
           try {
-            const o = ctx.service.apply(item.prepared!, renderedBy.get(item) ?? null, ctx.actor, ctx.options, names);
+            const o = await ctx.service.apply(item.prepared!, renderedBy.get(item) ?? null, ctx.actor, ctx.options, names);
             slice.push({ line: item.line, status: o.status, id: o.articleId });
           } catch (err) {
             // Bureaus or authors it created were rolled back with it: forget them.
@@ -158,6 +160,15 @@ export async function runBulkImport(input: Readable, output: Writable, ctx: Bulk
           }
         } while (i < batch.length && performance.now() < deadline);
       });
+      try {
+        await commitSlice;
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === 'database_busy')) throw err;
+        i = first;
+        slice = [];
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
       for (const r of slice) {
         if (r.status === 'failed') totals.failed++;
         else if (r.status === 'created') totals.created++;

@@ -1,26 +1,29 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import { authors, bureaus, importSources, tags } from '../../db/schema.js';
 
 export type ImportSource = typeof importSources.$inferSelect;
 
 /** Queries of the import module: where imported articles came from, and names to match. */
-export function createImportsRepository(db: Db) {
+export function createImportsRepository(db: Database) {
   return {
-    byHash: (contentHash: string) =>
-      prepared(db, 'imports.byHash', () =>
-        db.select().from(importSources).where(eq(importSources.contentHash, sql.placeholder('h'))).prepare(),
-      ).get({ h: contentHash }) as ImportSource | undefined,
+    async byHash(contentHash: string): Promise<ImportSource | undefined> {
+      const c = db.conn;
+      const query = prepared(c, 'imports.byHash', () => c.select().from(importSources).where(eq(importSources.contentHash, sql.placeholder('h'))).prepare());
+      return (await query.execute({ h: contentHash }))[0];
+    },
 
-    byUri: (uri: string) =>
-      prepared(db, 'imports.byUri', () => db.select().from(importSources).where(eq(importSources.uri, sql.placeholder('uri'))).prepare()).all({
-        uri,
-      }) as ImportSource[],
+    async byUri(uri: string): Promise<ImportSource[]> {
+      const c = db.conn;
+      const query = prepared(c, 'imports.byUri', () => c.select().from(importSources).where(eq(importSources.uri, sql.placeholder('uri'))).prepare());
+      return query.execute({ uri });
+    },
 
-    record: (row: typeof importSources.$inferInsert) =>
-      prepared(db, 'imports.record', () =>
-        db
+    async record(row: typeof importSources.$inferInsert): Promise<void> {
+      const c = db.conn;
+      const insert = prepared(c, 'imports.record', () =>
+        c
           .insert(importSources)
           .values({
             contentHash: sql.placeholder('contentHash'),
@@ -32,15 +35,16 @@ export function createImportsRepository(db: Db) {
             createdAt: sql.placeholder('createdAt'),
           } as unknown as typeof importSources.$inferInsert)
           .prepare(),
-      ).run({ uri: null, version: null, versionCreated: null, ...row }),
+      );
+      await insert.execute({ uri: null, version: null, versionCreated: null, ...row });
+    },
 
     /** Every bureau, author or tag name with its id: newsrooms have hundreds, not millions. */
-    names: (what: 'bureau' | 'author' | 'tag') => {
+    async names(what: 'bureau' | 'author' | 'tag'): Promise<{ id: number; name: string }[]> {
       const table = what === 'bureau' ? bureaus : what === 'author' ? authors : tags;
-      return prepared(db, `imports.names:${what}`, () => db.select({ id: table.id, name: table.name }).from(table).orderBy(table.id).prepare()).all() as {
-        id: number;
-        name: string;
-      }[];
+      const c = db.conn;
+      const query = prepared(c, `imports.names:${what}`, () => c.select({ id: table.id, name: table.name }).from(table).orderBy(table.id).prepare());
+      return query.execute();
     },
   };
 }

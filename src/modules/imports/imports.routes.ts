@@ -33,8 +33,8 @@ export const importRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; import
   async function importOne(p: Prepared, q: ImportQueryInput, req: Parameters<typeof importers>[0]): Promise<{ code: 200 | 201; result: Result; outcome: Outcome }> {
     // The shared worker pool: its time budget bounds the worst Markdown an item can carry.
     const body = await app.workers.renderBody(p.article.body);
-    const outcome = service.apply(p, body, actorOf(req.principal), { createMissing: q.createMissing });
-    const article = service.article(outcome.articleId) as unknown as Result['article'];
+    const outcome = await service.apply(p, body, actorOf(req.principal), { createMissing: q.createMissing });
+    const article = (await service.article(outcome.articleId)) as unknown as Result['article'];
     const result: Result = {
       status: outcome.status,
       article,

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { authors as authorsTable, bureaus as bureausTable, tags as tagsTable } from '../../db/schema.js';
 import { AppError, type FieldError } from '../../errors.js';
 import { compareVersions } from '../../lib/ninjs.js';
@@ -10,9 +10,8 @@ import type { createAuthorsService } from '../authors/authors.service.js';
 import type { createBureausService } from '../bureaus/bureaus.service.js';
 import type { Actor } from '../shared/actor.js';
 import { resolveRefs } from '../shared/lookup.js';
-import { inWrite } from '../shared/transaction.js';
 import type { NamedRef, Prepared } from './imports.prepare.js';
-import { createImportsRepository } from './imports.repository.js';
+import { createImportsRepository, type ImportSource } from './imports.repository.js';
 import { createNameIndex, type NameIndex } from './name-index.js';
 
 export type ImportOptions = { createMissing: boolean };
@@ -35,18 +34,18 @@ function validate(p: Prepared) {
   throw new AppError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
 }
 
-export function createImportsService(db: Db, deps: { articles: ArticlesService; bureaus: ReturnType<typeof createBureausService>; authors: ReturnType<typeof createAuthorsService> }) {
+export function createImportsService(db: Database, deps: { articles: ArticlesService; bureaus: ReturnType<typeof createBureausService>; authors: ReturnType<typeof createAuthorsService> }) {
   const repo = createImportsRepository(db);
 
   /** Ids for bureau and authors, creating missing ones when allowed, else one 422 naming each. */
-  function resolve(p: Prepared, names: NameIndex, actor: Actor, opts: ImportOptions) {
+  async function resolve(p: Prepared, names: NameIndex, actor: Actor, opts: ImportOptions) {
     const missing: FieldError[] = [];
-    const lookup = (what: 'bureau' | 'author', r: NamedRef): Match | null => {
+    const lookup = async (what: 'bureau' | 'author', r: NamedRef): Promise<Match | null> => {
       if ('ref' in r) {
-        const id = resolveRefs(db, what === 'bureau' ? bureausTable : authorsTable, what, [[r.path, r.ref]])[0]!;
+        const id = (await resolveRefs(db, what === 'bureau' ? bureausTable : authorsTable, what, [[r.path, r.ref]]))[0]!;
         return { name: String(r.ref), id, created: false };
       }
-      const id = names.find(what, r.name);
+      const id = await names.find(what, r.name);
       if (id !== undefined) return { name: r.name, id, created: false };
       missing.push({ path: r.path, message: `No ${what} named "${r.name}"` });
       return null;
@@ -56,36 +55,44 @@ export function createImportsService(db: Db, deps: { articles: ArticlesService; 
         errors: [{ path: 'query.bureau', message: 'Required when the item names no bureau' }],
       });
     }
-    const bureau = lookup('bureau', p.bureau);
-    const authors = p.authors.map((a) => lookup('author', a));
+    const bureau = await lookup('bureau', p.bureau);
+    const authors: (Match | null)[] = [];
+    for (const a of p.authors) authors.push(await lookup('author', a));
     if (missing.length > 0 && !opts.createMissing) {
       throw new AppError('unprocessable', `${missing.map((m) => m.message).join('; ')}; import with createMissing=true to create them`, { errors: missing });
     }
     if (missing.length > 0 && !mayCreate(actor)) {
       throw new AppError('forbidden', `Only editors create bureaus and authors: ${missing.map((m) => m.message).join('; ')}`);
     }
-    const create = (what: 'bureau' | 'author', name: string, bureauId?: number): Match => {
-      const made = what === 'bureau' ? deps.bureaus.create({ name, description: null, location: null }, actor) : deps.authors.create({ name, bio: null, bureau: bureauId }, actor);
-      names.add(what, name, made.id);
+    const create = async (what: 'bureau' | 'author', name: string, bureauId?: number): Promise<Match> => {
+      const made =
+        what === 'bureau'
+          ? await deps.bureaus.create({ name, description: null, location: null }, actor)
+          : await deps.authors.create({ name, bio: null, bureau: bureauId }, actor);
+      await names.add(what, name, made.id);
       return { name, id: made.id, created: true };
     };
-    const b = bureau ?? create('bureau', (p.bureau as { name: string }).name);
-    const a = authors.map((m, i): Match => {
-      if (m) return m;
+    const b = bureau ?? (await create('bureau', (p.bureau as { name: string }).name));
+    const a: Match[] = [];
+    for (const [i, m] of authors.entries()) {
+      if (m) {
+        a.push(m);
+        continue;
+      }
       const name = (p.authors[i] as { name: string }).name;
       // Named twice on one byline: created by the first mention.
-      const id = names.find('author', name);
-      return id === undefined ? create('author', name, b.id) : { name, id, created: false };
-    });
+      const id = await names.find('author', name);
+      a.push(id === undefined ? await create('author', name, b.id) : { name, id, created: false });
+    }
     // The same person twice on a byline ("Ali Celik and ALI ÇELIK") is one byline.
     const unique = a.filter((m, i) => a.findIndex((o) => o.id === m.id) === i);
     return { bureau: b, authors: unique };
   }
 
-  function tagIds(p: Prepared, names: NameIndex, warnings: string[]): number[] {
+  async function tagIds(p: Prepared, names: NameIndex, warnings: string[]): Promise<number[]> {
     const ids: number[] = [];
     for (const t of p.tags) {
-      const id = 'ref' in t ? resolveRefs(db, tagsTable, 'tag', [[t.path, t.ref]])[0]! : names.find('tag', t.name);
+      const id = 'ref' in t ? (await resolveRefs(db, tagsTable, 'tag', [[t.path, t.ref]]))[0]! : await names.find('tag', t.name);
       if (id === undefined) warnings.push(`Subject "${(t as { name: string }).name}" matches no tag; left off`);
       else if (!ids.includes(id)) ids.push(id);
     }
@@ -93,51 +100,51 @@ export function createImportsService(db: Db, deps: { articles: ArticlesService; 
   }
 
   /** The newest imported version of a ninjs item, if any. */
-  function latestOf(uri: string) {
-    return repo.byUri(uri).reduce<ReturnType<typeof repo.byUri>[number] | undefined>((best, row) => (!best || compareVersions(row, best) > 0 ? row : best), undefined);
+  async function latestOf(uri: string) {
+    return (await repo.byUri(uri)).reduce<ImportSource | undefined>((best, row) => (!best || compareVersions(row, best) > 0 ? row : best), undefined);
   }
 
   /**
    * Imports one prepared item in its own transaction (a savepoint inside a bulk batch):
    * replays a known hash, updates the article of a newer ninjs version, else creates a draft.
    */
-  function apply(p: Prepared, body: Rendered | null, actor: Actor, opts: ImportOptions, names: NameIndex = createNameIndex(repo)): Outcome {
-    return inWrite(db, () => {
-      const seen = repo.byHash(p.hash);
+  function apply(p: Prepared, body: Rendered | null, actor: Actor, opts: ImportOptions, names: NameIndex = createNameIndex(repo)): Promise<Outcome> {
+    return db.write(async (): Promise<Outcome> => {
+      const seen = await repo.byHash(p.hash);
       if (seen) return { status: 'replayed', articleId: seen.articleId, bureau: null, authors: [], warnings: [...p.report.warnings] };
       validate(p);
       const warnings = [...p.report.warnings];
-      const { bureau, authors } = resolve(p, names, actor, opts);
-      const tags = tagIds(p, names, warnings);
+      const { bureau, authors } = await resolve(p, names, actor, opts);
+      const tags = await tagIds(p, names, warnings);
       const input: CreateArticle = { ...p.article, bureau: bureau.id, authors: authors.map((a) => a.id), tags };
       const record = (articleId: number) =>
         repo.record({ contentHash: p.hash, kind: p.kind, articleId, ...p.ninjs, createdAt: nowIso() });
 
-      const previous = p.ninjs ? latestOf(p.ninjs.uri) : undefined;
+      const previous = p.ninjs ? await latestOf(p.ninjs.uri) : undefined;
       if (p.ninjs && previous) {
         if (compareVersions(p.ninjs, previous) <= 0) {
           throw new AppError('conflict', `Version ${p.ninjs.version ?? p.ninjs.versionCreated ?? '(none)'} of ${p.ninjs.uri} is not newer than the imported version ${previous.version ?? previous.versionCreated ?? '(none)'}; ignored`, {
             extra: { articleId: previous.articleId, importedVersion: previous.version, importedVersionCreated: previous.versionCreated },
           });
         }
-        const current = deps.articles.get(String(previous.articleId), { publicOnly: false }, ALL_VIEW) as unknown as { version: number; status: string };
+        const current = (await deps.articles.get(String(previous.articleId), { publicOnly: false }, ALL_VIEW)) as unknown as { version: number; status: string };
         if (actor.role === 'writer' && current.status !== 'draft') {
           throw new AppError('forbidden', 'A published article changes through an editor; a writer may only update drafts');
         }
         const { bureau: _b, ...changes } = input;
-        deps.articles.update(String(previous.articleId), changes, actor, current.version);
-        record(previous.articleId);
+        await deps.articles.update(String(previous.articleId), changes, actor, current.version);
+        await record(previous.articleId);
         return { status: 'updated', articleId: previous.articleId, bureau, authors, warnings };
       }
-      const created = body ? deps.articles.create(input, actor, body) : deps.articles.create(input, actor);
-      record(created.id);
+      const created = body ? await deps.articles.create(input, actor, body) : await deps.articles.create(input, actor);
+      await record(created.id);
       return { status: 'created', articleId: created.id, bureau, authors, warnings };
     });
   }
 
   const article = (id: number) => deps.articles.get(String(id), { publicOnly: false }, ALL_VIEW);
 
-  return { apply, article, seen: (hash: string) => repo.byHash(hash) !== undefined, names: () => createNameIndex(repo) };
+  return { apply, article, seen: async (hash: string) => (await repo.byHash(hash)) !== undefined, names: () => createNameIndex(repo) };
 }
 
 export type ImportsService = ReturnType<typeof createImportsService>;

@@ -9,19 +9,23 @@ type What = 'bureau' | 'author' | 'tag';
  */
 export function createNameIndex(repo: ImportsRepository) {
   const maps = new Map<What, Map<string, number>>();
-  const mapOf = (what: What) => {
+  const mapOf = async (what: What) => {
     let m = maps.get(what);
     if (!m) {
+      const rows = await repo.names(what);
+      // Another lookup may have loaded it while this one waited.
+      m = maps.get(what);
+      if (m) return m;
       m = new Map();
       // The oldest item wins when two share a key.
-      for (const row of repo.names(what)) if (!m.has(nameKey(row.name))) m.set(nameKey(row.name), row.id);
+      for (const row of rows) if (!m.has(nameKey(row.name))) m.set(nameKey(row.name), row.id);
       maps.set(what, m);
     }
     return m;
   };
   return {
-    find: (what: What, name: string) => mapOf(what).get(nameKey(name)),
-    add: (what: What, name: string, id: number) => void mapOf(what).set(nameKey(name), id),
+    find: async (what: What, name: string) => (await mapOf(what)).get(nameKey(name)),
+    add: async (what: What, name: string, id: number) => void (await mapOf(what)).set(nameKey(name), id),
   };
 }
 

@@ -27,7 +27,7 @@ export const ninjsRoutes: FastifyPluginAsyncZod<{ articles: ArticlesService; lin
       response: { 200: NinjsSchema, ...notModified, 308: movedResponse, ...pickProblems(400, 401, 404, 500) },
     },
     handler: async (req, reply) => {
-      const { item, keys } = service.one(req.params.idOrSlug);
+      const { item, keys } = await service.one(req.params.idOrSlug);
       reply.header('surrogate-key', keys.join(' ')).header('cache-tag', keys.join(','));
       return item;
     },

@@ -66,8 +66,8 @@ export function createNinjsService(articles: ArticlesService, opts: { links: Sit
 
   return {
     /** Public only, with or without a token: drafts and scheduled articles are a 404 here. */
-    one(key: string) {
-      const a = onePublic(articles, key);
+    async one(key: string) {
+      const a = await onePublic(articles, key);
       return { item: toNinjs(a), keys: surrogateKeys('article', a) };
     },
     async list(filter: PublicFilter, limit: number) {

@@ -17,7 +17,6 @@ const tags = ['Operations'];
 // configured), and exempt from rate limits and load shedding (plugins/protection.ts).
 export const opsRoutes: FastifyPluginAsyncZod<{ metricsToken?: string }> = async (app, opts) => {
   const expected = readMigrationFiles({ migrationsFolder }).length;
-  const applied = app.db.$client.prepare('SELECT count(*) FROM __drizzle_migrations').pluck();
 
   // Probes carry no token, and a stale one must not fail a liveness check: these two ignore
   // Authorization (ownAuthorization skips the global check, and they check nothing).
@@ -46,7 +45,7 @@ export const opsRoutes: FastifyPluginAsyncZod<{ metricsToken?: string }> = async
     },
     handler: async (_req, reply) => {
       try {
-        const migrations = (applied.get() as number) >= expected;
+        const migrations = (await app.db.migrationsApplied()) >= expected;
         return reply.code(migrations ? 200 : 503).send({ status: migrations ? 'ready' : 'not_ready', database: true, migrations });
       } catch (err) {
         return reply.code(503).send({ status: 'not_ready', database: false, migrations: false, detail: (err as Error).message });

@@ -1,6 +1,6 @@
 import { and, count, eq, getTableName, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import { AppError, notFound } from '../../errors.js';
 import { uniqueSlug } from '../../lib/slug.js';
@@ -25,24 +25,22 @@ export const slugFamilyPlaceholders = (column: SQLiteColumn) =>
 export const familyParams = (base: string) => ({ base, from: `${base}-`, to: `${base}.` });
 
 /** The first free slug among `base`, `base-2`, … in one query. */
-export function freeSlug(db: Db, table: SluggedTable, base: string): string {
-  const taken = db
+export async function freeSlug(db: Database, table: SluggedTable, base: string): Promise<string> {
+  const taken = (await db.conn
     .select({ slug: table.slug })
     .from(table)
-    .where(slugFamily(table.slug, base))
-    .all() as { slug: string }[];
+    .where(slugFamily(table.slug, base))) as { slug: string }[];
   return uniqueSlug(base, new Set(taken.map((r) => r.slug)));
 }
 
 /** True when `slug` belongs to a row other than `exceptId`. */
-export function slugTaken(db: Db, table: SluggedTable, slug: string, exceptId?: number): boolean {
-  const row = db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get() as { id: number } | undefined;
+export async function slugTaken(db: Database, table: SluggedTable, slug: string, exceptId?: number): Promise<boolean> {
+  const [row] = (await db.conn.select({ id: table.id }).from(table).where(eq(table.slug, slug)).limit(1)) as { id: number }[];
   return row !== undefined && row.id !== exceptId;
 }
 
-/** COUNT(*) run synchronously, so it can sit inside a better-sqlite3 transaction. */
-export const countWhere = (db: Db, table: SQLiteTable, where?: SQL) =>
-  db.select({ n: count() }).from(table).where(where).get()?.n ?? 0;
+export const countWhere = async (db: Database, table: SQLiteTable, where?: SQL) =>
+  (await db.conn.select({ n: count() }).from(table).where(where))[0]?.n ?? 0;
 
 export function required<T>(row: T | undefined, what: string, key: string): T {
   if (row === undefined) throw notFound(what, key);
@@ -58,22 +56,24 @@ export const listRefs = (path: string, keys: RefKey[]) => keys.map((k, i): [stri
  * Turns ids-or-slugs sent by a client into ids, in one query, or fails with a 422 that
  * names every field and value that points nowhere.
  */
-export function resolveRefs(db: Db, table: SluggedTable, what: string, refs: [path: string, key: RefKey][]): number[] {
+export async function resolveRefs(db: Database, table: SluggedTable, what: string, refs: [path: string, key: RefKey][]): Promise<number[]> {
   if (refs.length === 0) return [];
   // Digits are an id whether sent as a number or a string, as in `/things/{idOrSlug}`.
   refs = refs.map(([path, k]) => [path, typeof k === 'string' && /^\d+$/.test(k) ? Number(k) : k]);
   // One prepared primary-key or unique-index lookup per reference: lists are short (a few
   // bylines and tags), and this beats building one IN query per write.
+  const c = db.conn;
   const lookup = (by: 'id' | 'slug') =>
-    prepared(db, `resolveRefs:${getTableName(table)}:${by}`, () =>
-      db.select({ id: table.id }).from(table).where(eq(table[by], sql.placeholder('key'))).prepare(),
+    prepared(c, `resolveRefs:${getTableName(table)}:${by}`, () =>
+      c.select({ id: table.id }).from(table).where(eq(table[by], sql.placeholder('key'))).prepare(),
     );
   const errors: { path: string; message: string }[] = [];
-  const out = refs.map(([path, k]) => {
-    const id = (lookup(typeof k === 'number' ? 'id' : 'slug').get({ key: k }) as { id: number } | undefined)?.id;
-    if (id === undefined) errors.push({ path, message: `No ${what} with id or slug "${k}"` });
-    return id ?? 0;
-  });
+  const out: number[] = [];
+  for (const [path, k] of refs) {
+    const [row] = (await lookup(typeof k === 'number' ? 'id' : 'slug').execute({ key: k })) as { id: number }[];
+    if (row === undefined) errors.push({ path, message: `No ${what} with id or slug "${k}"` });
+    out.push(row?.id ?? 0);
+  }
   if (errors.length > 0) {
     throw new AppError('unprocessable', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
   }

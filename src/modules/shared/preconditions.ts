@@ -26,7 +26,8 @@ export function checkVersion(
   expected: number | null | undefined,
   current: number,
   required: boolean,
-  current412Body: () => unknown,
+  /** What a 412 shows as `current`; only needed (and only read by the caller) when the version is stale. */
+  current412Body: unknown,
 ): void {
   if (expected === undefined) {
     if (!required) return;
@@ -36,7 +37,7 @@ export function checkVersion(
   }
   if (expected !== null && expected !== current) {
     throw new AppError('precondition_failed', `You changed version ${expected}, but the current version is ${current}`, {
-      extra: { currentVersion: current, current: current412Body() },
+      extra: { currentVersion: current, current: current412Body },
     });
   }
 }

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import { slugHistory, type slugResources } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
@@ -14,18 +14,20 @@ type SluggedTable = SQLiteTable & { id: SQLiteColumn; slug: SQLiteColumn };
 const pathOf: Record<SlugResource, string> = { article: 'articles', author: 'authors', bureau: 'bureaus' };
 
 /** Keeps an old slug pointing at its item; an item moving back to an old slug reclaims it. */
-export function rememberSlug(db: Db, resource: SlugResource, resourceId: number, oldSlug: string, newSlug: string) {
+export async function rememberSlug(db: Database, resource: SlugResource, resourceId: number, oldSlug: string, newSlug: string) {
   if (oldSlug === newSlug) return;
-  db.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, newSlug))).run();
-  db.insert(slugHistory)
+  const c = db.conn;
+  await c.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, newSlug)));
+  await c
+    .insert(slugHistory)
     .values({ resource, slug: oldSlug, resourceId, createdAt: nowIso() })
-    .onConflictDoUpdate({ target: [slugHistory.resource, slugHistory.slug], set: { resourceId } })
-    .run();
+    .onConflictDoUpdate({ target: [slugHistory.resource, slugHistory.slug], set: { resourceId } });
 }
 
 /** Deleting an item frees the slugs it used. */
-export const forgetSlugs = (db: Db, resource: SlugResource, resourceId: number) =>
-  db.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.resourceId, resourceId))).run();
+export const forgetSlugs = async (db: Database, resource: SlugResource, resourceId: number) => {
+  await db.conn.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.resourceId, resourceId)));
+};
 
 /**
  * Records that `slug` was public for the item: it then keeps redirecting to the item and
@@ -33,14 +35,15 @@ export const forgetSlugs = (db: Db, resource: SlugResource, resourceId: number) 
  * so a draft renamed before it ever went out leaves nothing behind (no slug squatting).
  * The row may name the item's current slug; it only matters once the item moves away.
  */
-export function markSlugPublic(db: Db, resource: SlugResource, resourceId: number, slug: string) {
-  prepared(db, 'slugHistory.markPublic', () =>
-    db
+export async function markSlugPublic(db: Database, resource: SlugResource, resourceId: number, slug: string) {
+  const c = db.conn;
+  await prepared(c, 'slugHistory.markPublic', () =>
+    c
       .insert(slugHistory)
       .values({ resource: sql.placeholder('resource'), slug: sql.placeholder('slug'), resourceId: sql.placeholder('resourceId'), createdAt: sql.placeholder('createdAt') } as unknown as typeof slugHistory.$inferInsert)
       .onConflictDoNothing()
       .prepare(),
-  ).run({ resource, slug, resourceId, createdAt: nowIso() });
+  ).execute({ resource, slug, resourceId, createdAt: nowIso() });
 }
 
 /**
@@ -50,41 +53,42 @@ export function markSlugPublic(db: Db, resource: SlugResource, resourceId: numbe
  * rewrites `location` for the request's own path and query (a write to an old slug is
  * redirected to the same operation at the new one).
  */
-export function redirectIfMoved(
-  db: Db,
+export async function redirectIfMoved(
+  db: Database,
   resource: SlugResource,
   table: SluggedTable,
   key: string,
   query = '',
-  canSee: (id: number) => boolean = () => true,
-): void {
+  canSee: (id: number) => boolean | Promise<boolean> = () => true,
+): Promise<void> {
   if (/^\d+$/.test(key)) return;
-  const row = db
+  const [row] = (await db.conn
     .select({ id: table.id, slug: table.slug })
     .from(slugHistory)
     .innerJoin(table, eq(table.id, slugHistory.resourceId))
     .where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, key)))
-    .get() as { id: number; slug: string } | undefined;
+    .limit(1)) as { id: number; slug: string }[];
   // A row naming the current slug is a public slug the item still has: not a move.
-  if (!row || row.slug === key || !canSee(row.id)) return;
+  if (!row || row.slug === key || !(await canSee(row.id))) return;
   const location = `/v1/${pathOf[resource]}/${row.slug}${query}`;
   throw new AppError('moved', `"${key}" is now "${row.slug}"`, { extra: { slug: row.slug, location } });
 }
 
 /** The owner of `slug`, current or past, other than `exceptId`. */
-export function slugOwner(db: Db, resource: SlugResource, table: SluggedTable, slug: string, exceptId?: number) {
-  const current = db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get() as { id: number } | undefined;
+export async function slugOwner(db: Database, resource: SlugResource, table: SluggedTable, slug: string, exceptId?: number) {
+  const c = db.conn;
+  const [current] = (await c.select({ id: table.id }).from(table).where(eq(table.slug, slug)).limit(1)) as { id: number }[];
   if (current && current.id !== exceptId) return 'current';
-  const past = db
+  const [past] = await c
     .select({ id: slugHistory.resourceId })
     .from(slugHistory)
     .where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, slug)))
-    .get();
+    .limit(1);
   return past && past.id !== exceptId ? 'past' : null;
 }
 
-export function assertSlugFree(db: Db, resource: SlugResource, table: SluggedTable, slug: string, exceptId?: number) {
-  const owner = slugOwner(db, resource, table, slug, exceptId);
+export async function assertSlugFree(db: Database, resource: SlugResource, table: SluggedTable, slug: string, exceptId?: number) {
+  const owner = await slugOwner(db, resource, table, slug, exceptId);
   if (owner === null) return;
   throw new AppError(
     'conflict',
@@ -96,17 +100,18 @@ export function assertSlugFree(db: Db, resource: SlugResource, table: SluggedTab
 }
 
 /** The first slug among `base`, `base-2`, … that no item has or had. */
-export function freshSlug(db: Db, resource: SlugResource, table: SluggedTable, base: string): string {
+export async function freshSlug(db: Database, resource: SlugResource, table: SluggedTable, base: string): Promise<string> {
   // Every create runs this: both queries are prepared once.
-  const now = prepared(db, `freshSlug:${resource}`, () =>
-    db.select({ slug: table.slug }).from(table).where(slugFamilyPlaceholders(table.slug)).prepare(),
-  ).all(familyParams(base)) as { slug: string }[];
-  const past = prepared(db, `freshSlug:${resource}:past`, () =>
-    db
+  const c = db.conn;
+  const now = (await prepared(c, `freshSlug:${resource}`, () =>
+    c.select({ slug: table.slug }).from(table).where(slugFamilyPlaceholders(table.slug)).prepare(),
+  ).execute(familyParams(base))) as { slug: string }[];
+  const past = await prepared(c, `freshSlug:${resource}:past`, () =>
+    c
       .select({ slug: slugHistory.slug })
       .from(slugHistory)
       .where(and(eq(slugHistory.resource, resource), slugFamilyPlaceholders(slugHistory.slug)))
       .prepare(),
-  ).all(familyParams(base));
+  ).execute(familyParams(base));
   return uniqueSlug(base, new Set([...now, ...past].map((r) => r.slug)));
 }

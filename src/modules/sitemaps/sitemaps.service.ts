@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { SitemapIndexStream, SitemapStream, streamToPromise, type SitemapItemLoose } from 'sitemap';
 import { AppError } from '../../errors.js';
 import type { SiteLinks } from '../../lib/site-links.js';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { createSitemapsRepository, type ListedKind } from './sitemaps.repository.js';
 
 export type SitemapKind = 'articles' | ListedKind;
@@ -24,11 +24,11 @@ const EMPTY_URLSET = (news: boolean) =>
 const xml = async (stream: SitemapStream | SitemapIndexStream, items: unknown[], news = false) =>
   items.length === 0 ? EMPTY_URLSET(news) : (await streamToPromise(Readable.from(items).pipe(stream))).toString('utf8');
 
-export function createSitemapsService(db: Db, opts: { links: SiteLinks; siteName: string; apiBase: string; articlePage: number }) {
+export function createSitemapsService(db: Database, opts: { links: SiteLinks; siteName: string; apiBase: string; articlePage: number }) {
   const repo = createSitemapsRepository(db);
   const { links } = opts;
   const pageSize = (kind: SitemapKind) => (kind === 'articles' ? opts.articlePage : LISTED_PAGE);
-  const pages = (kind: SitemapKind) => Math.max(1, Math.ceil(repo.maxId(kind) / pageSize(kind)));
+  const pages = async (kind: SitemapKind) => Math.max(1, Math.ceil((await repo.maxId(kind)) / pageSize(kind)));
 
   function requireSite() {
     if (!links.enabled) throw new AppError('not_found', 'Sitemaps list pages of the site: set SITE_URL to serve them');
@@ -41,7 +41,8 @@ export function createSitemapsService(db: Db, opts: { links: SiteLinks; siteName
       requireSite();
       const entries: { url: string }[] = [];
       for (const kind of sitemapKinds) {
-        for (let p = 1; p <= pages(kind); p++) entries.push({ url: `${opts.apiBase}/sitemaps/${kind}-${p}.xml` });
+        const n = await pages(kind);
+        for (let p = 1; p <= n; p++) entries.push({ url: `${opts.apiBase}/sitemaps/${kind}-${p}.xml` });
       }
       entries.push({ url: `${opts.apiBase}/sitemaps/news.xml` });
       return xml(new SitemapIndexStream(), entries);
@@ -49,20 +50,20 @@ export function createSitemapsService(db: Db, opts: { links: SiteLinks; siteName
 
     async page(kind: SitemapKind, page: number, now = new Date()): Promise<string> {
       requireSite();
-      if (page > pages(kind)) throw new AppError('not_found', `There is no ${kind} sitemap page ${page}; /sitemap.xml lists them`);
+      if (page > (await pages(kind))) throw new AppError('not_found', `There is no ${kind} sitemap page ${page}; /sitemap.xml lists them`);
       const lo = (page - 1) * pageSize(kind);
       const hi = lo + pageSize(kind);
       const items: SitemapItemLoose[] =
         kind === 'articles'
-          ? repo.articles(lo, hi, now.toISOString()).map((a) => ({ url: links.article(a)!, lastmod: a.updatedAt }))
-          : repo.items(kind, lo, hi).map((x) => ({ url: links.item(singular[kind], x)!, lastmod: x.updatedAt }));
+          ? (await repo.articles(lo, hi, now.toISOString())).map((a) => ({ url: links.article(a)!, lastmod: a.updatedAt }))
+          : (await repo.items(kind, lo, hi)).map((x) => ({ url: links.item(singular[kind], x)!, lastmod: x.updatedAt }));
       return xml(new SitemapStream(), items);
     },
 
     async news(now = new Date()): Promise<string> {
       requireSite();
       const since = new Date(now.getTime() - NEWS_WINDOW_MS).toISOString();
-      const items: SitemapItemLoose[] = repo.news(since, now.toISOString(), NEWS_LIMIT).map((a) => ({
+      const items: SitemapItemLoose[] = (await repo.news(since, now.toISOString(), NEWS_LIMIT)).map((a) => ({
         url: links.article(a)!,
         news: {
           publication: { name: opts.siteName, language: newsLanguage(a.language) },

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { tags } from '../../db/schema.js';
 import { countWhere, idOrSlugWhere } from '../shared/lookup.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
@@ -7,25 +7,26 @@ import type { PagingInput } from '../shared/schemas.js';
 
 const byName: SortSpec = { name: 'name', column: tags.name, dir: 'asc' };
 
-export function createTagsRepository(db: Db) {
+export function createTagsRepository(db: Database) {
   return {
-    find: (key: string) => db.select().from(tags).where(idOrSlugWhere(tags, key)).get(),
+    find: async (key: string) => (await db.conn.select().from(tags).where(idOrSlugWhere(tags, key)).limit(1))[0],
 
-    list(paging: PagingInput) {
-      const rows = db
+    async list(paging: PagingInput) {
+      const rows = await db.conn
         .select()
         .from(tags)
         .where(and(afterCursor(byName, tags.id, paging)))
         .orderBy(...orderFor(byName, tags.id))
         .limit(paging.limit + 1)
-        .offset(paging.offset ?? 0)
-        .all();
-      return finishPage(rows, paging, byName, (r) => r.name, paging.total ? countWhere(db, tags) : undefined);
+        .offset(paging.offset ?? 0);
+      return finishPage(rows, paging, byName, (r) => r.name, paging.total ? await countWhere(db, tags) : undefined);
     },
 
-    insert: (values: typeof tags.$inferInsert) => db.insert(tags).values(values).returning().get(),
-    update: (id: number, values: Partial<typeof tags.$inferInsert>) =>
-      db.update(tags).set(values).where(eq(tags.id, id)).returning().get(),
-    remove: (id: number) => db.delete(tags).where(eq(tags.id, id)).run(),
+    insert: async (values: typeof tags.$inferInsert) => (await db.conn.insert(tags).values(values).returning())[0]!,
+    update: async (id: number, values: Partial<typeof tags.$inferInsert>) =>
+      (await db.conn.update(tags).set(values).where(eq(tags.id, id)).returning())[0]!,
+    remove: async (id: number) => {
+      await db.conn.delete(tags).where(eq(tags.id, id));
+    },
   };
 }

@@ -25,7 +25,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: TagList, ...notModified, ...readProblems() },
     },
     handler: async (req, reply) => {
-      const { rows, meta } = service.list(req.query);
+      const { rows, meta } = await service.list(req.query);
       setLinkHeader(req, reply, meta);
       return { data: rows, meta };
     },
@@ -59,7 +59,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     preHandler: editors,
     handler: async (req, reply) => {
-      const tag = app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)));
+      const tag = await app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)));
       return reply.header('location', `/v1/tags/${tag.id}`).send(tag);
     },
   });
@@ -92,7 +92,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     preHandler: editors,
     handler: async (req, reply) => {
-      service.remove(req.params.idOrSlug, actorOf(req.principal));
+      await service.remove(req.params.idOrSlug, actorOf(req.principal));
       return reply.code(204).send();
     },
   });

@@ -1,49 +1,48 @@
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { tags } from '../../db/schema.js';
 import { slugFrom } from '../../lib/slug.js';
 import { nowIso } from '../../lib/time.js';
 import { slugConflict } from '../bureaus/bureaus.service.js';
 import { audit, type Actor } from '../shared/actor.js';
 import { freeSlug, required, slugTaken } from '../shared/lookup.js';
-import { inWrite } from '../shared/transaction.js';
 import type { PagingInput } from '../shared/schemas.js';
 import { createTagsRepository } from './tags.repository.js';
 import type { CreateTag, UpdateTag } from './tags.schemas.js';
 
-export function createTagsService(db: Db) {
+export function createTagsService(db: Database) {
   const repo = createTagsRepository(db);
-  const get = (key: string) => required(repo.find(key), 'tag', key);
+  const get = async (key: string) => required(await repo.find(key), 'tag', key);
 
   return {
     get,
     list: (paging: PagingInput) => repo.list(paging),
 
     create(input: CreateTag, actor: Actor) {
-      return inWrite(db, () => {
-        if (input.slug && slugTaken(db, tags, input.slug)) throw slugConflict('tag', input.slug);
-        const slug = input.slug ?? freeSlug(db, tags, slugFrom(input.name, 'tag'));
+      return db.write(async () => {
+        if (input.slug && (await slugTaken(db, tags, input.slug))) throw slugConflict('tag', input.slug);
+        const slug = input.slug ?? (await freeSlug(db, tags, slugFrom(input.name, 'tag')));
         const now = nowIso();
-        const tag = repo.insert({ ...input, slug, createdAt: now, updatedAt: now });
-        audit(db, actor, 'tag.created', 'tag', tag.id);
+        const tag = await repo.insert({ ...input, slug, createdAt: now, updatedAt: now });
+        await audit(db, actor, 'tag.created', 'tag', tag.id);
         return tag;
       });
     },
 
     update(key: string, input: UpdateTag, actor: Actor) {
-      return inWrite(db, () => {
-        const current = get(key);
-        if (input.slug && slugTaken(db, tags, input.slug, current.id)) throw slugConflict('tag', input.slug);
-        audit(db, actor, 'tag.updated', 'tag', current.id);
+      return db.write(async () => {
+        const current = await get(key);
+        if (input.slug && (await slugTaken(db, tags, input.slug, current.id))) throw slugConflict('tag', input.slug);
+        await audit(db, actor, 'tag.updated', 'tag', current.id);
         return repo.update(current.id, { ...input, updatedAt: nowIso() });
       });
     },
 
     /** Removing a tag takes it off every article that had it; the articles stay. */
-    remove(key: string, actor: Actor) {
-      inWrite(db, () => {
-        const id = get(key).id;
-        repo.remove(id);
-        audit(db, actor, 'tag.deleted', 'tag', id);
+    async remove(key: string, actor: Actor) {
+      await db.write(async () => {
+        const id = (await get(key)).id;
+        await repo.remove(id);
+        await audit(db, actor, 'tag.deleted', 'tag', id);
       });
     },
   };

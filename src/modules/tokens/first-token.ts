@@ -1,7 +1,6 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Db } from '../../db/client.js';
-import { inWrite } from '../shared/transaction.js';
+import type { Database } from '../../db/database.js';
 import { countTokens, createToken } from './tokens.service.js';
 
 /**
@@ -24,6 +23,6 @@ export function writeFirstToken(databaseFile: string, token: string): string {
  * The first admin token when the database has none, else null. Counted and created in one
  * write, so instances starting together on an empty database make one token, not one each.
  */
-export function createFirstToken(db: Db): string | null {
-  return inWrite(db, () => (countTokens(db) === 0 ? createToken(db, { name: 'first admin', role: 'admin' }).token : null));
+export function createFirstToken(db: Database): Promise<string | null> {
+  return db.write(async () => ((await countTokens(db)) === 0 ? (await createToken(db, { name: 'first admin', role: 'admin' })).token : null));
 }

@@ -24,7 +24,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     // Not idempotent on purpose: a replay would have to store and show the secret again.
     preHandler: onlyAdmin,
-    handler: async (req, reply) => reply.code(201).send(admin.create(req.body, actorOf(req.principal))),
+    handler: async (req, reply) => reply.code(201).send(await admin.create(req.body, actorOf(req.principal))),
   });
 
   app.get('/v1/tokens', {
@@ -37,7 +37,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: TokenList, ...pickProblems(400, 401, 403, 500) },
     },
     preHandler: onlyAdmin,
-    handler: async () => ({ data: admin.list() }),
+    handler: async () => ({ data: await admin.list() }),
   });
 
   app.delete('/v1/tokens/:id', {
@@ -52,7 +52,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     preHandler: onlyAdmin,
     handler: async (req, reply) => {
-      admin.revoke(req.params.id, actorOf(req.principal));
+      await admin.revoke(req.params.id, actorOf(req.principal));
       return reply.code(204).send();
     },
   });

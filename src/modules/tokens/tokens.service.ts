@@ -1,9 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { prepared } from '../../db/prepared.js';
-import { apiTokens, type tokenRoles } from '../../db/schema.js';
+import type { Database } from '../../db/database.js';
+import type { tokenRoles } from '../../db/schema.js';
 import { nowIso } from '../../lib/time.js';
+import { createTokensRepository } from './tokens.repository.js';
 
 export type Role = (typeof tokenRoles)[number];
 export type Principal = { tokenId: number; name: string; role: Role; authorId: number | null };
@@ -14,38 +13,35 @@ const hashSecret = (secret: string) => createHash('sha256').update(secret).diges
 
 // High-entropy random secrets need no slow KDF: SHA-256 of 256 random bits cannot be
 // brute-forced, and it keeps authentication off the hot path's CPU budget.
-export function createToken(
-  db: Db,
+export async function createToken(
+  db: Database,
   input: { name: string; role?: Role; authorId?: number | null; expiresAt?: string | null },
-): { token: string; id: number } {
+): Promise<{ token: string; id: number }> {
   const publicId = randomBytes(9).toString('base64url').replace(/[-_]/g, '0').slice(0, 12);
   const secret = randomBytes(32).toString('base64url');
-  const row = db
-    .insert(apiTokens)
-    .values({
+  const id = await db.write(() =>
+    createTokensRepository(db).insert({
       publicId,
       secretHash: hashSecret(secret).toString('hex'),
       name: input.name,
       role: input.role ?? 'admin',
       authorId: input.authorId ?? null,
       expiresAt: input.expiresAt ?? null,
-    })
-    .returning({ id: apiTokens.id })
-    .get();
-  return { token: `dl_${publicId}_${secret}`, id: row.id };
+    }),
+  );
+  return { token: `dl_${publicId}_${secret}`, id };
 }
 
-export const countTokens = (db: Db) =>
-  db.select({ n: sql<number>`count(*)` }).from(apiTokens).get()?.n ?? 0;
+export const countTokens = (db: Database) => createTokensRepository(db).count();
 
 export type VerifyResult = { ok: true; principal: Principal } | { ok: false; reason: string };
 
-export function verifyToken(db: Db, token: string): VerifyResult {
+export async function verifyToken(db: Database, token: string): Promise<VerifyResult> {
   const m = TOKEN_PATTERN.exec(token);
   if (!m) return { ok: false, reason: 'The bearer token is malformed' };
   const [, publicId, secret] = m as unknown as [string, string, string];
-  // Every request with a token runs this lookup: prepared once per connection.
-  const row = prepared(db, 'tokens.byPublicId', () => db.select().from(apiTokens).where(eq(apiTokens.publicId, sql.placeholder('publicId'))).prepare()).get({ publicId });
+  const repo = createTokensRepository(db);
+  const row = await repo.byPublicId(publicId);
   const given = hashSecret(secret);
   // Compare even when the row is missing so timing does not reveal which ids exist.
   const stored = row ? Buffer.from(row.secretHash, 'hex') : Buffer.alloc(given.length);
@@ -55,7 +51,7 @@ export function verifyToken(db: Db, token: string): VerifyResult {
   if (row.expiresAt && row.expiresAt <= now) return { ok: false, reason: 'The bearer token has expired' };
   // Last use is recorded at most once a minute, so reads with a token do not each cost a write.
   if (!row.lastUsedAt || Date.parse(now) - Date.parse(row.lastUsedAt) > 60_000) {
-    db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
+    await db.write(() => repo.touch(row.id, now));
   }
   return { ok: true, principal: { tokenId: row.id, name: row.name, role: row.role, authorId: row.authorId } };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { webhookDeliveries, webhooks } from '../../db/schema.js';
 import { nowIso } from '../../lib/time.js';
 
@@ -39,14 +39,15 @@ export type EventPayload = {
  * transaction that makes the change: the event then exists exactly when the change does,
  * and a crash can lose neither. The worker (plugins/webhook-worker.ts) sends them.
  */
-export function enqueueEvent(db: Db, type: EventType, data: unknown, purge: string[]): void {
-  const hooks = db.select({ id: webhooks.id, events: webhooks.events }).from(webhooks).where(eq(webhooks.active, true)).all();
+export async function enqueueEvent(db: Database, type: EventType, data: unknown, purge: string[]): Promise<void> {
+  const hooks = await db.conn.select({ id: webhooks.id, events: webhooks.events }).from(webhooks).where(eq(webhooks.active, true));
   const targets = hooks.filter((h) => subscribes(h.events, type));
   if (targets.length === 0) return;
   const createdAt = nowIso();
   const payload: EventPayload = { id: randomUUID(), type, createdAt, data, purge };
   const body = JSON.stringify(payload);
-  db.insert(webhookDeliveries)
+  await db.conn
+    .insert(webhookDeliveries)
     .values(
       targets.map((h) => ({
         webhookId: h.id,
@@ -56,6 +57,5 @@ export function enqueueEvent(db: Db, type: EventType, data: unknown, purge: stri
         nextAttemptAt: createdAt,
         createdAt,
       })),
-    )
-    .run();
+    );
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, getTableColumns, lte, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { webhookDeliveries, webhooks } from '../../db/schema.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
 import { countWhere } from '../shared/lookup.js';
@@ -27,60 +27,62 @@ export type DueDelivery = {
   secret: string;
 };
 
-export function createWebhooksRepository(db: Db) {
+export function createWebhooksRepository(db: Database) {
   return {
-    insert: (values: typeof webhooks.$inferInsert) =>
-      asWebhook(db.insert(webhooks).values(values).returning(publicColumns).get()),
-    list: () => db.select(publicColumns).from(webhooks).orderBy(asc(webhooks.id)).all().map(asWebhook),
-    findById: (id: number) => db.select(publicColumns).from(webhooks).where(eq(webhooks.id, id)).get(),
-    remove: (id: number) => db.delete(webhooks).where(eq(webhooks.id, id)).run().changes,
+    insert: async (values: typeof webhooks.$inferInsert) =>
+      asWebhook((await db.conn.insert(webhooks).values(values).returning(publicColumns))[0]!),
+    list: async () => (await db.conn.select(publicColumns).from(webhooks).orderBy(asc(webhooks.id))).map(asWebhook),
+    findById: async (id: number) => (await db.conn.select(publicColumns).from(webhooks).where(eq(webhooks.id, id)))[0],
+    /** How many were removed (0 or 1). */
+    remove: async (id: number) => (await db.conn.delete(webhooks).where(eq(webhooks.id, id)).returning({ id: webhooks.id })).length,
 
-    disable(id: number, reason: string) {
-      db.update(webhooks).set({ active: false, disabledReason: reason }).where(eq(webhooks.id, id)).run();
+    async disable(id: number, reason: string) {
+      await db.conn.update(webhooks).set({ active: false, disabledReason: reason }).where(eq(webhooks.id, id));
       // What was still waiting will never be sent; say so instead of leaving it pending.
-      db.update(webhookDeliveries)
+      await db.conn
+        .update(webhookDeliveries)
         .set({ status: 'failed', lastError: `Not sent: ${reason}` })
-        .where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.status, 'pending')))
-        .run();
+        .where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.status, 'pending')));
     },
 
-    listDeliveries(webhookId: number, q: DeliveryListInput) {
+    async listDeliveries(webhookId: number, q: DeliveryListInput) {
       const where = and(
         eq(webhookDeliveries.webhookId, webhookId),
         q.status ? eq(webhookDeliveries.status, q.status) : undefined,
       );
-      const rows = db
+      const rows = await db.conn
         .select(deliveryColumns)
         .from(webhookDeliveries)
         .where(and(where, afterCursor(newest, webhookDeliveries.id, q)))
         .orderBy(...orderFor(newest, webhookDeliveries.id))
         .limit(q.limit + 1)
-        .offset(q.offset ?? 0)
-        .all();
-      const total = q.total ? countWhere(db, webhookDeliveries, where) : undefined;
+        .offset(q.offset ?? 0);
+      const total = q.total ? await countWhere(db, webhookDeliveries, where) : undefined;
       return finishPage(rows.map(asDelivery), q, newest, (r) => String(r.id), total);
     },
 
-    findDelivery: (webhookId: number, id: number) =>
-      db
-        .select(deliveryColumns)
-        .from(webhookDeliveries)
-        .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.webhookId, webhookId)))
-        .get(),
+    findDelivery: async (webhookId: number, id: number) =>
+      (
+        await db.conn
+          .select(deliveryColumns)
+          .from(webhookDeliveries)
+          .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.webhookId, webhookId)))
+      )[0],
 
-    resetDelivery: (id: number, now: string) =>
+    resetDelivery: async (id: number, now: string) =>
       asDelivery(
-        db
-          .update(webhookDeliveries)
-          .set({ status: 'pending', attempts: 0, nextAttemptAt: now, deliveredAt: null })
-          .where(eq(webhookDeliveries.id, id))
-          .returning(deliveryColumns)
-          .get()!,
+        (
+          await db.conn
+            .update(webhookDeliveries)
+            .set({ status: 'pending', attempts: 0, nextAttemptAt: now, deliveredAt: null })
+            .where(eq(webhookDeliveries.id, id))
+            .returning(deliveryColumns)
+        )[0]!,
       ),
 
     /** Oldest due first, only for active webhooks (due index: status, next_attempt_at). */
-    due: (now: string, limit: number): DueDelivery[] =>
-      db
+    due: (now: string, limit: number): Promise<DueDelivery[]> =>
+      db.conn
         .select({
           id: webhookDeliveries.id,
           webhookId: webhookDeliveries.webhookId,
@@ -95,22 +97,28 @@ export function createWebhooksRepository(db: Db) {
         .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now), eq(webhooks.active, true)))
         .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
         .limit(limit)
-        .all(),
+        .then((rows) => rows),
 
     /**
      * Takes a due row for one send: counts the attempt and pushes its next try past the
      * lease, so neither another pass nor another process picks it up meanwhile. If this
      * process dies mid-send, the row is due again when the lease ends.
      */
-    claim: (id: number, now: string, leaseUntil: string) =>
-      db
-        .update(webhookDeliveries)
-        .set({ attempts: sql`${webhookDeliveries.attempts} + 1`, nextAttemptAt: leaseUntil })
-        .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
-        .run().changes === 1,
+    claim: async (id: number, now: string, leaseUntil: string) =>
+      (
+        await db.conn
+          .update(webhookDeliveries)
+          .set({ attempts: sql`${webhookDeliveries.attempts} + 1`, nextAttemptAt: leaseUntil })
+          .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
+          .returning({ id: webhookDeliveries.id })
+      ).length === 1,
 
-    finish: (id: number, values: Partial<typeof webhookDeliveries.$inferInsert>) =>
-      db.update(webhookDeliveries).set(values).where(eq(webhookDeliveries.id, id)).run(),
+    /** Deliveries waiting to be sent (metrics). */
+    pendingCount: () => countWhere(db, webhookDeliveries, eq(webhookDeliveries.status, 'pending')),
+
+    finish: async (id: number, values: Partial<typeof webhookDeliveries.$inferInsert>) => {
+      await db.conn.update(webhookDeliveries).set(values).where(eq(webhookDeliveries.id, id));
+    },
   };
 }
 

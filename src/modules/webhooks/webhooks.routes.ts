@@ -53,7 +53,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ webhooks: UrlPolicy }> = asy
     // Not idempotent on purpose, like createToken: a replay would have to store the secret to show it again.
     preHandler: onlyAdmin,
     handler: async (req, reply) => {
-      const hook = service.create(req.body, actorOf(req.principal));
+      const hook = await service.create(req.body, actorOf(req.principal));
       return reply.code(201).header('location', `/v1/webhooks/${hook.id}`).send(hook);
     },
   });
@@ -68,7 +68,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ webhooks: UrlPolicy }> = asy
       response: { 200: WebhookList, ...pickProblems(400, 401, 403, 500) },
     },
     preHandler: onlyAdmin,
-    handler: async () => ({ data: service.list() }),
+    handler: async () => ({ data: await service.list() }),
   });
 
   app.delete('/v1/webhooks/:id', {
@@ -83,7 +83,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ webhooks: UrlPolicy }> = asy
     },
     preHandler: onlyAdmin,
     handler: async (req, reply) => {
-      service.remove(req.params.id, actorOf(req.principal));
+      await service.remove(req.params.id, actorOf(req.principal));
       return reply.code(204).send();
     },
   });
@@ -102,7 +102,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ webhooks: UrlPolicy }> = asy
     },
     preHandler: onlyAdmin,
     handler: async (req, reply) => {
-      const { rows, meta } = service.listDeliveries(req.params.id, req.query);
+      const { rows, meta } = await service.listDeliveries(req.params.id, req.query);
       setLinkHeader(req, reply, meta);
       return { data: rows, meta };
     },
@@ -124,7 +124,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ webhooks: UrlPolicy }> = asy
     },
     preHandler: onlyAdmin,
     handler: async (req, reply) => {
-      const delivery = service.redeliver(req.params.id, req.params.deliveryId, actorOf(req.principal));
+      const delivery = await service.redeliver(req.params.id, req.params.deliveryId, actorOf(req.principal));
       app.webhookWorker.wake();
       return reply.code(202).send(delivery);
     },

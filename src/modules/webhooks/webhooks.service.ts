@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { AppError, notFound } from '../../errors.js';
 import { nowIso } from '../../lib/time.js';
 import { audit, type Actor } from '../shared/actor.js';
@@ -7,11 +7,11 @@ import { checkTargetUrl, type UrlPolicy } from './url-policy.js';
 import { createWebhooksRepository } from './webhooks.repository.js';
 import type { CreateWebhook, DeliveryListInput } from './webhooks.schemas.js';
 
-export function createWebhooksService(db: Db, policy: UrlPolicy) {
+export function createWebhooksService(db: Database, policy: UrlPolicy) {
   const repo = createWebhooksRepository(db);
 
-  const get = (id: number) => {
-    const hook = repo.findById(id);
+  const get = async (id: number) => {
+    const hook = await repo.findById(id);
     if (!hook) throw notFound('webhook', id);
     return hook;
   };
@@ -29,23 +29,23 @@ export function createWebhooksService(db: Db, policy: UrlPolicy) {
         });
       }
       const secret = newWebhookSecret();
-      return db.transaction(() => {
-        const hook = repo.insert({ url: input.url, events: [...new Set(input.events)], secret, createdAt: nowIso() });
-        audit(db, actor, 'webhook.created', 'webhook', hook.id);
+      return db.write(async () => {
+        const hook = await repo.insert({ url: input.url, events: [...new Set(input.events)], secret, createdAt: nowIso() });
+        await audit(db, actor, 'webhook.created', 'webhook', hook.id);
         return { ...hook, secret };
       });
     },
 
-    remove(id: number, actor: Actor) {
-      db.transaction(() => {
+    async remove(id: number, actor: Actor) {
+      await db.write(async () => {
         // Deliveries go with it (ON DELETE CASCADE); a send in flight finishes unrecorded.
-        if (repo.remove(id) === 0) throw notFound('webhook', id);
-        audit(db, actor, 'webhook.deleted', 'webhook', id);
+        if ((await repo.remove(id)) === 0) throw notFound('webhook', id);
+        await audit(db, actor, 'webhook.deleted', 'webhook', id);
       });
     },
 
-    listDeliveries(id: number, query: DeliveryListInput) {
-      get(id);
+    async listDeliveries(id: number, query: DeliveryListInput) {
+      await get(id);
       return repo.listDeliveries(id, query);
     },
 
@@ -54,13 +54,13 @@ export function createWebhooksService(db: Db, policy: UrlPolicy) {
      * gets the full set of retries. lastStatus and lastError stay until the next attempt.
      */
     redeliver(id: number, deliveryId: number, actor: Actor) {
-      return db.transaction(() => {
-        const hook = get(id);
-        if (!repo.findDelivery(id, deliveryId)) throw notFound('delivery', deliveryId);
+      return db.write(async () => {
+        const hook = await get(id);
+        if (!(await repo.findDelivery(id, deliveryId))) throw notFound('delivery', deliveryId);
         if (!hook.active) {
           throw new AppError('conflict', `Webhook ${id} is disabled (${hook.disabledReason ?? 'no reason given'}); create a new one`);
         }
-        audit(db, actor, 'webhook.redelivered', 'webhook', id);
+        await audit(db, actor, 'webhook.redelivered', 'webhook', id);
         return repo.resetDelivery(deliveryId, nowIso());
       });
     },

@@ -1,0 +1,92 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { E_TIMEOUT, Mutex, withTimeout } from 'async-mutex';
+import { AppError } from '../errors.js';
+
+/** One level of a unit of work: hooks wait here until it is known whether the level commits. */
+export type Frame = { depth: number; hooks: (() => void)[] };
+
+/** What an engine does at each step; the bookkeeping (lock, nesting, hooks) is shared. */
+export type TransactionSteps = {
+  begin(deadline: number): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  savepoint(name: string): Promise<void>;
+  release(name: string): Promise<void>;
+  rollbackTo(name: string): Promise<void>;
+};
+
+export const busy = (what: string) =>
+  new AppError('database_busy', `The database was busy for too long (${what}); retry shortly`, { extra: { retryAfter: 1 } });
+
+/**
+ * A unit of work on one writer: an async lock (in-process, with a timeout) in front of the
+ * engine's own transaction, AsyncLocalStorage to carry it, savepoints for nesting, and
+ * after-commit hooks. A hook that throws is reported, never turned into a failed write:
+ * the change is already committed.
+ */
+export function createUnitOfWork(steps: TransactionSteps, lockTimeoutMs: number, onHookError: (err: unknown) => void) {
+  const context = new AsyncLocalStorage<Frame>();
+  const lock = withTimeout(new Mutex(), lockTimeoutMs, E_TIMEOUT);
+
+  async function nested<T>(parent: Frame, fn: () => Promise<T> | T): Promise<T> {
+    const frame: Frame = { depth: parent.depth + 1, hooks: [] };
+    const name = `uow_${frame.depth}`;
+    await steps.savepoint(name);
+    try {
+      const result = await context.run(frame, fn);
+      await steps.release(name);
+      parent.hooks.push(...frame.hooks);
+      return result;
+    } catch (err) {
+      await steps.rollbackTo(name);
+      await steps.release(name);
+      throw err;
+    }
+  }
+
+  async function outermost<T>(fn: () => Promise<T> | T): Promise<T> {
+    const deadline = Date.now() + lockTimeoutMs;
+    let release: () => void;
+    try {
+      release = await lock.acquire();
+    } catch (err) {
+      if (err === E_TIMEOUT) throw busy('waiting for the write lock');
+      throw err;
+    }
+    const frame: Frame = { depth: 0, hooks: [] };
+    let result: T;
+    try {
+      await steps.begin(deadline);
+      try {
+        result = await context.run(frame, fn);
+        await steps.commit();
+      } catch (err) {
+        await steps.rollback();
+        throw err;
+      }
+    } finally {
+      release();
+    }
+    for (const hook of frame.hooks) {
+      try {
+        hook();
+      } catch (err) {
+        onHookError(err);
+      }
+    }
+    return result;
+  }
+
+  return {
+    current: () => context.getStore(),
+    write<T>(fn: () => Promise<T> | T): Promise<T> {
+      const frame = context.getStore();
+      return frame ? nested(frame, fn) : outermost(fn);
+    },
+    onCommit(hook: () => void) {
+      const frame = context.getStore();
+      if (frame) frame.hooks.push(hook);
+      else hook();
+    },
+  };
+}
