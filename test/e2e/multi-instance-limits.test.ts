@@ -6,7 +6,7 @@ import type { Call } from '../../scripts/lib/http.js';
 import { client } from '../../scripts/lib/http.js';
 import { engineEnv, fileOf } from '../../scripts/lib/instances.js';
 import { freePort, startServer, type Server } from '../../scripts/lib/server.js';
-import { clients, engine, errorLogs, eventually, instances, sharedDatabase } from '../helpers/instances.js';
+import { adminToken, clients, engine, errorLogs, eventually, instances, sharedDatabase } from '../helpers/instances.js';
 
 // Rate limits and the failed-authentication limit with two real instances: with REDIS_URL
 // they count in Redis, so a client gets its limit once whichever instance answers; without
@@ -43,7 +43,7 @@ t.test('with REDIS_URL, one client has one limit across instances', async (t) =>
   const db = await sharedDatabase(t);
   const env = { ...limits, REDIS_URL, REDIS_KEY_PREFIX: prefix };
   const servers = await instances(t, db.target, [env, env]);
-  const calls = clients(servers, db.token);
+  const calls = clients(servers, adminToken(db));
   t.same(await reads(calls, 12), [...Array<number>(10).fill(200), 429, 429], '10 a minute in all, not 10 per instance');
   const limited = await calls[0]!('GET', '/v1/articles?limit=1');
   t.ok(Number(limited.headers.get('retry-after')) > 0, 'a 429 says when to retry');
@@ -60,7 +60,7 @@ t.test('with REDIS_URL, one client has one limit across instances', async (t) =>
 t.test('without REDIS_URL, each instance counts alone', async (t) => {
   const db = await sharedDatabase(t);
   const servers = await instances(t, db.target, [limits, limits]);
-  const calls = clients(servers, db.token);
+  const calls = clients(servers, adminToken(db));
   t.same(await reads(calls, 12), Array<number>(12).fill(200), '6 on each instance: under each one’s 10');
   t.same(await reads([calls[0]!], 5), [200, 200, 200, 200, 429], 'one instance still holds its own limit');
   t.same(await badTokens(servers, 6), Array<number>(6).fill(401), '3 failed authentications on each: under each one’s 4');
@@ -93,7 +93,7 @@ t.test('when Redis goes away requests are let through, and limits come back with
   t.teardown(() => redis.stop());
   const env = { ...limits, RATE_LIMIT_PER_MINUTE: '5', REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: prefix };
   const [server] = await instances(t, db.target, [env]);
-  const call = clients([server!], db.token);
+  const call = clients([server!], adminToken(db));
   t.same(await reads(call, 6), [200, 200, 200, 200, 200, 429], 'limited while Redis is up');
 
   await redis.stop();

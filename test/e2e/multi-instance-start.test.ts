@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { root } from '../../scripts/lib/build.js';
-import { appliedMigrations, engine, errorLogs, instances, sharedDatabase } from '../helpers/instances.js';
+import { adminToken, appliedMigrations, engine, errorLogs, instances, sharedDatabase } from '../helpers/instances.js';
 
 // A first deployment: several instances start at the same moment on an empty database.
 // One of them migrates (the others wait for it, then find nothing left to do), one seeds
@@ -20,7 +20,7 @@ t.test('instances starting together on an empty database migrate, seed and make 
   t.equal(await appliedMigrations(t, db.target), migrations, 'every migration applied once');
   for (const s of servers) t.equal((await fetch(`${s.url}/ready`)).status, 200, `${s.url} is ready`);
 
-  const token = readFileSync(join(db.dir, 'first-admin-token'), 'utf8').trim();
+  const token = adminToken(db);
   const auth = { authorization: `Bearer ${token}` };
   const tokens = (await (await fetch(`${servers[0]!.url}/v1/tokens`, { headers: auth })).json()) as { data: { name: string }[] };
   t.same(

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import type { Call } from '../../scripts/lib/http.js';
 import { startReceiver, type Receiver } from '../../scripts/lib/receiver.js';
-import { clients, engine, errorLogs, eventually, instances, sharedDatabase, sleep } from '../helpers/instances.js';
+import { adminToken, clients, engine, errorLogs, eventually, instances, sharedDatabase, sleep } from '../helpers/instances.js';
 
 // The background work of two real server processes on one database: both run the scheduler
 // and the webhook worker, and still every scheduled article is announced once and every
@@ -16,7 +16,7 @@ const BODY = 'The minister said the new line would open next year, ahead of sche
 const newsroom = (async () => {
   const db = await sharedDatabase(t);
   const servers = await instances(t, db.target, [{}, {}]);
-  const [callA, callB] = clients(servers, db.token) as [Call, Call];
+  const [callA, callB] = clients(servers, adminToken(db)) as [Call, Call];
   const desk = await callA('POST', '/v1/bureaus', { name: 'Rail Desk', location: 'Porto' });
   const author = await callB('POST', '/v1/authors', { name: 'Rail Reporter', bureau: 'rail-desk' });
   if (desk.status !== 201 || author.status !== 201) throw new Error(`setup: ${desk.status} ${author.status}`);

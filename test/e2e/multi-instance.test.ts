@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { Call } from '../../scripts/lib/http.js';
-import { clients, engine, errorLogs, instances, sharedDatabase } from '../helpers/instances.js';
+import { adminToken, clients, engine, errorLogs, instances, sharedDatabase } from '../helpers/instances.js';
 
 // Two real server processes on one database behave as one (issue 9): what one instance
 // wrote, the other reads at once, from its response cache or not, and its preconditions
@@ -15,7 +15,7 @@ const BODY = 'The council approved the plan after a long debate, and work starts
 const newsroom = (async () => {
   const db = await sharedDatabase(t);
   const [a, b] = await instances(t, db.target, [{ RESPONSE_CACHE_MB: '0' }, {}]);
-  const [callA, callB] = clients([a!, b!], db.token) as [Call, Call];
+  const [callA, callB] = clients([a!, b!], adminToken(db)) as [Call, Call];
   const desk = await callA('POST', '/v1/bureaus', { name: 'Multi Desk', location: 'Lisbon' });
   const author = await callA('POST', '/v1/authors', { name: 'Multi Reporter', bureau: 'multi-desk' });
   if (desk.status !== 201 || author.status !== 201) throw new Error(`setup: ${desk.status} ${author.status}`);

@@ -1,12 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { freshDatabase, inspect } from '../../scripts/lib/db.js';
-import { root } from '../../scripts/lib/build.js';
+import { inspect } from '../../scripts/lib/db.js';
 import { client, type Call } from '../../scripts/lib/http.js';
-import { fileOf, startInstances, type DatabaseTarget, type Engine } from '../../scripts/lib/instances.js';
+import { startInstances, type DatabaseTarget, type Engine } from '../../scripts/lib/instances.js';
 import { stop, type Server } from '../../scripts/lib/server.js';
 import { emptyPgDatabase, freshPgDatabase, pgPool } from './pg.js';
 
@@ -26,30 +24,23 @@ export const instanceEnv = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_TIMEOUT
 
 export type Shared = { target: DatabaseTarget; dir: string };
 
-/** A database of this run's engine for one test; `migrated` ones also get an admin token. */
-export async function sharedDatabase(t: Test, opts: { migrated: false }): Promise<Shared>;
-export async function sharedDatabase(t: Test, opts?: { migrated?: true }): Promise<Shared & { token: string }>;
-export async function sharedDatabase(t: Test, opts: { migrated?: boolean } = {}): Promise<Shared & { token?: string }> {
+/**
+ * A database of this run's engine for one test. Tokens come the way an operator's first one
+ * does: the first instance to start finds none and writes one to `first-admin-token` beside
+ * the database (see adminToken), so the helpers need no engine's internals. SQLite files
+ * start empty (the instances migrate them); PostgreSQL ones are copies of the migrated
+ * template unless `migrated: false`.
+ */
+export async function sharedDatabase(t: Test, opts: { migrated?: boolean } = {}): Promise<Shared> {
   const dir = mkdtempSync(join(tmpdir(), 'dateline-multi-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const migrated = opts.migrated !== false;
-  if (engine === 'sqlite') {
-    if (!migrated) return { target: { engine, file: join(dir, 'dateline.db') }, dir };
-    const { file, token } = await freshDatabase(dir);
-    return { target: { engine, file }, dir, token };
-  }
-  const { url } = migrated ? await freshPgDatabase(t) : await emptyPgDatabase(t);
-  const target: DatabaseTarget = { engine, url, dir };
-  if (!migrated) return { target, dir };
-  // The token CLI, as an operator runs it against the configured database. Should it ignore
-  // DATABASE_URL, it writes to a file that startInstances then finds and refuses.
-  const token = execFileSync(process.execPath, ['--import=tsx', 'scripts/token.ts', 'create', '--name', 'multi-instance admin'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url, DATABASE_FILE: fileOf(target) },
-    encoding: 'utf8',
-  }).trim();
-  return { target, dir, token };
+  if (engine === 'sqlite') return { target: { engine, file: join(dir, 'dateline.db') }, dir };
+  const { url } = opts.migrated === false ? await emptyPgDatabase(t) : await freshPgDatabase(t);
+  return { target: { engine, url, dir }, dir };
 }
+
+/** The first admin token, written by whichever instance created it. */
+export const adminToken = (db: Shared) => readFileSync(join(db.dir, 'first-admin-token'), 'utf8').trim();
 
 /** Starts the instances together and stops them (SIGTERM, then SIGKILL) in the test's teardown. */
 export async function instances(t: Test, target: DatabaseTarget, envs: Record<string, string>[]): Promise<Server[]> {
