@@ -10,6 +10,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { exitOnSignals, wholeNumber } from './lib/cli.js';
 import { freshDatabase } from './lib/db.js';
 import { client, prng, type Call } from './lib/http.js';
 import { checkDatabase, checkDeliveries, Ledger, type CreateKind, type KeyedCreate } from './lib/ledger.js';
@@ -275,16 +276,11 @@ export function summary(r: CrashReport): string {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({ options: { kills: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' } } });
-  const int = (v: string | undefined, fallback: number) => {
-    const n = Number(v ?? fallback);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive whole number, got ${v}`);
-    return n;
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  exitOnSignals();
   const report = await runCrashTest({
-    kills: int(values.kills, 20),
-    seed: int(values.seed, 20_261_124),
-    workers: int(values.workers, 8),
+    kills: wholeNumber('kills', values.kills, 20, 1),
+    seed: wholeNumber('seed', values.seed, 20_261_124, 1),
+    workers: wholeNumber('workers', values.workers, 8, 1),
     log: (line) => console.log(line),
   });
   console.log(`\n${summary(report)}`);

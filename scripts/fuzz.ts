@@ -1,4 +1,4 @@
-// Runs the contract fuzzer (test/helpers/contract-fuzz.ts) with more cases than CI does, and
+// Runs the contract fuzzer (test/helpers/contract-fuzz/) with more cases than CI does, and
 // prints cases per operation, the status histogram, known bugs hit, contract-drift notes and
 // every distinct property violation with a reproduction. Unlike the test, a violation does not
 // stop an operation's run: everything is collected.
@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import {
   createValidator,
-  familyOf,
+  familiesOf,
   FuzzStats,
   KNOWN_BUGS,
   loadContract,
@@ -25,8 +25,7 @@ import {
   runCase,
   seedFor,
   startFuzzApp,
-  type Operation,
-} from '../test/helpers/contract-fuzz.js';
+} from '../test/helpers/contract-fuzz/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,11 +56,7 @@ const validate = createValidator(contract);
 const stats = new FuzzStats();
 stats.keepExamples = values.examples;
 
-const families = new Map<string, Operation[]>();
-for (const op of contract.operations) {
-  if (only && !only.includes(op.id)) continue;
-  families.set(familyOf(op), [...(families.get(familyOf(op)) ?? []), op]);
-}
+const families = familiesOf(contract.operations, only);
 
 console.log(`fuzzing ${[...families.values()].flat().length} operations, ${runs} cases each, seed ${seed}`);
 const started = performance.now();

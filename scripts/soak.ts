@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { exitOnSignals, wholeNumber } from './lib/cli.js';
 import { freshDatabase } from './lib/db.js';
 import { client } from './lib/http.js';
 import { memory, root, startReady, stop, type Memory } from './lib/server.js';
@@ -206,17 +207,12 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakResult> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const int = { type: 'string' } as const;
   const { values } = parseArgs({ options: { seconds: int, warmup: int, connections: int, articles: int } });
-  const num = (v: string | undefined, fallback: number) => {
-    const n = Number(v ?? fallback);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got ${v}`);
-    return n;
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  exitOnSignals();
   const r = await runSoak({
-    seconds: num(values.seconds, 30),
-    warmup: num(values.warmup, 20),
-    connections: num(values.connections, 16),
-    articles: num(values.articles, 300),
+    seconds: wholeNumber('seconds', values.seconds, 30, 0),
+    warmup: wholeNumber('warmup', values.warmup, 20, 0),
+    connections: wholeNumber('connections', values.connections, 16, 0),
+    articles: wholeNumber('articles', values.articles, 300, 0),
     log: (line) => console.log(line),
   });
   console.log(`\n${r.requests} requests at ${r.achievedRps} req/s (max ${r.maxRps}, target ${r.targetRps})`);

@@ -38,6 +38,7 @@ import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import protection from './plugins/protection.js';
 import redis from './plugins/redis.js';
+import requestTimeouts from './plugins/request-timeouts.js';
 import securityHeaders from './plugins/security-headers.js';
 import siteLinks from './plugins/site-links.js';
 import webhookWorker from './plugins/webhook-worker.js';
@@ -53,15 +54,16 @@ export async function buildApp({ config, logger }: BuildOptions) {
     // A caller's logger settings (a test's stream) keep the redaction and the serializers.
     logger: logger === false ? false : { ...logOptions(config), ...(typeof logger === 'object' ? logger : {}) },
     bodyLimit: config.bodyLimit,
-    // Slow clients: a request must arrive whole within requestTimeout (its headers within
-    // headersTimeout), a silent socket is closed after connectionTimeout, an idle keep-alive
-    // one after keepAliveTimeout. Node checks the first two every connectionsCheckingInterval
-    // (30 s by default, too coarse for short timeouts).
-    requestTimeout: config.http.requestTimeoutMs,
+    // Slow clients: headers must arrive within headersTimeout, a silent socket is closed
+    // after connectionTimeout, an idle keep-alive one after keepAliveTimeout. Node checks
+    // headers every connectionsCheckingInterval (30 s by default, too coarse for short
+    // timeouts). Node's whole-request deadline is off: plugins/request-timeouts.ts applies
+    // it per route, so that a long streamed import is not cut while it keeps moving.
+    requestTimeout: 0,
     connectionTimeout: config.http.connectionTimeoutMs,
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
     http: {
-      requestTimeout: config.http.requestTimeoutMs,
+      requestTimeout: 0,
       headersTimeout: config.http.headersTimeoutMs,
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.http.headersTimeoutMs / 4))),
     },
@@ -87,6 +89,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
 
   await app.register(errorHandler);
   await app.register(connectionCap, { maxPerAddress: config.http.maxConnectionsPerAddress });
+  await app.register(requestTimeouts, { requestTimeoutMs: config.http.requestTimeoutMs });
   await app.register(jsonBody);
   await app.register(securityHeaders);
   await app.register(cors, {

@@ -96,7 +96,9 @@ const envSchema = z.object({
     .int()
     .min(100)
     .default(30_000)
-    .describe('Longest time a client may take to send a whole request (headers and body); then the socket is closed'),
+    .describe(
+      'Longest time a client may take to send a whole request (headers and body), then 408 and the socket is closed; a bulk import upload instead must bring at least 16 KB in every such window',
+    ),
   HEADERS_TIMEOUT_MS: z.coerce
     .number()
     .int()

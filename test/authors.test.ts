@@ -1,20 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LightMyRequestResponse } from 'fastify';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { makeArticle, makeAuthor, makeBureau } from './helpers/factories.js';
+import { badAuth, badTokens, invalid, problem, type Page as PageOf } from './helpers/problems.js';
 
-type FieldError = { path: string; message: string };
-type Problem = {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  instance?: string;
-  errors?: FieldError[];
-  [k: string]: unknown;
-};
 type Summary = { id: number; slug: string; name: string };
 type Author = {
   id: number;
@@ -28,39 +17,7 @@ type Author = {
   createdAt: string;
   updatedAt: string;
 };
-type Page = { data: Author[]; meta: { limit: number; offset?: number; nextCursor: string | null; total?: number } };
-
-/** Asserts the RFC 9457 envelope and returns the problem. */
-function problem(t: Test, res: LightMyRequestResponse, status: number, code: string): Problem {
-  t.equal(res.statusCode, status, res.statusCode === status ? `status ${status}` : res.body);
-  t.equal(res.headers['content-type'], 'application/problem+json');
-  const p = res.json() as Problem;
-  t.equal(p.status, status);
-  t.equal(p.code, code);
-  t.equal(p.type, `https://dateline.dev/problems/${code.replaceAll('_', '-')}`);
-  t.ok(typeof p.title === 'string' && p.title.length > 0, 'has a title');
-  t.ok(typeof p.detail === 'string' && p.detail.length > 0, 'has a detail');
-  return p;
-}
-
-/** A 400 whose `errors` name exactly these fields, each with a message. */
-function invalid(t: Test, res: LightMyRequestResponse, paths: string[]): Problem {
-  const p = problem(t, res, 400, 'validation_failed');
-  const errors = p.errors ?? [];
-  t.same([...new Set(errors.map((e) => e.path))].sort(), [...paths].sort(), 'errors name the fields');
-  for (const e of errors) t.ok(e.message.length > 0, `${e.path} has a message`);
-  for (const path of paths) t.match(p.detail, path, 'detail names the field');
-  return p;
-}
-
-const unknownToken = `dl_AAAAAAAAAAAA_${'a'.repeat(43)}`;
-const badAuth: [string, Record<string, string>, RegExp][] = [
-  ['no Authorization header', {}, /needs `Authorization: Bearer/],
-  ['a Basic scheme', { authorization: 'Basic x' }, /Bearer <token>/],
-  ['a malformed token', { authorization: 'Bearer not-a-token' }, /malformed/],
-  ['an unknown well-formed token', { authorization: `Bearer ${unknownToken}` }, /not known/],
-];
-const badTokens = badAuth.slice(1);
+type Page = PageOf<Author>;
 
 // Wire copy: curly quotes, back-ticks, en and em dashes, several scripts.
 const wireName = 'Zoë “Zed” O’Brien-Łukasz – 李 — Σ';

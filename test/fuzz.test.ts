@@ -1,6 +1,6 @@
 // Contract-driven property-based fuzzing: every operation in openapi/openapi.json gets
 // generated requests (valid and broken), and every answer must satisfy the properties in
-// test/helpers/contract-fuzz.ts: no 5xx, problem+json for every 4xx, no database change
+// test/helpers/contract-fuzz/: no 5xx, problem+json for every 4xx, no database change
 // from a request that did not succeed as a write, and 2xx bodies that match the contract.
 //
 // Deterministic: a fixed seed (FUZZ_SEED to change it). FUZZ_RUNS cases per operation
@@ -16,7 +16,7 @@ import {
   checkResponse,
   createValidator,
   diffSnapshots,
-  familyOf,
+  familiesOf,
   FuzzStats,
   KNOWN_BUGS,
   loadContract,
@@ -32,7 +32,7 @@ import {
   type JsonSchema,
   type Operation,
   type RequestPlan,
-} from './helpers/contract-fuzz.js';
+} from './helpers/contract-fuzz/index.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_251_124);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
@@ -106,10 +106,7 @@ t.test('the oracle itself: contract examples validate, the checksum sees changes
   t.same(rules(answer(400, 'application/problem+json', problem(400))), [], 'a proper 400 passes');
 });
 
-const families = new Map<string, Operation[]>();
-for (const op of contract.operations) families.set(familyOf(op), [...(families.get(familyOf(op)) ?? []), op]);
-
-for (const [family, operations] of families) {
+for (const [family, operations] of familiesOf(contract.operations)) {
   t.test(`fuzz ${family}`, async (t) => {
     const env = await startFuzzApp(t, validate, stats, knownBugs);
     for (const op of operations) {

@@ -71,3 +71,34 @@ t.test('search input becomes a safe FTS5 query', async (t) => {
   t.equal(toFtsQuery('   '), null);
   t.equal(snippetHtml(`a <b> ${HIT_START}hit${HIT_END} & "q"`), 'a &lt;b&gt; <mark>hit</mark> &amp; &quot;q&quot;');
 });
+
+t.test('a wire dateline is a place, not an editorial label', async (t) => {
+  const { splitDateline } = await import('../src/lib/wire.js');
+  const place = (p: string) => splitDateline(p)?.dateline.place ?? null;
+  t.equal(place('Washington: Over three years'), 'Washington');
+  t.equal(place('São Paulo: Rain fell'), 'São Paulo');
+  t.equal(place('北京：新华社记者'), '北京');
+  t.equal(place('NEW DELHI, June 15 (IANS): The'), 'NEW DELHI');
+  for (const label of ['Note: this story was updated', 'Update: more details', 'UPDATE: more', 'Correction: An earlier version', "Editor's note: this", 'Q: What now?', 'Hinweis: Die Meldung', 'Примечание: текст']) {
+    t.equal(splitDateline(label), null, label);
+  }
+  t.equal(place('Update, June 3 (AP): with a date and an agency it is one'), 'Update');
+});
+
+t.test('agency HTML emphasis renders as emphasis in any script, never as literal stars', async (t) => {
+  const { htmlToMarkdown } = await import('../src/lib/html-to-markdown.js');
+  const cases: [string, string, RegExp][] = [
+    ['<p>東京<strong>強調</strong>です</p>', '東京強調です', /<strong>強調<\/strong>/],
+    ['<p><strong>「引用」</strong>テスト</p>', '「引用」テスト', /<strong>引用<\/strong>/],
+    ['<p>これは<b>「重要」</b>な話</p>', 'これは「重要」な話', /<strong>重要<\/strong>/],
+    ['<p>中文<em>斜体</em>文字</p>', '中文斜体文字', /<em>斜体<\/em>/],
+    ['<p><strong>北京：</strong>新华社</p>', '北京：新华社', /<strong>北京<\/strong>/],
+    ['<p>a <b>bold</b> and <i>it</i>.</p>', 'a bold and it.', /<strong>bold<\/strong> and <em>it<\/em>/],
+    ['<p><b>&lt;tag&gt;</b>テスト</p>', '<tag>テスト', /<strong>tag<\/strong>/],
+  ];
+  for (const [html, text, markup] of cases) {
+    const md = htmlToMarkdown(html);
+    t.equal(renderText(md), text, `${html}: every character, no stars or underscores`);
+    t.match(renderHtml(md), markup, `${html}: emphasis kept`);
+  }
+});

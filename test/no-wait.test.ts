@@ -1,32 +1,32 @@
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { buildApp } from '../src/app.js';
 import { toFtsQuery } from '../src/lib/fts-query.js';
 import { createArticlesRepository } from '../src/modules/articles/articles.repository.js';
-import { createArticlesService } from '../src/modules/articles/articles.service.js';
-import { SYSTEM } from '../src/modules/shared/actor.js';
 import { buildTestApp, testConfig } from './helpers/app.js';
 import { fillNewsroom } from './helpers/big-newsroom.js';
+import { runQueueWaitMs, watchEventLoop } from './helpers/run-queue.js';
 
 // "No request makes another wait": while the worst search we can construct and the worst
 // Markdown body run, /health and the home page answer over a real socket in under 100 ms.
 // The same search run in process (what the server did before the reader threads) takes
 // longer than that, so this test fails on the old code.
 //
-// A shared machine adds its own delays (on a 2-core box running seven test suites, idle
-// probes alone were seen at 140 ms), and the reader threads compete with the event loop for
-// the cores. So probes are first timed while two threads just burn CPU — the same
-// contention, no event-loop work — and the slowest probe under load may exceed 100 ms by no
-// more than the slowest of those did. On a quiet machine that is 100 ms; the old code
-// missed it by seconds.
+// A shared machine adds its own delays: on a 2-core box running several test suites, idle
+// probes alone were seen at 140–300 ms, because the server's thread waited for a CPU. So
+// each probe is timed twice: as measured, and less the time this thread spent runnable but
+// waiting on the run queue (Linux schedstat, see helpers/run-queue.ts) — the part other
+// processes caused. Every probe's own time must stay under 100 ms: the issue's bar. What
+// remains of a loaded machine's delays (loopback delivery, I/O) is measured first: probes
+// while two threads just burn CPU (the contention of the pool's threads, no event-loop
+// work); when their slowest own time is above 100 ms, that is the bar instead. Measured
+// times are reported beside it; their median must stay under 100 ms, their p95 under the
+// slowest measured probe of that baseline.
 //
-// Saving a 1 MB article also writes ~3 MB (row, search index, revision) in one synchronous
-// better-sqlite3 transaction on the event loop — bounded by BODY_LIMIT, not by the input's
-// shape; a writer off the loop is the data layer's part (issue 9). The save's limit adds that
-// write's own cost, measured here in process; rendering, the unbounded part, is what this
-// test holds to the limit.
+// The worst save is held to the same bar: its body renders on a thread, and the write-ahead
+// log its ~4 MB of pages land in is checkpointed on another (src/db/checkpointer.ts), so only
+// the save's own parse, write and answer — tens of milliseconds — touch the event loop.
 
 // Building 20,000 articles and running the worst cases take a minute or two on a busy box.
 t.setTimeout(420_000);
@@ -38,39 +38,53 @@ const WORST_SEARCH = 'the and of to in a is for on that with as';
 const WORST_BODY = '!['.repeat(250_000);
 const PROBE_LIMIT_MS = 100;
 
-const summary = (seen: { path: string; ms: number }[]) => {
-  const sorted = [...seen].sort((a, b) => a.ms - b.ms);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!.ms;
-  return { n: sorted.length, median: at(0.5), p95: at(0.95), max: sorted.at(-1)!.ms, slowest: sorted.at(-1)!.path };
+type Probe = { path: string; ms: number; ownMs: number; status: number };
+
+const summary = (seen: Probe[], key: 'ms' | 'ownMs') => {
+  const sorted = [...seen].sort((a, b) => a[key] - b[key]);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]![key];
+  return { n: sorted.length, median: at(0.5), p95: at(0.95), max: sorted.at(-1)![key], slowest: sorted.at(-1)!.path };
 };
 const fmt = (s: ReturnType<typeof summary>) =>
   `${s.n} samples, median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, slowest ${s.max.toFixed(1)} ms (${s.slowest})`;
+const report = (seen: Probe[]) => `measured: ${fmt(summary(seen, 'ms'))}; less run-queue wait: ${fmt(summary(seen, 'ownMs'))}`;
 
 /**
  * Probes `paths` one after another until `until` settles; returns every latency seen. The
  * client shares this process with the server, so a block that starts between two probes
- * would delay the next probe's start rather than its answer: the event loop's own delay
- * over the same time is counted as one more sample, and catches that.
+ * would delay the next probe's start rather than its answer: the event loop's own longest
+ * delay over the same time is counted as one more sample, and catches that.
  */
-async function probeWhile(base: string, paths: string[], until: Promise<unknown>) {
+async function probeWhile(base: string, paths: string[], until: Promise<unknown>): Promise<Probe[]> {
   let done = false;
   void until.finally(() => (done = true));
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  loop.enable();
-  const seen: { path: string; ms: number; status: number }[] = [];
+  const loop = watchEventLoop();
+  const seen: Probe[] = [];
   while (!done) {
     for (const path of paths) {
+      const waited = runQueueWaitMs();
       const started = performance.now();
       const res = await fetch(base + path);
       await res.arrayBuffer();
-      seen.push({ path, ms: performance.now() - started, status: res.status });
+      const ms = performance.now() - started;
+      seen.push({ path, ms, ownMs: ms - (runQueueWaitMs() - waited), status: res.status });
     }
     await new Promise((r) => setTimeout(r, 20));
   }
   await until;
-  loop.disable();
-  seen.push({ path: '(event-loop delay)', ms: loop.max / 1e6, status: 200 });
+  seen.push({ path: '(event-loop delay)', ...loop.stop(), status: 200 });
   return seen;
+}
+
+/** The issue's bar for every probe, and sanity checks on the measured times. */
+function holdsTheBar(t: Test, seen: Probe[], limit: { ms: number; ownMs: number }) {
+  const measured = summary(seen, 'ms');
+  const own = summary(seen, 'ownMs');
+  t.ok(measured.n >= 10, report(seen));
+  t.ok(measured.median < PROBE_LIMIT_MS, `median probe ${measured.median.toFixed(1)} ms`);
+  t.ok(measured.p95 < limit.ms, `p95 ${measured.p95.toFixed(1)} ms (limit ${limit.ms.toFixed(0)} ms)`);
+  t.ok(own.max < limit.ownMs, `slowest less run-queue wait ${own.max.toFixed(1)} ms, ${own.slowest} (limit ${limit.ownMs.toFixed(0)} ms; measured slowest ${measured.max.toFixed(1)} ms)`);
+  t.same([...new Set(seen.map((s) => s.status))], [200]);
 }
 
 t.test('a worst search and a worst body leave other requests unhindered', async (t) => {
@@ -87,10 +101,17 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
   // not what this test measures.
   await Promise.all([fetch(base + search()), fetch(base + search())].map(async (r) => (await r).arrayBuffer()));
   for (const path of probes) await (await fetch(base + path)).arrayBuffer();
+  // Nor is compiling the write path on a process's first save (70–100 ms on the loop, once).
+  const warmUp = await fetch(`${base}/v1/articles`, {
+    method: 'POST',
+    headers: { ...ctx.auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ headline: 'Warm-up', bureau: 'big-desk', body: 'A body long enough to render on a thread. '.repeat(100) }),
+  });
+  t.equal(warmUp.status, 201);
   const spinners = [0, 1].map(() => new Worker('const end = Date.now() + 6000; while (Date.now() < end);', { eval: true }));
-  const idle = summary(await probeWhile(base, probes, Promise.all(spinners.map((w) => new Promise((r) => w.once('exit', r))))));
-  const limit = PROBE_LIMIT_MS + Math.max(0, idle.max - PROBE_LIMIT_MS);
-  t.comment(`two threads burning CPU, event loop free: ${fmt(idle)}; limit under load ${limit.toFixed(0)} ms`);
+  const idle = await probeWhile(base, probes, Promise.all(spinners.map((w) => new Promise((r) => w.once('exit', r)))));
+  const limit = { ms: Math.max(PROBE_LIMIT_MS, summary(idle, 'ms').max), ownMs: Math.max(PROBE_LIMIT_MS, summary(idle, 'ownMs').max) };
+  t.comment(`two threads burning CPU, event loop free: ${report(idle)}; limits ${limit.ms.toFixed(0)} ms (p95), ${limit.ownMs.toFixed(0)} ms (slowest less run-queue wait)`);
 
   await t.test('the search itself is slow: in process it would block every client', async (t) => {
     const repo = createArticlesRepository(ctx.app.db);
@@ -117,23 +138,16 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
     const seen = await probeWhile(base, probes, searches);
     const statuses = await searches;
     t.same([...new Set(statuses)], [200], `${statuses.length} searches answered`);
-    const s = summary(seen);
-    t.ok(s.n >= 10, fmt(s));
-    t.ok(s.median < PROBE_LIMIT_MS, `median probe ${s.median.toFixed(1)} ms`);
-    t.ok(s.p95 < limit, `p95 ${s.p95.toFixed(1)} ms (limit ${limit.toFixed(0)} ms)`);
-    t.ok(s.max < limit, `slowest ${s.max.toFixed(1)} ms, ${s.slowest} (limit ${limit.toFixed(0)} ms)`);
-    t.same([...new Set(seen.map((s) => s.status))], [200]);
+    holdsTheBar(t, seen, limit);
   });
 
   await t.test('while the worst Markdown body is saved', async (t) => {
-    const service = createArticlesService(ctx.app.db, { revisionsKeep: 50 });
-    // Rendered on a thread: rendering it here would block this process (server and client)
-    // for seconds, and idle keep-alive sockets would time out under the client.
-    const pre = await ctx.app.workers.renderBody(WORST_BODY);
-    const writeStarted = performance.now();
-    await service.create({ headline: 'Worst body, written in process', standfirst: null, dateline: null, bureau: 'big-desk', body: WORST_BODY }, SYSTEM, pre);
-    const writeMs = performance.now() - writeStarted;
-    t.comment(`writing it in process: ${writeMs.toFixed(0)} ms`);
+    // Rendering it takes 4.5–7 s, off the event loop. What stays on the loop — parsing and
+    // validating 0.5 MB of JSON, the write with its search row and revision, serializing the
+    // 1 MB answer — is 20–25 ms of the save (bench/save-profile.ts); the checkpoint that used
+    // to follow its commit (85–150 ms) runs on a thread (src/db/checkpointer.ts). On a loaded
+    // machine the probes alone do not always tell the two apart, so the thread is checked too.
+    t.equal(ctx.app.db.sqlite.writer.pragma('wal_autocheckpoint', { simple: true }), 0, 'the log is checkpointed on a thread, not in commits');
     const save = fetch(`${base}/v1/articles`, {
       method: 'POST',
       headers: { ...ctx.auth, 'content-type': 'application/json' },
@@ -142,17 +156,7 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
     const seen = await probeWhile(base, probes, save);
     const res = await save;
     t.equal(res.status, 201, 'rendered within its budget, off the event loop');
-    const s = summary(seen);
-    t.ok(s.n >= 10, fmt(s));
-    t.ok(s.median < PROBE_LIMIT_MS, `median probe ${s.median.toFixed(1)} ms`);
-    t.ok(s.p95 < limit, `p95 ${s.p95.toFixed(1)} ms (limit ${limit.toFixed(0)} ms)`);
-    // Rendering this body takes 4.5–7 s (the old code stalled every client for 8.8 s), so this
-    // bound fails the moment rendering is back on the event loop. What remains of the slowest
-    // probe (110–400 ms measured) is the synchronous rest of one 0.5 MB save in this process:
-    // JSON parse and validation, the better-sqlite3 write with its FTS row and revision, and
-    // serializing a ~1.5 MB answer; moving writes off the loop is the data layer's work (issue 9).
-    const bound = Math.max(limit + 4 * writeMs, 1000);
-    t.ok(s.max < bound, `slowest ${s.max.toFixed(1)} ms, ${s.slowest} (bound ${bound.toFixed(0)} ms; in-process write ${writeMs.toFixed(0)} ms)`);
+    holdsTheBar(t, seen, limit);
   });
 });
 

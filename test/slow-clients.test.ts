@@ -71,3 +71,65 @@ t.test('the connection cap refuses the socket over it, per address', async (t) =
   t.equal(again.status, 200, 'a freed place can be taken again');
   for (const s of held) s.destroy();
 });
+
+/** A wire story as a bulk line, about 6 KB, its own headline (so its own content hash). */
+const wireLine = (i: number) =>
+  `${JSON.stringify({ wire: `Slow story ${i}\n\nA standfirst.\n\nSlow Desk/Ana Almeida\n\nLisbon: ${'Words that keep the line long. '.repeat(200)}` })}\n`;
+
+const slowHttp = { requestTimeoutMs: 1000, headersTimeoutMs: 1000, connectionTimeoutMs: 60_000, keepAliveTimeoutMs: 5000, maxConnectionsPerAddress: 0 };
+
+t.test('a bulk import that keeps streaming outlives the request timeout', async (t) => {
+  const ctx = await buildTestApp(t, { http: slowHttp });
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = ctx.app.server.address() as AddressInfo;
+  const s = await open(port);
+  const closed = untilClosed(s);
+  const started = performance.now();
+  s.write(
+    `POST /v1/imports?createMissing=true HTTP/1.1\r\nhost: x\r\nauthorization: ${ctx.auth.authorization}\r\n` +
+      'content-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n',
+  );
+  const chunk = (text: string) => s.write(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
+  // Four lines (~24 KB) a second for 3.5 s: well past the 1 s deadline, never idle.
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const drip = setInterval(() => {
+      chunk(wireLine(sent++));
+      if (performance.now() - started > 3500) {
+        clearInterval(drip);
+        resolve();
+      }
+    }, 250);
+  });
+  s.write('0\r\n\r\n');
+  const { data } = await closed;
+  t.ok(performance.now() - started > 3500, 'the upload lasted longer than three request timeouts');
+  t.match(data, /^HTTP\/1\.1 200/, 'answered 200, not 408');
+  t.equal((data.match(/"status":"created"/g) ?? []).length, sent, `all ${sent} lines created`);
+});
+
+t.test('a bulk import that stops sending is cut off', async (t) => {
+  const ctx = await buildTestApp(t, { http: slowHttp });
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = ctx.app.server.address() as AddressInfo;
+  const s = await open(port);
+  const closed = untilClosed(s);
+  s.write(
+    `POST /v1/imports?createMissing=true HTTP/1.1\r\nhost: x\r\nauthorization: ${ctx.auth.authorization}\r\n` +
+      'content-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\n\r\n',
+  );
+  // Four lines at once (~24 KB, enough for the first window), then a one-byte chunk every 300 ms:
+  // moving, but far too slowly to be an upload.
+  for (let i = 0; i < 4; i++) {
+    const line = wireLine(i);
+    s.write(`${Buffer.byteLength(line).toString(16)}\r\n${line}\r\n`);
+  }
+  const stalled = performance.now();
+  const drip = setInterval(() => !s.destroyed && s.write('1\r\n \r\n'), 300);
+  const { data, at } = await closed;
+  clearInterval(drip);
+  const ms = at - stalled;
+  t.ok(ms < 2 * 1000 + 1000, `cut off ${ms.toFixed(0)} ms after the upload stalled (windows of 1000 ms)`);
+  t.ok(ms > 500, "not while the lines sent still covered their window");
+  t.notMatch(data, /\r\n0\r\n\r\n$/, 'the answer never completes: the client is told by the closed connection');
+});

@@ -159,3 +159,47 @@ t.test('a write that waits too long for the lock answers 503 with Retry-After', 
   const retry = await ctx.app.inject({ method: 'POST', url: '/v1/tags', headers: ctx.auth, payload: { name: 'Queued' } });
   t.equal(retry.statusCode, 201, 'the retry goes through');
 });
+
+t.test('a flat unit: nested units join it without savepoints, and any failure rolls back all of it', async (t) => {
+  const db = database(t);
+  const savepoints: string[] = [];
+  const exec = db.sqlite.writer.exec.bind(db.sqlite.writer);
+  db.sqlite.writer.exec = ((sql: string) => {
+    if (/^(SAVEPOINT|RELEASE|ROLLBACK TO)/i.test(sql)) savepoints.push(sql);
+    return exec(sql);
+  }) as typeof db.sqlite.writer.exec;
+  let hooked = 0;
+  await db.write(
+    async () => {
+      await db.write(async () => {
+        await addTag(db, 'one');
+        db.onCommit(() => hooked++);
+      });
+      await db.write(() => addTag(db, 'two'));
+    },
+    { flat: true },
+  );
+  t.same(savepoints, [], 'no savepoint was opened');
+  t.equal(hooked, 1, 'a nested unit’s after-commit hook ran once the flat unit committed');
+  t.same(await slugs(db), ['one', 'two']);
+
+  await t.rejects(
+    db.write(
+      async () => {
+        await db.write(() => addTag(db, 'three'));
+        await db.write(async () => {
+          await addTag(db, 'four');
+          throw new Error('boom');
+        });
+      },
+      { flat: true },
+    ),
+    /boom/,
+  );
+  t.same(await slugs(db), ['one', 'two'], 'the nested unit that succeeded was rolled back with the one that failed');
+
+  await db.write(async () => {
+    await db.write(() => addTag(db, 'five'));
+  });
+  t.ok(savepoints.some((s) => /^SAVEPOINT/i.test(s)), 'without the option, a nested unit is a savepoint again');
+});

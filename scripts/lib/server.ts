@@ -50,11 +50,19 @@ export const quietEnv = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'fals
 export function startServer(databaseFile: string, port: number, env: Record<string, string> = {}): Server {
   buildServer();
   // The engine is the caller's choice, never inherited: a suite run on PostgreSQL sets
-  // DATABASE_URL in this process, and a child meant for a SQLite file must not pick it up.
-  const { DATABASE_URL: _inherited, ...inherited } = process.env;
-  const proc = spawn(process.execPath, [serverEntry], {
+  // DATABASE_URL in this process, and a child meant for a SQLite file must not pick it up
+  // (an undefined value leaves the variable out of the child's environment).
+  return spawnNode(serverEntry, port, { DATABASE_URL: undefined, ...quietEnv, ...env, DATABASE_FILE: databaseFile, HOST: '127.0.0.1' });
+}
+
+/**
+ * `node <file>` with PORT set, tracked so killAll reaches it; keeps the last `tailBytes` of
+ * its output. The one way scripts and the benchmark start a child.
+ */
+export function spawnNode(file: string, port: number, env: Record<string, string | undefined>, tailBytes = 16_384): Server {
+  const proc = spawn(process.execPath, [file], {
     cwd: root,
-    env: { ...inherited, ...quietEnv, ...env, DATABASE_FILE: databaseFile, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (proc.pid === undefined) throw new Error('could not spawn the server');
@@ -67,29 +75,32 @@ export function startServer(databaseFile: string, port: number, env: Record<stri
   );
   let tail = '';
   let err = '';
-  proc.stdout?.on('data', (c: Buffer) => (tail = (tail + c.toString()).slice(-16_384)));
+  proc.stdout?.on('data', (c: Buffer) => (tail = (tail + c.toString()).slice(-tailBytes)));
   proc.stderr?.on('data', (c: Buffer) => {
     err += c.toString();
-    tail = (tail + c.toString()).slice(-16_384);
+    tail = (tail + c.toString()).slice(-tailBytes);
   });
   return { proc, pid: proc.pid, port, url: `http://127.0.0.1:${port}`, output: () => tail, stderr: () => err, exited };
 }
 
 /** Polls a cheap public read until it answers 200; returns the milliseconds it took. */
-export async function waitReady(server: Server, timeoutMs = 60_000): Promise<number> {
-  const t0 = performance.now();
-  while (performance.now() - t0 < timeoutMs) {
-    if (!alive(server.proc)) throw new Error(`the server exited (${server.proc.exitCode ?? server.proc.signalCode}):\n${server.output()}`);
+export const waitReady = (server: Server, timeoutMs = 60_000): Promise<number> =>
+  waitServing(server, '/v1/articles?limit=1', performance.now(), timeoutMs, 25);
+
+/** Polls `path` until it answers 200; returns the milliseconds since `since`. */
+export async function waitServing(server: Pick<Server, 'proc' | 'url' | 'output'>, path: string, since: number, timeoutMs = 60_000, pollMs = 10): Promise<number> {
+  while (performance.now() - since < timeoutMs) {
+    if (!alive(server.proc)) throw new Error(`${server.url} exited (${server.proc.exitCode ?? server.proc.signalCode}):\n${server.output()}`);
     try {
-      const res = await fetch(`${server.url}/v1/articles?limit=1`);
+      const res = await fetch(server.url + path);
       await res.arrayBuffer();
-      if (res.status === 200) return performance.now() - t0;
+      if (res.status === 200) return performance.now() - since;
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
-  throw new Error(`the server did not answer within ${timeoutMs} ms:\n${server.output()}`);
+  throw new Error(`${server.url}${path} did not answer within ${timeoutMs} ms:\n${server.output()}`);
 }
 
 export async function startReady(databaseFile: string, env: Record<string, string> = {}): Promise<{ server: Server; readyMs: number }> {

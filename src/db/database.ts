@@ -1,5 +1,6 @@
 import type { Db } from './client.js';
 import type { Dialect } from './dialect.js';
+import type { WriteOptions } from './unit-of-work.js';
 
 /** A connection repositories query through (a Drizzle database bound to one connection). */
 export type Conn = Db;
@@ -28,7 +29,7 @@ export interface Database {
    * Runs `fn` as one unit of work: all of it commits or none of it. Nested calls become
    * savepoints. Waiting longer than the write-lock timeout is a 503 `database_busy`.
    */
-  write<T>(fn: () => Promise<T> | T): Promise<T>;
+  write<T>(fn: () => Promise<T> | T, opts?: WriteOptions): Promise<T>;
   /** Runs `hook` after the outermost unit of work commits (at once outside one); dropped on rollback. */
   onCommit(hook: () => void): void;
   close(): Promise<void>;

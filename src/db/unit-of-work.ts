@@ -2,8 +2,23 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { E_TIMEOUT, Mutex, withTimeout } from 'async-mutex';
 import { AppError } from '../errors.js';
 
-/** One level of a unit of work: hooks wait here until it is known whether the level commits. */
-export type Frame = { depth: number; hooks: (() => void)[] };
+/**
+ * One level of a unit of work: hooks wait here until it is known whether the level commits.
+ * `flat`: nested units join this one without a savepoint (see WriteOptions).
+ */
+export type Frame = { depth: number; hooks: (() => void)[]; flat?: boolean };
+
+export type WriteOptions = {
+  /**
+   * Nested units open no savepoint: for many small units committed together (a bulk
+   * import's slice). A savepoint is not free: SQLite's search index (FTS5) writes what it
+   * has pending as a new segment at each one, so a savepoint per article means a segment
+   * per article and constant merging. The price: a nested unit that fails cannot roll back
+   * alone, so the caller must let the error end the whole unit (it rolls back) and redo the
+   * work without this option. Ignored on a nested call.
+   */
+  flat?: boolean;
+};
 
 /** What an engine does at each step; the bookkeeping (lock, nesting, hooks) is shared. */
 export type TransactionSteps = {
@@ -29,6 +44,7 @@ export function createUnitOfWork(steps: TransactionSteps, lockTimeoutMs: number,
   const lock = withTimeout(new Mutex(), lockTimeoutMs, E_TIMEOUT);
 
   async function nested<T>(parent: Frame, fn: () => Promise<T> | T): Promise<T> {
+    if (parent.flat) return fn();
     const frame: Frame = { depth: parent.depth + 1, hooks: [] };
     const name = `uow_${frame.depth}`;
     await steps.savepoint(name);
@@ -44,7 +60,7 @@ export function createUnitOfWork(steps: TransactionSteps, lockTimeoutMs: number,
     }
   }
 
-  async function outermost<T>(fn: () => Promise<T> | T): Promise<T> {
+  async function outermost<T>(fn: () => Promise<T> | T, flat: boolean): Promise<T> {
     const deadline = Date.now() + lockTimeoutMs;
     let release: () => void;
     try {
@@ -53,7 +69,7 @@ export function createUnitOfWork(steps: TransactionSteps, lockTimeoutMs: number,
       if (err === E_TIMEOUT) throw busy('waiting for the write lock');
       throw err;
     }
-    const frame: Frame = { depth: 0, hooks: [] };
+    const frame: Frame = { depth: 0, hooks: [], flat };
     let result: T;
     try {
       await steps.begin(deadline);
@@ -79,9 +95,9 @@ export function createUnitOfWork(steps: TransactionSteps, lockTimeoutMs: number,
 
   return {
     current: () => context.getStore(),
-    write<T>(fn: () => Promise<T> | T): Promise<T> {
+    write<T>(fn: () => Promise<T> | T, opts: WriteOptions = {}): Promise<T> {
       const frame = context.getStore();
-      return frame ? nested(frame, fn) : outermost(fn);
+      return frame ? nested(frame, fn) : outermost(fn, opts.flat === true);
     },
     onCommit(hook: () => void) {
       const frame = context.getStore();

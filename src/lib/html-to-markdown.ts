@@ -16,10 +16,30 @@ const turndown = new TurndownService({
   headingStyle: 'atx',
   bulletListMarker: '-',
   codeBlockStyle: 'fenced',
-  emDelimiter: '_',
+  // `*`, not `_`: CommonMark never reads `_` inside a word as emphasis, and Chinese or
+  // Japanese text has no spaces between words (`中文_斜体_文字` would show its underscores).
+  emDelimiter: '*',
   strongDelimiter: '**',
 });
 turndown.escape = escapeMarkdown;
+
+// CommonMark reads `**` as closing only if it is not between punctuation and a letter, so
+// `**「引用」**テスト` keeps its stars. Punctuation (and escapes) at either end of the
+// emphasised text go outside it, `「**引用**」テスト`: every character stays, only the
+// brackets lose their bold.
+// Only escaped characters and non-ASCII punctuation move: bare ASCII punctuation there is
+// Markdown that turndown wrote (a link's brackets, a nested emphasis) and stays put.
+const EDGE_START = /^(?:\\[!-/:-@[-`{-~]|(?![\0-\x7f])[\p{P}\p{S}])+/u;
+const EDGE_END = /(?:\\[!-/:-@[-`{-~]|(?![\0-\x7f])[\p{P}\p{S}])+$/u;
+const emphasis = (delimiter: string) => (content: string) => {
+  const lead = EDGE_START.exec(content)?.[0] ?? '';
+  const inner = content.slice(lead.length);
+  const tail = EDGE_END.exec(inner)?.[0] ?? '';
+  const core = inner.slice(0, inner.length - tail.length);
+  return core === '' ? content : `${lead}${delimiter}${core}${delimiter}${tail}`;
+};
+turndown.addRule('strong', { filter: ['strong', 'b'], replacement: emphasis('**') });
+turndown.addRule('emphasis', { filter: ['em', 'i'], replacement: emphasis('*') });
 
 export function htmlToMarkdown(html: string): string {
   return turndown.turndown(sanitizeHtml(html, safe)).trim();

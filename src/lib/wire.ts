@@ -64,9 +64,28 @@ export function parseByline(block: string): WireByline | null {
   return { desk: m[1]!.trim(), authors };
 }
 
+// Labels that open a paragraph the way a dateline does but name no place ("Note: …",
+// "UPDATE: …", "Q: …"), in the newsroom languages we serve. Without a gazetteer a lone
+// capitalised word could be either; a date or an agency after it ("Update, June 3 (AP):")
+// still makes it a dateline.
+const NOT_PLACES = new Set(
+  [
+    'note', "editor's note", 'editors note', 'editors', 'update', 'updated', 'correction', 'corrected', 'clarification', 'warning',
+    'breaking', 'urgent', 'flash', 'bulletin', 'alert', 'advisory', 'embargo', 'embargoed', 'exclusive', 'analysis', 'opinion',
+    'comment', 'summary', 'background', 'context', 'factbox', 'explainer', 'interview', 'transcript', 'photo', 'photos', 'video',
+    'caption', 'credit', 'source', 'sources', 'related', 'live', 'watch', 'read more', 'see also', 'disclaimer', 'refile',
+    'hinweis', 'anmerkung', 'aktualisierung', 'korrektur', 'eilmeldung', 'achtung',
+    'nota', 'mise à jour', 'rectificatif', 'correctif', 'avertissement', 'actualización', 'actualizacion', 'corrección', 'aviso',
+    'atualização', 'correção', 'aggiornamento', 'correzione', 'примечание', 'обновление', 'поправка', 'срочно',
+    'not', 'güncelleme', 'düzeltme', 'son dakika',
+  ].map((w) => w.normalize('NFC')),
+);
+const isPlace = (place: string) => (place.length > 1 || /\p{Lo}/u.test(place)) && !NOT_PLACES.has(place.normalize('NFC').toLowerCase().replace(/[’]/g, "'"));
+
 export function splitDateline(paragraph: string): { dateline: WireDateline; rest: string } | null {
   const m = DATELINE.exec(paragraph);
   if (!m || m[0].length >= paragraph.length) return null;
+  if (m[3] === undefined && m[4] === undefined && !isPlace(m[1]!.trim())) return null;
   const text = m[0].replace(/\s*[:：]\s*$/u, '');
   return { dateline: { text, place: m[1]!.trim(), date: m[3]?.trim() ?? null, agency: m[4]?.trim() ?? null }, rest: paragraph.slice(m[0].length) };
 }

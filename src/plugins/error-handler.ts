@@ -147,7 +147,15 @@ const clientErrors: Record<string, AppError['code']> = {
  */
 export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const code = clientErrors[err.code ?? ''] ?? 'validation_failed';
+  answerAndClose(socket, clientErrors[err.code ?? ''] ?? 'validation_failed', err);
+}
+
+/**
+ * Writes a problem+json answer straight to the socket and closes it: for a request cut off
+ * before any handler could answer (a parser error, a body that took too long to arrive).
+ */
+export function answerAndClose(socket: Socket, code: AppError['code'], err?: Error) {
+  if (socket.destroyed) return;
   const { status, title } = errorCatalogue[code];
   const requestId = randomUUID();
   const body = JSON.stringify({

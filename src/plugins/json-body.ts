@@ -4,21 +4,31 @@ import { AppError } from '../errors.js';
 export const MAX_JSON_DEPTH = 32;
 export const MAX_QUERY_PARAMS = 40;
 
-/** Deepest nesting of objects and arrays, found in one pass without parsing. */
+/**
+ * Deepest nesting of objects and arrays, found in one pass without parsing. Strings are
+ * skipped with indexOf rather than walked: a 0.5 MB article body is one string, and walking
+ * it character by character cost 2–5 ms of the event loop per save.
+ */
 export function jsonDepth(text: string): number {
   let depth = 0;
   let max = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
+    if (c === 34 /* " */) i = closingQuote(text, i);
     else if (c === 123 || c === 91 /* { [ */) max = Math.max(max, ++depth);
     else if (c === 125 || c === 93 /* } ] */) depth--;
   }
   return max;
+}
+
+/** Where the string opened at `open` ends (text.length when it does not). Linear: each quote looks back only over the backslashes just before it. */
+function closingQuote(text: string, open: number): number {
+  for (let q = text.indexOf('"', open + 1); q !== -1; q = text.indexOf('"', q + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(q - 1 - backslashes) === 92 /* \ */) backslashes++;
+    if (backslashes % 2 === 0) return q;
+  }
+  return text.length;
 }
 
 // Request shape limits, each a clear 4xx before any work is done:

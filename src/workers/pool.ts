@@ -3,6 +3,8 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AppError } from '../errors.js';
 import { renderBody, type Rendered } from '../lib/markdown.js';
+import type { LineOutcome, RawLine } from '../modules/imports/import-lines.js';
+import type { PrepareOptions } from '../modules/imports/imports.prepare.js';
 import type { Outcome, ReadKind, ReadTasks, Task } from './tasks.js';
 
 export type WorkerPoolOptions = {
@@ -56,6 +58,7 @@ export function createWorkerPool(opts: WorkerPoolOptions) {
     idleTimeout: 30_000,
     maxQueue: opts.threads * 32,
     workerData: { databaseFile: opts.databaseFile },
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
 
   /**
@@ -114,6 +117,16 @@ export function createWorkerPool(opts: WorkerPoolOptions) {
           errors: [{ path: 'body.body', message: `Too complex to render within ${opts.renderTimeoutMs} ms; simplify the Markdown` }],
         });
       return run({ kind: 'render', body } as Task, opts.renderTimeoutMs, tooComplex) as Promise<Rendered>;
+    },
+
+    /**
+     * Reads and renders a run of bulk-import lines on a thread. The run has one rendering
+     * budget: past it the whole run fails (422), and the caller retries its lines one by one
+     * (renderBody) so that only the line too complex to render is refused.
+     */
+    prepareImportLines(lines: RawLine[], options: PrepareOptions): Promise<LineOutcome[]> {
+      const tooComplex = () => new AppError('unprocessable', `The lines did not render within ${opts.renderTimeoutMs} ms`);
+      return run({ kind: 'importLines', lines, opts: options } as Task, opts.renderTimeoutMs, tooComplex) as Promise<LineOutcome[]>;
     },
 
     close: () => pool.destroy(),

@@ -3,7 +3,7 @@
 // (Ajv, as the fuzzer does), and every API header the server sent is declared for that
 // response and matches its schema. Used by test/e2e/contract-conformance.test.ts.
 import { readFileSync } from 'node:fs';
-import { createValidator, loadContract, type JsonSchema } from './contract-fuzz.js';
+import { createValidator, loadContract, type JsonSchema } from './contract-fuzz/index.js';
 
 type Header = { schema: JsonSchema };
 type ResponseObject = { headers?: Record<string, Header | { $ref: string }>; content?: Record<string, { schema: JsonSchema }> };

@@ -360,6 +360,14 @@ export function createArticlesRepository(db: Database) {
         .where(eq(articles.id, id));
     },
 
+    /** The body text alone, without a new version: the second half of a create (see create). */
+    async setBodyText(id: number, bodyText: string) {
+      const c = db.conn;
+      await prepared(c, 'articles.setBodyText', () =>
+        c.update(articles).set({ bodyText: sql.placeholder('bodyText') as unknown as string }).where(eq(articles.id, sql.placeholder('id'))).prepare(),
+      ).execute({ id, bodyText });
+    },
+
     async replaceBylines(articleId: number, authorIds: number[], isNew = false) {
       const c = db.conn;
       if (!isNew) await c.delete(articleAuthors).where(eq(articleAuthors.articleId, articleId));

@@ -5,8 +5,10 @@ import { articleRevisions } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { nowIso } from '../../lib/time.js';
 import type { Actor } from '../shared/actor.js';
+import type { Article } from './articles.schemas.js';
 
-export type Snapshot = Record<string, unknown> & { id: number; version: number };
+/** The whole article after a change, as an editor reads it (ArticleSchema). */
+export type Snapshot = Article;
 
 // Fields that change on every revision and say nothing about the content.
 const BOOKKEEPING = new Set(['version', 'updatedAt', 'createdAt', 'status', 'readingTimeMinutes', 'wordCount', 'bodyHtml']);
@@ -37,7 +39,8 @@ export function createRevisions(db: Database, { revisionsKeep: keep, revisionsMa
           .prepare(),
       ).execute({ articleId: snapshot.id, version: snapshot.version, snapshot, actorName: actor.name, actorRole: actor.role, createdAt: nowIso() });
       // A window function Drizzle's builder cannot express: a statement on the unit of work's connection.
-      if (Number.isFinite(maxBytes)) prepared(c, 'revisions.trimBytes', () => c.$client.prepare(TRIM_BYTES)).run({ articleId: snapshot.id, maxBytes, newest: snapshot.version });
+      // A first revision is the newest and only one: nothing to trim.
+      if (Number.isFinite(maxBytes) && snapshot.version > 1) prepared(c, 'revisions.trimBytes', () => c.$client.prepare(TRIM_BYTES)).run({ articleId: snapshot.id, maxBytes, newest: snapshot.version });
       if (snapshot.version <= keep) return;
       await prepared(c, 'revisions.trim', () =>
         c
@@ -65,13 +68,17 @@ export function createRevisions(db: Database, { revisionsKeep: keep, revisionsMa
         .from(articleRevisions)
         .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.version, version)));
       if (!row) throw new AppError('not_found', `Article ${articleId} has no revision ${version} (only the last ${keep}, up to ${Number.isFinite(maxBytes) ? `${maxBytes} bytes` : 'any size'} in all, are kept)`);
+      // Written by record() from a Snapshot; the JSON column gives it back untyped.
       return { ...row, snapshot: row.snapshot as Snapshot };
     },
   };
 }
 
 /** Which content fields differ between two snapshots, from the first to the second. */
-export function diffSnapshots(from: Snapshot, to: Snapshot) {
+export function diffSnapshots(a: Snapshot, b: Snapshot) {
+  // By field name: a revision stored before a field existed lacks it (compared as null).
+  const from: Record<string, unknown> = a;
+  const to: Record<string, unknown> = b;
   const fields = [...new Set([...Object.keys(from), ...Object.keys(to)])].filter((f) => !BOOKKEEPING.has(f));
   return fields
     .filter((f) => JSON.stringify(from[f] ?? null) !== JSON.stringify(to[f] ?? null))

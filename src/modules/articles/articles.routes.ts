@@ -5,6 +5,7 @@ import { AppError, movedResponse, pickProblems, readProblems, writeProblems } fr
 import { actorOf } from '../shared/actor.js';
 import { queryOf, setLinkHeader } from '../shared/paging.js';
 import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
+import { sendCreated, sendVersioned } from '../shared/replies.js';
 import { bearer, notModified, IdempotencyHeaders, optionalBearer } from '../shared/schemas.js';
 import { createPreviewSigner } from './articles.preview.js';
 import {
@@ -21,7 +22,6 @@ import { ALL_VIEW, createArticlesService } from './articles.service.js';
 import type { RevisionLimits } from './articles.revisions.js';
 
 const tags = ['Articles'];
-type Article = z.infer<typeof ArticleSchema>;
 
 export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: SiteLinks }> = async (app, opts) => {
   const service = createArticlesService(app.db, { ...opts, workers: app.workers });
@@ -98,8 +98,8 @@ export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: Sit
     handler: async (req, reply) => {
       // Rendered before the create's transaction, off the event loop (422 when too complex).
       const body = await app.workers.renderBody(req.body.body ?? '');
-      const article = await app.idempotentCreate(req, reply, async () => (await service.create(req.body, actorOf(req.principal), body)) as Article);
-      return reply.header('location', `/v1/articles/${article.id}`).header('etag', versionEtag(article.version)).send(article);
+      const article = await app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal), body));
+      return sendCreated(reply, '/v1/articles', article);
     },
   });
 
@@ -121,8 +121,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RevisionLimits & { links?: Sit
       const { version, ...changes } = req.body;
       const expected = expectedVersion(req.headers['if-match'], version);
       const body = changes.body === undefined ? undefined : await app.workers.renderBody(changes.body);
-      const article = (await service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected, body)) as Article;
-      return reply.header('etag', versionEtag(article.version)).send(article);
+      return sendVersioned(reply, await service.update(req.params.idOrSlug, changes, actorOf(req.principal), expected, body));
     },
   });
 

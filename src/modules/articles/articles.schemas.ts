@@ -216,6 +216,7 @@ export const ArticleParams = IdOrSlugParams;
 export const ArticleList = listOf(ArticleViewSchema, 'ArticleList');
 
 export type Article = z.infer<typeof ArticleSchema>;
+export type ArticleView = z.infer<typeof ArticleViewSchema>;
 export type CreateArticle = z.output<typeof CreateArticleBody>;
 export type UpdateArticle = z.output<typeof UpdateArticleBody>;
 export type ListArticlesInput = z.output<typeof ListArticlesQuery>;

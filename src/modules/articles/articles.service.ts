@@ -6,8 +6,8 @@ import type { SiteLinks } from '../../lib/site-links.js';
 import { nowIso, toIso } from '../../lib/time.js';
 import { redirectIfMoved } from '../shared/slug-history.js';
 import { createArticlesRepository, type ArticleFilter, type ArticleRow } from './articles.repository.js';
-import type { ListArticlesInput } from './articles.schemas.js';
-import { bodyColumns, toArticleView, wantsRelation, type ViewOptions } from './articles.view.js';
+import type { Article, ListArticlesInput } from './articles.schemas.js';
+import { bodyColumns, toArticle, toArticleView, wantsRelation, type ViewOptions } from './articles.view.js';
 import type { RevisionLimits } from './articles.revisions.js';
 import { createArticleWrites } from './articles.writes.js';
 import type { WorkerPool } from '../../workers/pool.js';
@@ -112,7 +112,13 @@ export function createArticlesService(db: Database, opts: ArticlesOptions) {
   }
 
   /** The full article as an editor sees it: the shape of write responses, events and revisions. */
-  const readAll = (id: number) => read(String(id), { publicOnly: false }, ALL_VIEW);
+  async function readAll(id: number): Promise<Article> {
+    const now = nowIso();
+    const row = await repo.find(String(id), { publicOnly: false, now }, bodyColumns(ALL_VIEW));
+    if (!row) throw notFound('article', String(id));
+    const [bylines, tagMap] = [await repo.bylines([id]), await repo.tags([id])];
+    return toArticle(row, bylines.get(id) ?? [], tagMap.get(id) ?? [], now, urlOf);
+  }
 
   return { get: read, list, ...createArticleWrites(db, repo, readAll, opts) };
 }

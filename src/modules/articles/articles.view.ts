@@ -1,10 +1,7 @@
 import { snippetHtml } from '../../lib/fts-query.js';
 import { readingMinutes } from '../../lib/markdown.js';
 import type { ArticleRow, BodyColumns, Summary } from './articles.repository.js';
-import type { ArticleField, Format, Include } from './articles.schemas.js';
-
-/** The loose shape of an article as read; ArticleViewSchema validates it on the way out. */
-export type ArticleView = Record<string, unknown> & { id: number; version: number };
+import type { Article, ArticleField, ArticleView, Format, Include } from './articles.schemas.js';
 
 export type ViewOptions = { include: Include[]; fields?: ArticleField[]; formats: Format[] };
 
@@ -22,16 +19,11 @@ export function bodyColumns(o: ViewOptions): BodyColumns {
 export const wantsRelation = (o: ViewOptions, rel: Include) =>
   o.include.includes(rel) && (!o.fields || o.fields.includes(rel));
 
-/** Shapes a stored row into the API's article, leaving out what the reader did not ask for. */
-export function toArticleView(
-  row: ArticleRow,
-  bylines: Map<number, Summary[]> | undefined,
-  tagsOf: Map<number, Summary[]> | undefined,
-  o: ViewOptions,
-  now: string,
-  urlOf?: (row: ArticleRow) => string | null,
-): ArticleView {
-  const full: ArticleView = {
+type Stored = Omit<Article, 'bureau' | 'authors' | 'tags' | 'body' | 'bodyHtml' | 'bodyText'>;
+
+/** The stored columns every shape of an article starts from (in the schema's order). */
+function storedFields(row: ArticleRow, now: string, urlOf?: (row: ArticleRow) => string | null): Stored {
+  const stored: Stored = {
     id: row.id,
     slug: row.slug,
     headline: row.headline,
@@ -52,13 +44,40 @@ export function toArticleView(
   };
   // Where the frontend shows it (SITE_URL and SITE_ARTICLE_PATH); absent when no site is set.
   const url = urlOf?.(row);
-  if (url) full.url = url;
-  if (wantsRelation(o, 'bureau')) full.bureau = { id: row.bureauId, slug: row.bureauSlug, name: row.bureauName };
+  if (url) stored.url = url;
+  return stored;
+}
+
+/** The body renderings the row was read with. */
+function bodies(row: ArticleRow): Pick<Article, 'body' | 'bodyHtml' | 'bodyText'> {
+  return {
+    ...(row.body !== undefined ? { body: row.body } : {}),
+    ...(row.bodyHtml !== undefined ? { bodyHtml: row.bodyHtml } : {}),
+    ...(row.bodyText !== undefined ? { bodyText: row.bodyText } : {}),
+  };
+}
+
+const bureauOf = (row: ArticleRow): Summary => ({ id: row.bureauId, slug: row.bureauSlug, name: row.bureauName });
+
+/** The whole article with its relations: what writes answer and revisions store. */
+export function toArticle(row: ArticleRow, bylines: Summary[], tags: Summary[], now: string, urlOf?: (row: ArticleRow) => string | null): Article {
+  return { ...storedFields(row, now, urlOf), bureau: bureauOf(row), authors: bylines, tags, ...bodies(row) };
+}
+
+/** Shapes a stored row into the API's article, leaving out what the reader did not ask for. */
+export function toArticleView(
+  row: ArticleRow,
+  bylines: Map<number, Summary[]> | undefined,
+  tagsOf: Map<number, Summary[]> | undefined,
+  o: ViewOptions,
+  now: string,
+  urlOf?: (row: ArticleRow) => string | null,
+): ArticleView {
+  const full: ArticleView = storedFields(row, now, urlOf);
+  if (wantsRelation(o, 'bureau')) full.bureau = bureauOf(row);
   if (bylines && wantsRelation(o, 'authors')) full.authors = bylines.get(row.id) ?? [];
   if (tagsOf && wantsRelation(o, 'tags')) full.tags = tagsOf.get(row.id) ?? [];
-  if (row.body !== undefined) full.body = row.body;
-  if (row.bodyHtml !== undefined) full.bodyHtml = row.bodyHtml;
-  if (row.bodyText !== undefined) full.bodyText = row.bodyText;
+  Object.assign(full, bodies(row));
   if (row.snippet !== undefined) full.snippet = snippetHtml(row.snippet);
   if (!o.fields) return full;
   // `id` and `version` always come: a client needs them to link and to send If-Match.
@@ -67,6 +86,6 @@ export function toArticleView(
     version: row.version,
     ...(row.snippet !== undefined ? { snippet: full.snippet } : {}),
   };
-  for (const f of o.fields) if (f in full && f !== 'version') picked[f] = full[f];
+  for (const f of o.fields) if (f in full && f !== 'version') Object.assign(picked, { [f]: full[f] });
   return picked;
 }

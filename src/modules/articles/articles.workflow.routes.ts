@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { SiteLinks } from '../../lib/site-links.js';
-import type { z } from 'zod';
 import { movedResponse, pickProblems } from '../../errors.js';
 import { actorOf } from '../shared/actor.js';
 import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
@@ -22,7 +21,6 @@ import type { RevisionLimits } from './articles.revisions.js';
 
 const tags = ['Articles'];
 const publishingProblems = () => pickProblems(400, 401, 403, 404, 412, 415, 422, 428, 500);
-type Article = z.infer<typeof ArticleSchema>;
 
 const precondition = 'Needs `If-Match: "v<version>"` or `version` in the body (428 without, 412 when stale).';
 
@@ -56,13 +54,12 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<RevisionLimits & { lin
         const expected = expectedVersion(req.headers['if-match'], body?.version);
         const actor = actorOf(req.principal);
         const key = req.params.idOrSlug;
-        const article = (
+        const article =
           action === 'publish'
             ? await service.publish(key, body?.publishedAt, actor, expected)
             : action === 'unpublish'
               ? await service.unpublish(key, actor, expected)
-              : await service.archive(key, actor, expected)
-        ) as Article;
+              : await service.archive(key, actor, expected);
         return reply.header('etag', versionEtag(article.version)).send(article);
       },
     });
@@ -110,7 +107,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<RevisionLimits & { lin
     preHandler: app.authenticate,
     handler: async (req) => {
       const { snapshot, version, actorName, actorRole, createdAt } = await service.revisions.get(req.params.idOrSlug, req.params.version);
-      return { version, actorName, actorRole, createdAt, snapshot: snapshot as Article };
+      return { version, actorName, actorRole, createdAt, snapshot };
     },
   });
 
@@ -135,7 +132,7 @@ export const articleWorkflowRoutes: FastifyPluginAsyncZod<RevisionLimits & { lin
       // Rendered before the write's transaction, off the event loop, like any body sent in.
       const revision = await service.revisions.get(idOrSlug, version);
       const body = await app.workers.renderBody(String(revision.snapshot.body ?? ''));
-      const article = (await service.revisions.restore(idOrSlug, version, actor, expected, req.body?.restoreSlug, body)) as Article;
+      const article = await service.revisions.restore(idOrSlug, version, actor, expected, req.body?.restoreSlug, body);
       return reply.header('etag', versionEtag(article.version)).send(article);
     },
   });

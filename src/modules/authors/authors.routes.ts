@@ -4,7 +4,7 @@ import { movedResponse, pickProblems, readProblems, writeProblems } from '../../
 import { actorOf } from '../shared/actor.js';
 import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
 import { queryOf } from '../shared/paging.js';
-import { setLinkHeader } from '../shared/paging.js';
+import { pageOf, sendCreated, sendVersioned } from '../shared/replies.js';
 import { bearer, optionalBearer, IdOrSlugParams, notModified, IdempotencyHeaders } from '../shared/schemas.js';
 import { AuthorList, AuthorListQuery, AuthorSchema, CreateAuthorBody, UpdateAuthorBody } from './authors.schemas.js';
 import { createAuthorsService } from './authors.service.js';
@@ -29,9 +29,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (req, reply) => {
       const { limit, cursor, offset, total, ...filter } = req.query;
-      const { rows, meta } = await service.list({ limit, cursor, offset, total }, filter, req.principal !== null);
-      setLinkHeader(req, reply, meta);
-      return { data: rows, meta };
+      return pageOf(req, reply, await service.list({ limit, cursor, offset, total }, filter, req.principal !== null));
     },
   });
 
@@ -68,10 +66,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: editors,
     handler: async (req, reply) => {
       const author = await app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)));
-      return reply
-        .header('location', `/v1/authors/${author.id}`)
-        .header('etag', versionEtag(author.version))
-        .send(author);
+      return sendCreated(reply, '/v1/authors', author);
     },
   });
 
@@ -91,8 +86,7 @@ export const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: editors,
     handler: async (req, reply) => {
       const expected = expectedVersion(req.headers['if-match'], undefined);
-      const author = await service.update(req.params.idOrSlug, req.body, actorOf(req.principal), expected);
-      return reply.header('etag', versionEtag(author.version)).send(author);
+      return sendVersioned(reply, await service.update(req.params.idOrSlug, req.body, actorOf(req.principal), expected));
     },
   });
 

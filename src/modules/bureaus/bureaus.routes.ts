@@ -4,7 +4,7 @@ import { movedResponse, pickProblems, readProblems, writeProblems } from '../../
 import { actorOf } from '../shared/actor.js';
 import { expectedVersion, IfMatchHeaders, versionEtag } from '../shared/preconditions.js';
 import { queryOf } from '../shared/paging.js';
-import { setLinkHeader } from '../shared/paging.js';
+import { pageOf, sendCreated, sendVersioned } from '../shared/replies.js';
 import { bearer, optionalBearer, IdOrSlugParams, notModified, IdempotencyHeaders } from '../shared/schemas.js';
 import { BureauList, BureauListQuery, BureauSchema, CreateBureauBody, UpdateBureauBody } from './bureaus.schemas.js';
 import { createBureausService } from './bureaus.service.js';
@@ -26,11 +26,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
       security: optionalBearer,
       response: { 200: BureauList, ...notModified, ...readProblems() },
     },
-    handler: async (req, reply) => {
-      const { rows, meta } = await service.list(req.query);
-      setLinkHeader(req, reply, meta);
-      return { data: rows, meta };
-    },
+    handler: async (req, reply) => pageOf(req, reply, await service.list(req.query)),
   });
 
   app.get('/v1/bureaus/:idOrSlug', {
@@ -66,10 +62,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: editors,
     handler: async (req, reply) => {
       const bureau = await app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)));
-      return reply
-        .header('location', `/v1/bureaus/${bureau.id}`)
-        .header('etag', versionEtag(bureau.version))
-        .send(bureau);
+      return sendCreated(reply, '/v1/bureaus', bureau);
     },
   });
 
@@ -89,8 +82,7 @@ export const bureauRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: editors,
     handler: async (req, reply) => {
       const expected = expectedVersion(req.headers['if-match'], undefined);
-      const bureau = await service.update(req.params.idOrSlug, req.body, actorOf(req.principal), expected);
-      return reply.header('etag', versionEtag(bureau.version)).send(bureau);
+      return sendVersioned(reply, await service.update(req.params.idOrSlug, req.body, actorOf(req.principal), expected));
     },
   });
 

@@ -13,12 +13,6 @@ import { enqueueEvent } from '../webhooks/outbox.js';
 import { createBureausRepository } from './bureaus.repository.js';
 import type { CreateBureau, UpdateBureau } from './bureaus.schemas.js';
 
-/** Kept for tags, which have no slug history: a plain "taken" conflict. */
-export const slugConflict = (what: string, slug: string) =>
-  new AppError('conflict', `The slug "${slug}" is already used by another ${what}`, {
-    errors: [{ path: 'body.slug', message: 'Already taken' }],
-  });
-
 export function createBureausService(db: Database) {
   const repo = createBureausRepository(db);
   const stored = async (key: string) => required(await repo.find(key), 'bureau', key);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '../../errors.js';
+import { AppError, type FieldError } from '../../errors.js';
 import { paragraphsToMarkdown } from '../../lib/markdown-escape.js';
 import { readNinjs } from '../../lib/ninjs.js';
 import { parseWire } from '../../lib/wire.js';
-import type { CreateArticle } from '../articles/articles.schemas.js';
+import { CreateArticleBody, type CreateArticle } from '../articles/articles.schemas.js';
 import type { RefKey } from '../shared/lookup.js';
 
 /** A reference given by id or slug (`ref`), or by a name to match (`name`), with where it came from. */
@@ -40,6 +40,17 @@ function rejectNul(text: string, path: string) {
   }
 }
 
+/**
+ * The draft's fields checked by createArticle's own schema, so an import obeys the same
+ * limits; done while preparing (on a pool thread for bulk imports), before any write.
+ */
+function checked(p: Prepared): Prepared {
+  const result = CreateArticleBody.safeParse({ ...p.article, bureau: 1 });
+  if (result.success) return p;
+  const errors: FieldError[] = result.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message }));
+  throw new AppError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+}
+
 export function prepareWire(text: string, opts: PrepareOptions, path = 'body'): Prepared {
   rejectNul(text, path);
   const story = parseWire(text);
@@ -53,7 +64,7 @@ export function prepareWire(text: string, opts: PrepareOptions, path = 'body'): 
     : opts.bureau !== undefined
       ? { path: 'query.bureau', ref: opts.bureau }
       : null;
-  return {
+  return checked({
     kind: 'wire',
     hash: sha256('wire', story.normalized),
     article: {
@@ -67,7 +78,7 @@ export function prepareWire(text: string, opts: PrepareOptions, path = 'body'): 
     authors: (story.byline?.authors ?? []).map((name, i) => ({ path: `${path}.byline.authors.${i}`, name })),
     tags: [],
     report: { dateline: story.dateline, paragraphs: story.paragraphs.length, warnings: story.warnings },
-  };
+  });
 }
 
 export function prepareNinjs(item: Record<string, unknown>, opts: PrepareOptions, path = 'body'): Prepared {
@@ -79,7 +90,7 @@ export function prepareNinjs(item: Record<string, unknown>, opts: PrepareOptions
   rejectNul(JSON.stringify(item), path);
   const bureau: NamedRef | null =
     opts.bureau !== undefined ? { path: 'query.bureau', ref: opts.bureau } : n.agency ? { path: `${path}.copyrightholder`, name: n.agency } : null;
-  return {
+  return checked({
     kind: 'ninjs',
     hash: sha256('ninjs', JSON.stringify(item)),
     article: {
@@ -94,7 +105,7 @@ export function prepareNinjs(item: Record<string, unknown>, opts: PrepareOptions
     tags: n.subjects.map((name, i) => ({ path: `${path}.subjects.${i}`, name })),
     ninjs: { uri: n.uri, version: n.version, versionCreated: n.versionCreated },
     report: { dateline: null, paragraphs: n.body === '' ? 0 : n.body.split('\n\n').length, warnings: n.warnings },
-  };
+  });
 }
 
 /** A `createArticle` body, already validated by its schema. */

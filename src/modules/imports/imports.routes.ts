@@ -13,7 +13,7 @@ import { runBulkImport } from './imports.bulk.js';
 import { prepareNinjs, prepareWire, type Prepared } from './imports.prepare.js';
 import { ImportQuery, ImportResult, NinjsBody, ReportLine, WireBody, type ImportQueryInput } from './imports.schemas.js';
 import { createImportsService, type Outcome } from './imports.service.js';
-import { renderInSlices } from './render.js';
+import { prepareOnPool } from './render.js';
 import { registerImportParsers } from './imports.parsers.js';
 
 const tags = ['Imports'];
@@ -22,7 +22,7 @@ type Result = z.infer<typeof ImportResult>;
 export const importRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; imports: Config['imports'] }> = async (app, opts) => {
   const articles = createArticlesService(app.db, opts);
   const service = createImportsService(app.db, { articles, bureaus: createBureausService(app.db), authors: createAuthorsService(app.db) });
-  const render = renderInSlices(opts.imports.sliceMs);
+  const prepareLines = prepareOnPool(app.workers);
   const importers = app.requireRole('admin', 'editor', 'writer');
   registerImportParsers(app);
   // Imports have their own budget instead of the per-minute request limit (see README):
@@ -108,7 +108,8 @@ export const importRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; import
   });
 
   app.post('/v1/imports', {
-    config: ownBudget,
+    // However long the upload, as long as it keeps moving (plugins/request-timeouts.ts).
+    config: { ...ownBudget, streamedUpload: true },
     schema: {
       operationId: 'importArticles',
       tags,
@@ -150,7 +151,7 @@ export const importRoutes: FastifyPluginAsyncZod<{ revisionsKeep: number; import
       runBulkImport(input, output, {
         db: app.db,
         service,
-        render,
+        prepare: prepareLines,
         actor: actorOf(req.principal),
         options: { createMissing: req.query.createMissing, bureau: req.query.bureau, language: req.query.language },
         sliceMs: opts.imports.sliceMs,

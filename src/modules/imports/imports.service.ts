@@ -4,7 +4,7 @@ import { AppError, type FieldError } from '../../errors.js';
 import { compareVersions } from '../../lib/ninjs.js';
 import { nowIso } from '../../lib/time.js';
 import type { Rendered } from '../articles/articles.rules.js';
-import { CreateArticleBody, type CreateArticle } from '../articles/articles.schemas.js';
+import type { CreateArticle } from '../articles/articles.schemas.js';
 import { ALL_VIEW, type ArticlesService } from '../articles/articles.service.js';
 import type { createAuthorsService } from '../authors/authors.service.js';
 import type { createBureausService } from '../bureaus/bureaus.service.js';
@@ -12,7 +12,7 @@ import type { Actor } from '../shared/actor.js';
 import { resolveRefs } from '../shared/lookup.js';
 import type { NamedRef, Prepared } from './imports.prepare.js';
 import { createImportsRepository, type ImportSource } from './imports.repository.js';
-import { createNameIndex, type NameIndex } from './name-index.js';
+import { createNameIndex, memoNameKey, type NameIndex } from './name-index.js';
 
 export type ImportOptions = { createMissing: boolean };
 export type Match = { name: string; id: number; created: boolean };
@@ -26,16 +26,9 @@ export type Outcome = {
 
 const mayCreate = (actor: Actor) => actor.role === 'admin' || actor.role === 'editor' || actor.role === 'system';
 
-/** The draft's fields checked by createArticle's own schema, so an import obeys the same limits. */
-function validate(p: Prepared) {
-  const result = CreateArticleBody.safeParse({ ...p.article, bureau: 1 });
-  if (result.success) return;
-  const errors: FieldError[] = result.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message }));
-  throw new AppError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
-}
-
 export function createImportsService(db: Database, deps: { articles: ArticlesService; bureaus: ReturnType<typeof createBureausService>; authors: ReturnType<typeof createAuthorsService> }) {
   const repo = createImportsRepository(db);
+  const keyOf = memoNameKey();
 
   /** Ids for bureau and authors, creating missing ones when allowed, else one 422 naming each. */
   async function resolve(p: Prepared, names: NameIndex, actor: Actor, opts: ImportOptions) {
@@ -108,11 +101,10 @@ export function createImportsService(db: Database, deps: { articles: ArticlesSer
    * Imports one prepared item in its own transaction (a savepoint inside a bulk batch):
    * replays a known hash, updates the article of a newer ninjs version, else creates a draft.
    */
-  function apply(p: Prepared, body: Rendered | null, actor: Actor, opts: ImportOptions, names: NameIndex = createNameIndex(repo)): Promise<Outcome> {
+  function apply(p: Prepared, body: Rendered | null, actor: Actor, opts: ImportOptions, names: NameIndex = createNameIndex(repo, keyOf)): Promise<Outcome> {
     return db.write(async (): Promise<Outcome> => {
       const seen = await repo.byHash(p.hash);
       if (seen) return { status: 'replayed', articleId: seen.articleId, bureau: null, authors: [], warnings: [...p.report.warnings] };
-      validate(p);
       const warnings = [...p.report.warnings];
       const { bureau, authors } = await resolve(p, names, actor, opts);
       const tags = await tagIds(p, names, warnings);
@@ -144,7 +136,7 @@ export function createImportsService(db: Database, deps: { articles: ArticlesSer
 
   const article = (id: number) => deps.articles.get(String(id), { publicOnly: false }, ALL_VIEW);
 
-  return { apply, article, seen: async (hash: string) => (await repo.byHash(hash)) !== undefined, names: () => createNameIndex(repo) };
+  return { apply, article, seen: async (hash: string) => (await repo.byHash(hash)) !== undefined, names: () => createNameIndex(repo, keyOf) };
 }
 
 export type ImportsService = ReturnType<typeof createImportsService>;

@@ -1,24 +1,30 @@
-import { setImmediate as yieldToOthers } from 'node:timers/promises';
-import { rendered, type Rendered } from '../articles/articles.rules.js';
+import type { WorkerPool } from '../../workers/pool.js';
+import { prepareLine, revive, type LineItem, type RawLine } from './import-lines.js';
+import type { PrepareOptions } from './imports.prepare.js';
+
+/** Reads and renders a run of bulk-import lines; never rejects: a line that fails is an item with its error. */
+export type PrepareLines = (lines: RawLine[], opts: PrepareOptions) => Promise<LineItem[]>;
 
 /**
- * Renders imported bodies (Markdown → sanitised HTML, text, word count): the one call to swap
- * for the shared render worker pool when it lands, so bulk imports render off the event loop.
+ * On the worker pool, a run of lines per task so a thread hop is paid per run, not per line.
+ * A run that fails as a whole (over its rendering budget, or the pool busy) is retried line
+ * by line, each body with its own budget, so only the line at fault is refused.
  */
-export type RenderBodies = (bodies: string[]) => Promise<Rendered[]>;
-
-/** Until then: rendered here, handing the event loop back every `sliceMs` so editors' requests run. */
-export const renderInSlices =
-  (sliceMs: number): RenderBodies =>
-  async (bodies) => {
-    const out: Rendered[] = [];
-    let deadline = performance.now() + sliceMs;
-    for (const body of bodies) {
-      out.push(rendered(body));
-      if (performance.now() >= deadline) {
-        await yieldToOthers();
-        deadline = performance.now() + sliceMs;
+export const prepareOnPool =
+  (workers: Pick<WorkerPool, 'prepareImportLines' | 'renderBody'>): PrepareLines =>
+  async (lines, opts) => {
+    try {
+      return (await workers.prepareImportLines(lines, opts)).map(revive);
+    } catch {
+      const items: LineItem[] = [];
+      for (const { line, text } of lines) {
+        try {
+          const prepared = prepareLine(text, line, opts);
+          items.push({ line, prepared, body: await workers.renderBody(prepared.article.body) });
+        } catch (error) {
+          items.push({ line, error });
+        }
       }
+      return items;
     }
-    return out;
   };

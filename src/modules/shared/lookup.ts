@@ -3,7 +3,6 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import { AppError, notFound } from '../../errors.js';
-import { uniqueSlug } from '../../lib/slug.js';
 
 type SluggedTable = SQLiteTable & { id: SQLiteColumn; slug: SQLiteColumn };
 
@@ -14,30 +13,12 @@ export const idOrSlugWhere = (table: SluggedTable, key: string) => (isId(key) ? 
 
 /**
  * `base` and every `base-…`, as an index range rather than LIKE (which SQLite cannot serve
- * from the index here): `-` is followed by `.` in code-point order.
+ * from the index here): `-` is followed by `.` in code-point order. Placeholders `base`,
+ * `from` and `to`, for prepared queries (see familyParams).
  */
-export const slugFamily = (column: SQLiteColumn, base: string) =>
-  or(eq(column, base), and(gte(column, `${base}-`), lt(column, `${base}.`)));
-
-/** `slugFamily` with placeholders `base`, `from` and `to`, for prepared queries (see familyParams). */
 export const slugFamilyPlaceholders = (column: SQLiteColumn) =>
   or(eq(column, sql.placeholder('base')), and(gte(column, sql.placeholder('from')), lt(column, sql.placeholder('to'))));
 export const familyParams = (base: string) => ({ base, from: `${base}-`, to: `${base}.` });
-
-/** The first free slug among `base`, `base-2`, … in one query. */
-export async function freeSlug(db: Database, table: SluggedTable, base: string): Promise<string> {
-  const taken = (await db.conn
-    .select({ slug: table.slug })
-    .from(table)
-    .where(slugFamily(table.slug, base))) as { slug: string }[];
-  return uniqueSlug(base, new Set(taken.map((r) => r.slug)));
-}
-
-/** True when `slug` belongs to a row other than `exceptId`. */
-export async function slugTaken(db: Database, table: SluggedTable, slug: string, exceptId?: number): Promise<boolean> {
-  const [row] = (await db.conn.select({ id: table.id }).from(table).where(eq(table.slug, slug)).limit(1)) as { id: number }[];
-  return row !== undefined && row.id !== exceptId;
-}
 
 export const countWhere = async (db: Database, table: SQLiteTable, where?: SQL) =>
   (await db.conn.select({ n: count() }).from(table).where(where))[0]?.n ?? 0;
@@ -59,7 +40,7 @@ export const listRefs = (path: string, keys: RefKey[]) => keys.map((k, i): [stri
 export async function resolveRefs(db: Database, table: SluggedTable, what: string, refs: [path: string, key: RefKey][]): Promise<number[]> {
   if (refs.length === 0) return [];
   // Digits are an id whether sent as a number or a string, as in `/things/{idOrSlug}`.
-  refs = refs.map(([path, k]) => [path, typeof k === 'string' && /^\d+$/.test(k) ? Number(k) : k]);
+  refs = refs.map(([path, k]) => [path, typeof k === 'string' && isId(k) ? Number(k) : k]);
   // One prepared primary-key or unique-index lookup per reference: lists are short (a few
   // bylines and tags), and this beats building one IN query per write.
   const c = db.conn;

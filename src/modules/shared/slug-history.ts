@@ -6,9 +6,13 @@ import { slugHistory, type slugResources } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { nowIso } from '../../lib/time.js';
 import { uniqueSlug } from '../../lib/slug.js';
-import { familyParams, slugFamilyPlaceholders } from './lookup.js';
+import { familyParams, isId, slugFamilyPlaceholders } from './lookup.js';
 
+/** Resources whose old slugs keep redirecting (slug_history). */
 export type SlugResource = (typeof slugResources)[number];
+/** Everything with a unique slug: tags have only their current one. */
+export type SlugOwner = SlugResource | 'tag';
+const hasHistory = (r: SlugOwner): r is SlugResource => r !== 'tag';
 type SluggedTable = SQLiteTable & { id: SQLiteColumn; slug: SQLiteColumn };
 
 const pathOf: Record<SlugResource, string> = { article: 'articles', author: 'authors', bureau: 'bureaus' };
@@ -61,7 +65,7 @@ export async function redirectIfMoved(
   query = '',
   canSee: (id: number) => boolean | Promise<boolean> = () => true,
 ): Promise<void> {
-  if (/^\d+$/.test(key)) return;
+  if (isId(key)) return;
   const [row] = (await db.conn
     .select({ id: table.id, slug: table.slug })
     .from(slugHistory)
@@ -75,10 +79,11 @@ export async function redirectIfMoved(
 }
 
 /** The owner of `slug`, current or past, other than `exceptId`. */
-export async function slugOwner(db: Database, resource: SlugResource, table: SluggedTable, slug: string, exceptId?: number) {
+export async function slugOwner(db: Database, resource: SlugOwner, table: SluggedTable, slug: string, exceptId?: number) {
   const c = db.conn;
   const [current] = (await c.select({ id: table.id }).from(table).where(eq(table.slug, slug)).limit(1)) as { id: number }[];
   if (current && current.id !== exceptId) return 'current';
+  if (!hasHistory(resource)) return null;
   const [past] = await c
     .select({ id: slugHistory.resourceId })
     .from(slugHistory)
@@ -87,7 +92,8 @@ export async function slugOwner(db: Database, resource: SlugResource, table: Slu
   return past && past.id !== exceptId ? 'past' : null;
 }
 
-export async function assertSlugFree(db: Database, resource: SlugResource, table: SluggedTable, slug: string, exceptId?: number) {
+/** A 409 naming `body.slug` when another item has, or had, the slug. */
+export async function assertSlugFree(db: Database, resource: SlugOwner, table: SluggedTable, slug: string, exceptId?: number) {
   const owner = await slugOwner(db, resource, table, slug, exceptId);
   if (owner === null) return;
   throw new AppError(
@@ -100,18 +106,20 @@ export async function assertSlugFree(db: Database, resource: SlugResource, table
 }
 
 /** The first slug among `base`, `base-2`, … that no item has or had. */
-export async function freshSlug(db: Database, resource: SlugResource, table: SluggedTable, base: string): Promise<string> {
+export async function freshSlug(db: Database, resource: SlugOwner, table: SluggedTable, base: string): Promise<string> {
   // Every create runs this: both queries are prepared once.
   const c = db.conn;
   const now = (await prepared(c, `freshSlug:${resource}`, () =>
     c.select({ slug: table.slug }).from(table).where(slugFamilyPlaceholders(table.slug)).prepare(),
   ).execute(familyParams(base))) as { slug: string }[];
-  const past = await prepared(c, `freshSlug:${resource}:past`, () =>
-    c
-      .select({ slug: slugHistory.slug })
-      .from(slugHistory)
-      .where(and(eq(slugHistory.resource, resource), slugFamilyPlaceholders(slugHistory.slug)))
-      .prepare(),
-  ).execute(familyParams(base));
+  const past = !hasHistory(resource)
+    ? []
+    : await prepared(c, `freshSlug:${resource}:past`, () =>
+        c
+          .select({ slug: slugHistory.slug })
+          .from(slugHistory)
+          .where(and(eq(slugHistory.resource, resource), slugFamilyPlaceholders(slugHistory.slug)))
+          .prepare(),
+      ).execute(familyParams(base));
   return uniqueSlug(base, new Set([...now, ...past].map((r) => r.slug)));
 }

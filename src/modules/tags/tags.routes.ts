@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pickProblems, readProblems, writeProblems } from '../../errors.js';
 import { actorOf } from '../shared/actor.js';
-import { setLinkHeader } from '../shared/paging.js';
+import { pageOf, sendCreated } from '../shared/replies.js';
 import { bearer, optionalBearer, IdOrSlugParams, notModified, IdempotencyHeaders } from '../shared/schemas.js';
 import { TagList, TagListQuery, TagSchema, CreateTagBody, UpdateTagBody } from './tags.schemas.js';
 import { createTagsService } from './tags.service.js';
@@ -24,11 +24,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       security: optionalBearer,
       response: { 200: TagList, ...notModified, ...readProblems() },
     },
-    handler: async (req, reply) => {
-      const { rows, meta } = await service.list(req.query);
-      setLinkHeader(req, reply, meta);
-      return { data: rows, meta };
-    },
+    handler: async (req, reply) => pageOf(req, reply, await service.list(req.query)),
   });
 
   app.get('/v1/tags/:idOrSlug', {
@@ -60,7 +56,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: editors,
     handler: async (req, reply) => {
       const tag = await app.idempotentCreate(req, reply, () => service.create(req.body, actorOf(req.principal)));
-      return reply.header('location', `/v1/tags/${tag.id}`).send(tag);
+      return sendCreated(reply, '/v1/tags', tag);
     },
   });
 

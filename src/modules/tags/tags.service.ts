@@ -2,10 +2,10 @@ import type { Database } from '../../db/database.js';
 import { tags } from '../../db/schema.js';
 import { slugFrom } from '../../lib/slug.js';
 import { nowIso } from '../../lib/time.js';
-import { slugConflict } from '../bureaus/bureaus.service.js';
 import { audit, type Actor } from '../shared/actor.js';
-import { freeSlug, required, slugTaken } from '../shared/lookup.js';
+import { required } from '../shared/lookup.js';
 import type { PagingInput } from '../shared/schemas.js';
+import { assertSlugFree, freshSlug } from '../shared/slug-history.js';
 import { createTagsRepository } from './tags.repository.js';
 import type { CreateTag, UpdateTag } from './tags.schemas.js';
 
@@ -19,8 +19,8 @@ export function createTagsService(db: Database) {
 
     create(input: CreateTag, actor: Actor) {
       return db.write(async () => {
-        if (input.slug && (await slugTaken(db, tags, input.slug))) throw slugConflict('tag', input.slug);
-        const slug = input.slug ?? (await freeSlug(db, tags, slugFrom(input.name, 'tag')));
+        if (input.slug) await assertSlugFree(db, 'tag', tags, input.slug);
+        const slug = input.slug ?? (await freshSlug(db, 'tag', tags, slugFrom(input.name, 'tag')));
         const now = nowIso();
         const tag = await repo.insert({ ...input, slug, createdAt: now, updatedAt: now });
         await audit(db, actor, 'tag.created', 'tag', tag.id);
@@ -31,7 +31,7 @@ export function createTagsService(db: Database) {
     update(key: string, input: UpdateTag, actor: Actor) {
       return db.write(async () => {
         const current = await get(key);
-        if (input.slug && (await slugTaken(db, tags, input.slug, current.id))) throw slugConflict('tag', input.slug);
+        if (input.slug) await assertSlugFree(db, 'tag', tags, input.slug, current.id);
         await audit(db, actor, 'tag.updated', 'tag', current.id);
         return repo.update(current.id, { ...input, updatedAt: nowIso() });
       });
