@@ -28,10 +28,14 @@ export default fp(
       maxRetriesPerRequest: 1,
     });
     let down = false;
-    redis.on('error', (err: Error) => {
-      if (!down) app.log.warn({ err: err.message }, 'Redis is unreachable; limits are not enforced until it is back');
+    let closing = false;
+    const lost = (reason: string) => {
+      if (!down && !closing) app.log.warn({ reason }, 'Redis is unreachable; limits are not enforced until it is back');
       down = true;
-    });
+    };
+    // A closed connection says it first; 'error' follows only once a reconnection fails.
+    redis.on('close', () => lost('connection closed'));
+    redis.on('error', (err: Error) => lost(err.message));
     redis.on('ready', () => {
       if (down) app.log.info('Redis is back');
       down = false;
@@ -45,6 +49,7 @@ export default fp(
     }
     app.decorate('redis', redis);
     app.addHook('onClose', async () => {
+      closing = true;
       await redis.quit().catch(() => redis.disconnect());
     });
   },
