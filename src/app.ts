@@ -37,6 +37,7 @@ import jsonBody from './plugins/json-body.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import protection from './plugins/protection.js';
+import redis from './plugins/redis.js';
 import requestTimeouts from './plugins/request-timeouts.js';
 import securityHeaders from './plugins/security-headers.js';
 import siteLinks from './plugins/site-links.js';
@@ -100,6 +101,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   // Reader threads open the SQLite file; on PostgreSQL reads are async and bounded by the
   // server (statement_timeout), so they stay in process and threads only render Markdown.
   await app.register(workers, { databaseFile: config.databaseUrl ? '' : config.databaseFile, workers: config.workers });
+  await app.register(redis, config.redis);
   await app.register(protection, config);
   // Plugins do not import modules: what they need of one is handed to them here.
   const outbox = createWebhooksRepository(app.db);
