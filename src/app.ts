@@ -37,6 +37,7 @@ import jsonBody from './plugins/json-body.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import protection from './plugins/protection.js';
+import redis from './plugins/redis.js';
 import requestTimeouts from './plugins/request-timeouts.js';
 import securityHeaders from './plugins/security-headers.js';
 import siteLinks from './plugins/site-links.js';
@@ -98,6 +99,7 @@ export async function buildApp({ config, logger }: BuildOptions) {
   });
   await app.register(dbPlugin, { file: config.databaseFile, writeLockTimeoutMs: config.writeLockTimeoutMs });
   await app.register(workers, { databaseFile: config.databaseFile, workers: config.workers });
+  await app.register(redis, config.redis);
   await app.register(protection, config);
   // Plugins do not import modules: what they need of one is handed to them here.
   const outbox = createWebhooksRepository(app.db);

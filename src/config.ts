@@ -141,6 +141,15 @@ const envSchema = z.object({
     .min(0)
     .default(20)
     .describe('Failed authentications a minute per client address before it gets 429s; 0 turns the limit off'),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .optional()
+    .describe('Redis that every instance counts in (rate limits, failed authentications), e.g. redis://127.0.0.1:6379; without it each instance counts alone'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, 'letters, digits and _ : . - only, at most 64')
+    .default('dateline:')
+    .describe('Prefix of every key written to Redis; deployments sharing one Redis need different ones'),
   TRUST_PROXY: bool.default(false).describe('Take the client address from X-Forwarded-For (behind a CDN or proxy)'),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce
     .number()
@@ -225,6 +234,8 @@ export type Config = {
   http: { requestTimeoutMs: number; headersTimeoutMs: number; connectionTimeoutMs: number; keepAliveTimeoutMs: number; maxConnectionsPerAddress: number };
   rateLimitPerMinute: number;
   authFailuresPerMinute: number;
+  /** Where limits are counted when instances must share them; null: in each process. */
+  redis: { url: string | null; keyPrefix: string };
   trustProxy: boolean;
   maxEventLoopDelayMs: number;
   imports: { maxConcurrent: number; sliceMs: number };
@@ -304,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    redis: { url: e.REDIS_URL ?? null, keyPrefix: e.REDIS_KEY_PREFIX },
     trustProxy: e.TRUST_PROXY,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     imports: { maxConcurrent: e.IMPORT_MAX_CONCURRENT, sliceMs: e.IMPORT_SLICE_MS },

@@ -1,8 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { seedDemoData } from './db/demo.js';
-import { writeFirstToken } from './modules/tokens/first-token.js';
-import { countTokens, createToken } from './modules/tokens/tokens.service.js';
+import { createFirstToken, writeFirstToken } from './modules/tokens/first-token.js';
 
 // Listens and shuts down gracefully; building the app is app.ts's job.
 async function main() {
@@ -23,9 +22,8 @@ async function main() {
   // The first admin token goes to a file only its owner can read (see first-token.ts), never
   // to stdout or stderr, where the JSON logs go.
   let firstTokenAt: string | undefined;
-  if ((await countTokens(app.db)) === 0) {
-    firstTokenAt = writeFirstToken(config.databaseFile, (await createToken(app.db, { name: 'first admin', role: 'admin' })).token);
-  }
+  const firstToken = await createFirstToken(app.db);
+  if (firstToken) firstTokenAt = writeFirstToken(config.databaseFile, firstToken);
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');

@@ -57,3 +57,10 @@ t.test('the token script creates a working token', async (t) => {
   t.equal(bad.status, 2);
   t.match(bad.stderr, /role/);
 });
+
+t.test('REDIS_URL and REDIS_KEY_PREFIX', async (t) => {
+  t.same(loadConfig({}).redis, { url: null, keyPrefix: 'dateline:' }, 'no Redis by default: each instance counts alone');
+  t.same(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'news-a:' }).redis, { url: 'redis://127.0.0.1:6379', keyPrefix: 'news-a:' });
+  t.throws(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' }), /REDIS_URL/);
+  t.throws(() => loadConfig({ REDIS_KEY_PREFIX: 'has spaces' }), /REDIS_KEY_PREFIX/);
+});

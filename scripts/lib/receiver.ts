@@ -8,6 +8,8 @@ export type Receiver = {
   url: string;
   /** Event id → number of times it was received. */
   received: Map<string, number>;
+  /** Every arrival in order, repeats included: what it was about, not only its id. */
+  events: { id: string; type: string; data: unknown }[];
   badSignatures: number;
   /** Requests that have arrived, answered or not. */
   started: number;
@@ -18,7 +20,7 @@ export type Receiver = {
 
 /** `delayMs`: how long each answer takes, e.g. to keep a delivery in flight during a shutdown. */
 export async function startReceiver(delayMs = 0): Promise<Receiver> {
-  const state = { received: new Map<string, number>(), badSignatures: 0, started: 0, secret: null as string | null };
+  const state = { received: new Map<string, number>(), events: [] as Receiver['events'], badSignatures: 0, started: 0, secret: null as string | null };
   const server: Server = createServer((req, res) => {
     state.started++;
     const chunks: Buffer[] = [];
@@ -28,8 +30,9 @@ export async function startReceiver(delayMs = 0): Promise<Receiver> {
       const header = req.headers['dateline-signature'];
       if (!state.secret || !verifySignature(state.secret, typeof header === 'string' ? header : undefined, body)) state.badSignatures++;
       try {
-        const id = (JSON.parse(body) as { id?: unknown }).id;
+        const { id, type, data } = JSON.parse(body) as { id?: unknown; type?: unknown; data?: unknown };
         if (typeof id === 'string') state.received.set(id, (state.received.get(id) ?? 0) + 1);
+        if (typeof id === 'string' && typeof type === 'string') state.events.push({ id, type, data });
       } catch {
         state.badSignatures++;
       }

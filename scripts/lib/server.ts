@@ -49,14 +49,17 @@ export const quietEnv = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'fals
 
 export function startServer(databaseFile: string, port: number, env: Record<string, string> = {}): Server {
   buildServer();
-  return spawnNode(serverEntry, port, { ...quietEnv, ...env, DATABASE_FILE: databaseFile, HOST: '127.0.0.1' });
+  // The engine is the caller's choice, never inherited: a suite run on PostgreSQL sets
+  // DATABASE_URL in this process, and a child meant for a SQLite file must not pick it up
+  // (an undefined value leaves the variable out of the child's environment).
+  return spawnNode(serverEntry, port, { DATABASE_URL: undefined, ...quietEnv, ...env, DATABASE_FILE: databaseFile, HOST: '127.0.0.1' });
 }
 
 /**
  * `node <file>` with PORT set, tracked so killAll reaches it; keeps the last `tailBytes` of
  * its output. The one way scripts and the benchmark start a child.
  */
-export function spawnNode(file: string, port: number, env: Record<string, string>, tailBytes = 16_384): Server {
+export function spawnNode(file: string, port: number, env: Record<string, string | undefined>, tailBytes = 16_384): Server {
   const proc = spawn(process.execPath, [file], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port) },

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -45,6 +45,42 @@ export function openReader(file: string): Db {
   return drizzle(sqlite, { schema }) as Db;
 }
 
-export function migrateDatabase(db: Db): void {
-  migrate(db, { migrationsFolder });
+/** How long a starting instance waits for another one's migrations before giving up. */
+const MIGRATION_WAIT_MS = 10 * 60_000;
+
+/**
+ * Applies the pending migrations of `folder`, all in one transaction, in drizzle's own
+ * bookkeeping (`__drizzle_migrations`, as `drizzle-orm/better-sqlite3/migrator` keeps it).
+ *
+ * Not drizzle's migrator itself: it reads what was applied *before* it takes the write lock,
+ * so instances starting together on one file all see the same migrations pending, and all
+ * but the first fail applying them again ("table already exists"). Here the write lock is
+ * taken first (BEGIN IMMEDIATE, waiting out another process's migration), then what was
+ * applied is read, so the others find nothing left to do. Startup may block for that wait:
+ * nothing is listening yet.
+ */
+export function migrateDatabase(db: Db, folder = migrationsFolder): void {
+  const migrations = readMigrationFiles({ migrationsFolder: folder });
+  const sqlite = db.$client;
+  const busyTimeout = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma(`busy_timeout = ${MIGRATION_WAIT_MS}`);
+  try {
+    sqlite.exec('BEGIN IMMEDIATE');
+  } finally {
+    sqlite.pragma(`busy_timeout = ${busyTimeout}`);
+  }
+  try {
+    sqlite.exec('CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)');
+    const last = sqlite.prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1').pluck().get() as number | undefined;
+    const record = sqlite.prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)');
+    for (const migration of migrations) {
+      if (last !== undefined && Number(last) >= migration.folderMillis) continue;
+      for (const statement of migration.sql) sqlite.exec(statement);
+      record.run(migration.hash, migration.folderMillis);
+    }
+    sqlite.exec('COMMIT');
+  } catch (err) {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    throw err;
+  }
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
-import { createFailureWindow } from '../lib/failure-window.js';
+import { createFailureWindow, createRedisFailureWindow, type FailureWindow } from '../lib/failure-window.js';
 import type { Principal, Role } from '../modules/tokens/tokens.service.js';
 
 export type VerifyToken = (token: string) => Promise<{ ok: true; principal: Principal } | { ok: false; reason: string }>;
@@ -37,12 +37,14 @@ export default fp(
     app.decorateRequest('principal', null);
     // Guessing tokens (or preview links, or the metrics token) costs a 401 each; an address
     // with too many a minute is refused with 429 before any credential it sends is checked.
-    const failures = createFailureWindow(opts.failuresPerMinute, 60_000);
+    // Counted in Redis when instances share one (else one instance each would allow the limit).
+    const failures: FailureWindow = app.redis
+      ? createRedisFailureWindow(app.redis, opts.failuresPerMinute, 60_000, (err) =>
+          app.log.warn({ err: (err as Error).message }, 'could not count failed authentications in Redis'),
+        )
+      : createFailureWindow(opts.failuresPerMinute, 60_000);
 
-    // Callback-style: it runs on every request, and an async hook costs a microtask turn.
-    app.addHook('onRequest', (req, reply, done) => {
-      if (!carriesCredentials(req)) return done();
-      const retryAfter = failures.blockedFor(req.ip);
+    const checkCredentials = (req: FastifyRequest, reply: FastifyReply, retryAfter: number, done: (err?: Error) => void) => {
       if (retryAfter > 0) {
         reply.header('retry-after', String(retryAfter));
         return done(new AppError('too_many_requests', `Too many failed authentications from this address; retry in ${retryAfter} seconds`));
@@ -56,6 +58,15 @@ export default fp(
         req.principal = result.principal;
         done();
       }, done);
+    };
+
+    // Callback-style: it runs on every request, and an async hook costs a microtask turn;
+    // only requests that carry credentials wait for anything (Redis's count, the token lookup).
+    app.addHook('onRequest', (req, reply, done) => {
+      if (!carriesCredentials(req)) return done();
+      const blocked = failures.blockedFor(req.ip);
+      if (typeof blocked === 'number') return checkCredentials(req, reply, blocked, done);
+      blocked.then((retryAfter) => checkCredentials(req, reply, retryAfter, done)).catch(done);
     });
 
     // Every failed credential counts, whoever refused it (this plugin, a preview link, /metrics).
@@ -96,5 +107,5 @@ export default fp(
       }),
     );
   },
-  { name: 'auth', dependencies: ['db'] },
+  { name: 'auth', dependencies: ['db', 'redis'] },
 );

@@ -9,6 +9,11 @@ import { toProblem } from './error-handler.js';
 // anonymous reads, per client address; under pressure the server sheds load with 503 and
 // Retry-After instead of queueing until it falls over. Health, readiness and metrics are
 // exempt so orchestrators can still see what is going on.
+//
+// With several instances the counts live in Redis (REDIS_URL), so a client's minute is one
+// minute whichever instance answers; without it each instance counts alone, and N instances
+// allow up to N times the limit. If Redis goes away requests are let through (skipOnError):
+// an outage of the limiter must not become an outage of the API.
 const EXEMPT = new Set(['/health', '/ready', '/metrics']);
 
 export default fp(
@@ -38,10 +43,11 @@ export default fp(
           const m = /^Bearer\s+dl_([A-Za-z0-9]{12})_/i.exec(req.headers.authorization ?? '');
           return m ? `token:${m[1]}` : `ip:${req.ip}`;
         },
+        ...(app.redis ? { redis: app.redis, nameSpace: 'rate-limit:', skipOnError: true } : {}),
         errorResponseBuilder: (_req, ctx) =>
           new AppError('too_many_requests', `Rate limit of ${ctx.max} requests a minute reached; retry in ${ctx.after}`),
       });
     }
   },
-  { name: 'protection' },
+  { name: 'protection', dependencies: ['redis'] },
 );

@@ -31,6 +31,7 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     // Off unless a test is about them: limits and load shedding would make tests flaky.
     rateLimitPerMinute: 0,
     authFailuresPerMinute: 0,
+    redis: { url: null, keyPrefix: 'dateline:' },
     trustProxy: false,
     maxEventLoopDelayMs: 0,
     imports: { maxConcurrent: 2, sliceMs: 25 },

@@ -62,6 +62,14 @@ export async function freshPgDatabase(t: Test): Promise<{ name: string; url: str
   return { name, url: pgDatabaseUrl(name) };
 }
 
+/** An empty database (nothing migrated) for one test, dropped in its teardown: what a first deployment starts on. */
+export async function emptyPgDatabase(t: Test): Promise<{ name: string; url: string }> {
+  const name = unique('dateline_empty');
+  await onServer((c) => c.query(`CREATE DATABASE ${name}`));
+  t.teardown(() => onServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
+  return { name, url: pgDatabaseUrl(name) };
+}
+
 /** A pool on `url`, ended in the test's teardown. */
 export function pgPool(t: Test, url: string, options: pg.PoolConfig = {}): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 4, ...options });

@@ -320,6 +320,21 @@ export function createArticlesRepository(db: Database) {
           .where(and(eq(articles.status, 'published'), isNull(articles.announcedAt), lte(articles.publishedAt, now)))
       ).map((r) => r.id),
 
+    /**
+     * Takes the announcement of one due article: true for the one caller that marked it.
+     * Conditional, so instances announcing at once cannot both send it: the due list was read
+     * without a lock, and on PostgreSQL a second UPDATE waits for the first's row lock, then
+     * finds the row announced and changes nothing.
+     */
+    claimAnnouncement: async (id: number, now: string) =>
+      (
+        await db.conn
+          .update(articles)
+          .set({ announcedAt: now })
+          .where(and(eq(articles.id, id), eq(articles.status, 'published'), isNull(articles.announcedAt), lte(articles.publishedAt, now)))
+          .returning({ id: articles.id })
+      ).length === 1,
+
     markAnnounced: async (id: number, at: string | null) => {
       await db.conn.update(articles).set({ announcedAt: at }).where(eq(articles.id, id));
     },

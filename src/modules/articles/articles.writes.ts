@@ -164,14 +164,15 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
     /** Sends `article.published` for scheduled articles whose time has come (also after downtime). */
     announceDue(now = nowIso()): Promise<number> {
       return db.write(async () => {
-        const due = await repo.dueForAnnouncement(now);
-        for (const id of due) {
-          await repo.markAnnounced(id, now);
+        let announced = 0;
+        for (const id of await repo.dueForAnnouncement(now)) {
+          if (!(await repo.claimAnnouncement(id, now))) continue; // another instance did
           const snapshot = await readAll(id);
           await audit(db, SYSTEM, 'article.went_live', 'article', id, snapshot.version);
           await enqueueEvent(db, 'article.published', snapshot, surrogateKeys('article', snapshot));
+          announced++;
         }
-        return due.length;
+        return announced;
       });
     },
 

@@ -1,5 +1,7 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Database } from '../../db/database.js';
+import { countTokens, createToken } from './tokens.service.js';
 
 /**
  * Where the first admin token goes: a file beside the database, readable by the server's
@@ -15,4 +17,12 @@ export function writeFirstToken(databaseFile: string, token: string): string {
   writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600); // the mode above is filtered through the umask
   return file;
+}
+
+/**
+ * The first admin token when the database has none, else null. Counted and created in one
+ * write, so instances starting together on an empty database make one token, not one each.
+ */
+export function createFirstToken(db: Database): Promise<string | null> {
+  return db.write(async () => ((await countTokens(db)) === 0 ? (await createToken(db, { name: 'first admin', role: 'admin' })).token : null));
 }
