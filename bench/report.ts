@@ -37,6 +37,32 @@ export function printTable(rows: Row[]): void {
   }
 }
 
+/**
+ * SQLite and PostgreSQL side by side, and the issue's PostgreSQL targets: W1–W3 at least 80%
+ * of SQLite's ok/s, W5 creates/s at least SQLite's.
+ */
+export function printEngines(sqlite: Row[], postgres: Row[]): Check[] {
+  const head = ['workload', 'SQLite ok/s', 'PG ok/s', 'PG/SQLite', 'SQLite p99', 'PG p99'];
+  const lines = sqlite.map((s) => {
+    const p = postgres.find((r) => r.id === s.id);
+    const ratio = s.m && p?.m ? p.m.okPerSec / s.m.okPerSec : undefined;
+    return [`${s.id} ${s.name}`, fmt(s.m?.okPerSec), fmt(p?.m?.okPerSec), ratio === undefined ? '-' : `${(ratio * 100).toFixed(0)}%`, fmt(s.m?.p99, 1), fmt(p?.m?.p99, 1)];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const pad = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\nBoth engines, same dataset and load:\n${pad(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const l of lines) console.log(pad(l));
+  const checks: Check[] = [];
+  const compare = (id: string, min: number) => {
+    const [s, p] = [sqlite.find((r) => r.id === id)?.m, postgres.find((r) => r.id === id)?.m];
+    if (!s || !p) return;
+    checks.push({ target: `PostgreSQL ${id} >= ${min * 100}% of SQLite`, pass: p.okPerSec >= min * s.okPerSec, detail: `${((p.okPerSec / s.okPerSec) * 100).toFixed(0)}%` });
+  };
+  for (const id of ['W1', 'W2', 'W3']) compare(id, 0.8);
+  compare('W5', 1);
+  return checks;
+}
+
 export function checkTargets(rows: Row[], startupMs: number): Check[] {
   const get = (id: string) => rows.find((r) => r.id === id);
   const checks: Check[] = [];

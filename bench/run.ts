@@ -1,4 +1,4 @@
-// `npm run bench -- [--articles N] [--import-stories N] [--duration S] [--connections C] [--warmup S] [--only W1,W7] [--dataset DIR] [--build-only]`
+// `npm run bench -- [--engine sqlite|postgres|both] [--articles N] [--import-stories N] [--duration S] [--connections C] [--warmup S] [--only W1,W7] [--dataset DIR] [--build-only]`
 // Builds a seeded dataset in a temp dir, starts the real server and a bare node:http ceiling
 // as child processes, loads them over 127.0.0.1 with autocannon, prints a table and the
 // targets, and writes everything to bench/results/<timestamp>.json.
@@ -14,7 +14,8 @@ import { buildDataset, type Dataset } from './dataset.js';
 import { measureSearchCost } from './search-cost.js';
 import { measure, type LoadOptions } from './load.js';
 import { freePort, killAll, rssMb, startNode, stop, waitReady } from './procs.js';
-import { checkTargets, machineInfo, printChecks, printTable, type Row } from './report.js';
+import { checkTargets, machineInfo, printChecks, printEngines, printTable, type Row } from './report.js';
+import { copyToPostgres, createPgDatabase, dropPgDatabase } from './pg-copy.js';
 import { HOME, workloads } from './workloads.js';
 import { importChecks, importRow, runImport, type ImportRun } from './import.js';
 
@@ -23,13 +24,18 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function options() {
   const int = { type: 'string' } as const;
-  const { values } = parseArgs({ options: { articles: int, duration: int, connections: int, warmup: int, only: int, dataset: int, 'import-stories': int, 'build-only': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { engine: int, articles: int, duration: int, connections: int, warmup: int, only: int, dataset: int, 'import-stories': int, 'build-only': { type: 'boolean' } } });
   const num = (name: keyof typeof values, fallback: number, min: number) => {
     const n = Number(values[name] ?? fallback);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}`);
     return n;
   };
+  const engine = values.engine ?? 'sqlite';
+  if (!['sqlite', 'postgres', 'both'].includes(engine)) throw new Error('--engine must be sqlite, postgres or both');
   return {
+    // PostgreSQL runs on a copy of the SQLite dataset in a database of its own on the server
+    // of DATABASE_URL (default: the local test server), dropped at the end.
+    engines: (engine === 'both' ? ['sqlite', 'postgres'] : [engine]) as ('sqlite' | 'postgres')[],
     articles: num('articles', 10_000, 100),
     // W8: wire stories sent through the bulk import.
     importStories: num('import-stories', 100_000, 1),
@@ -97,65 +103,88 @@ async function main() {
   const dbMb = Math.round(statSync(file).size / 2 ** 20);
   console.log(`Database: ${dbMb} MB`);
 
-  const t1 = performance.now();
-  // One client from one address: the per-client rate limit stays on (its cost counts) but out of reach.
-  const env = { HOST: '127.0.0.1', DATABASE_FILE: file, LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '1000000000' };
-  const server = startNode(root, join(root, 'src/server.ts'), await freePort(), env);
-  const startupMs = await waitReady(server, '/v1/articles?limit=1', t1);
-  console.log(`Server (pid ${server.proc.pid}) answered after ${startupMs.toFixed(0)} ms`);
+  // PostgreSQL gets a copy of the same rows (made before any workload writes to the file).
+  const pgServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const pgName = `dateline_bench_${process.pid}`;
+  let pgUrl: string | undefined;
+  if (opts.engines.includes('postgres')) {
+    pgUrl = await createPgDatabase(pgServer, pgName);
+    process.on('exit', () => void dropPgDatabase(pgServer, pgName).catch(() => undefined));
+    const copied = await copyToPostgres(file, pgUrl);
+    console.log(`Copied ${copied.rows.toLocaleString('en')} rows to PostgreSQL in ${secs(copied.ms)}`);
+  }
 
-  // The ceiling serves the exact bytes of the real home page.
+  // The ceiling serves the exact bytes of the real home page (the same on both engines).
   const bodyFile = join(tmp, 'home.json');
-  writeFileSync(bodyFile, Buffer.from(await (await fetch(server.url + HOME)).arrayBuffer()));
-  const ceiling = startNode(root, join(root, 'bench/ceiling.ts'), await freePort(), { BODY_FILE: bodyFile });
-  await waitReady(ceiling, HOME, performance.now());
-  console.log(`Measuring: ${opts.warmup} s warm-up + ${opts.duration} s per workload, ${opts.connections} connections`);
-  // The ceiling runs before and after the workloads; ratios use the mean of the two, so a
-  // shared machine getting slower or faster during the run moves both sides alike.
+  let ceiling: ReturnType<typeof startNode> | undefined;
+  let startupMs = 0;
+  const rows: Row[] = [];
+  const byEngine: Partial<Record<'sqlite' | 'postgres', Row[]>> = {};
   const measureCeiling = async (id: string, when: string): Promise<Row> => {
     process.stdout.write(`  ${id} ceiling, ${when} … `);
-    const m = await measure({ url: ceiling.url + HOME }, load);
+    const m = await measure({ url: ceiling!.url + HOME }, load);
     console.log(`${m.okPerSec} ok/s`);
-    return { id, name: `ceiling ${when}: bare node:http, W1 bytes`, m, rssMb: rssMb(ceiling) };
+    return { id, name: `ceiling ${when}: bare node:http, W1 bytes`, m, rssMb: rssMb(ceiling!) };
   };
-  const rows: Row[] = [await measureCeiling('C1', 'before')];
-
-  for (const w of workloads(server.url, ds, token).filter((w) => !opts.only || opts.only.includes(w.id))) {
-    process.stdout.write(`  ${w.id} ${w.name} … `);
-    const p = await w.prepare();
-    if ('unavailable' in p) {
-      rows.push({ id: w.id, name: w.name, unavailable: p.unavailable, rssMb: rssMb(server) });
-      console.log('not available');
-      continue;
-    }
-    const m = await measure(p.target, load, p.accept304);
-    const codes = Object.entries(m.statusCodes).map(([code, n]) => `${n} x ${code}`).join(', ');
-    const note = [p.note, p.accept304 ? codes : undefined].filter(Boolean).join('; ') || undefined;
-    rows.push({ id: w.id, name: w.name, note, m, rssMb: rssMb(server) });
-    console.log(`${m.okPerSec} ok/s${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`);
-  }
   let imported: ImportRun | undefined;
-  if (!opts.only || opts.only.includes('W8')) {
-    process.stdout.write(`  W8 bulk import of ${opts.importStories.toLocaleString('en')} wire stories … `);
-    let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server) ?? 0)), 500);
-    imported = await runImport(server.url, token, ds.bureauSlugs[0]!, opts.importStories).finally(() => clearInterval(sampler));
-    rows.push(importRow(imported, peak || rssMb(server)));
-    console.log(`${imported.perSec} articles/s, editor p99 ${imported.editor.p99.toFixed(1)} ms`);
+  for (const engine of opts.engines) {
+    const t1 = performance.now();
+    // One client from one address: the per-client rate limit stays on (its cost counts) but out of reach.
+    const database: Record<string, string> = engine === 'postgres' ? { DATABASE_URL: pgUrl! } : { DATABASE_FILE: file };
+    const env = { HOST: '127.0.0.1', ...database, LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '1000000000' };
+    const server = startNode(root, join(root, 'src/server.ts'), await freePort(), env);
+    const started = await waitReady(server, '/v1/articles?limit=1', t1);
+    startupMs = Math.max(startupMs, started);
+    console.log(`${engine}: server (pid ${server.proc.pid}) answered after ${started.toFixed(0)} ms`);
+    if (!ceiling) {
+      writeFileSync(bodyFile, Buffer.from(await (await fetch(server.url + HOME)).arrayBuffer()));
+      ceiling = startNode(root, join(root, 'bench/ceiling.ts'), await freePort(), { BODY_FILE: bodyFile });
+      await waitReady(ceiling, HOME, performance.now());
+      console.log(`Measuring: ${opts.warmup} s warm-up + ${opts.duration} s per workload, ${opts.connections} connections`);
+      // The ceiling runs before and after the workloads; ratios use the mean of the two, so a
+      // shared machine getting slower or faster during the run moves both sides alike.
+      rows.push(await measureCeiling('C1', 'before'));
+    }
+    const mine: Row[] = (byEngine[engine] = []);
+    for (const w of workloads(server.url, ds, token).filter((w) => !opts.only || opts.only.includes(w.id))) {
+      process.stdout.write(`  ${engine} ${w.id} ${w.name} … `);
+      const p = await w.prepare();
+      if ('unavailable' in p) {
+        mine.push({ id: w.id, name: w.name, unavailable: p.unavailable, rssMb: rssMb(server) });
+        console.log('not available');
+        continue;
+      }
+      const m = await measure(p.target, load, p.accept304);
+      const codes = Object.entries(m.statusCodes).map(([code, n]) => `${n} x ${code}`).join(', ');
+      const note = [p.note, p.accept304 ? codes : undefined].filter(Boolean).join('; ') || undefined;
+      mine.push({ id: w.id, name: w.name, note, m, rssMb: rssMb(server) });
+      console.log(`${m.okPerSec} ok/s${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`);
+    }
+    // W8 on the first engine only: it adds 100,000 articles, which the second would then not have.
+    if ((!opts.only || opts.only.includes('W8')) && engine === opts.engines[0]) {
+      process.stdout.write(`  W8 bulk import of ${opts.importStories.toLocaleString('en')} wire stories … `);
+      let peak = 0;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server) ?? 0)), 500);
+      imported = await runImport(server.url, token, ds.bureauSlugs[0]!, opts.importStories).finally(() => clearInterval(sampler));
+      mine.push(importRow(imported, peak || rssMb(server)));
+      console.log(`${imported.perSec} articles/s, editor p99 ${imported.editor.p99.toFixed(1)} ms`);
+    }
+    await stop(server);
+    rows.push(...mine.map((r) => (opts.engines.length > 1 ? { ...r, id: `${r.id}${engine === 'postgres' ? ' pg' : ''}` } : r)));
   }
-  await stop(server);
   rows.push(await measureCeiling('C2', 'after'));
-  await stop(ceiling);
+  await stop(ceiling!);
   const [before, after] = [rows[0]!.m!.okPerSec, rows.at(-1)!.m!.okPerSec];
   const ceilingOkPerSec = (before + after) / 2;
-  for (const r of rows) if (r.m) r.ratio = r.m.okPerSec / ceilingOkPerSec;
+  for (const r of [...rows, ...Object.values(byEngine).flat()]) if (r.m) r.ratio = r.m.okPerSec / ceilingOkPerSec;
   const drift = Math.abs(before - after) / ceilingOkPerSec;
   if (drift > 0.2) rows.at(-1)!.note = `the ceiling moved ${(drift * 100).toFixed(0)}% during the run: the machine is busy, ratios are rough`;
 
   console.log(`\nDataset: ${ds.articles} articles (${ds.published} published), build ${secs(buildMs)}; server start-up ${startupMs.toFixed(0)} ms\n`);
   printTable(rows);
+  const engineChecks = byEngine.sqlite && byEngine.postgres ? printEngines(byEngine.sqlite, byEngine.postgres) : [];
   console.log(`\nUncached search, in-process (no HTTP, no response cache): ${searchCost.query} p50 ${searchCost.p50} ms, p99 ${searchCost.p99} ms over ${searchCost.runs} runs\n`);
-  const checks = [...checkTargets(rows, startupMs), ...(imported ? importChecks(imported) : [])];
+  const checks = [...checkTargets(byEngine.sqlite ?? byEngine.postgres ?? rows, startupMs), ...(imported ? importChecks(imported) : []), ...engineChecks];
   printChecks(checks);
 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -15,6 +15,7 @@ import { createToken } from '../src/modules/tokens/tokens.service.js';
 import { testConfig } from '../test/helpers/app.js';
 import { fillNewsroom } from '../test/helpers/big-newsroom.js';
 import { runQueueWaitMs } from '../test/helpers/run-queue.js';
+import { sqliteOf } from '../test/helpers/db.js';
 
 const BODIES: Record<string, () => string> = {
   worst: () => '!['.repeat(250_000),
@@ -43,7 +44,7 @@ const save = () =>
     return { status: r.status, bytes: b.byteLength };
   });
 console.log('warm-up', await save()); // starts the render threads and JITs
-console.log('writer checkpoints every', app.db.sqlite.writer.pragma('wal_autocheckpoint', { simple: true }), 'pages (0: a thread does it)');
+console.log('writer checkpoints every', sqliteOf(app.db).writer.pragma('wal_autocheckpoint', { simple: true }), 'pages (0: a thread does it)');
 
 // Stretches the loop did not come round, as measured and less this thread's run-queue wait
 // (what other processes on a loaded machine cost it; see test/helpers/run-queue.ts).

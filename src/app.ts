@@ -97,8 +97,10 @@ export async function buildApp({ config, logger }: BuildOptions) {
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     exposedHeaders: ['link', 'etag', 'last-modified', 'location', 'retry-after', 'x-request-id', 'idempotent-replayed'],
   });
-  await app.register(dbPlugin, { file: config.databaseFile, writeLockTimeoutMs: config.writeLockTimeoutMs });
-  await app.register(workers, { databaseFile: config.databaseFile, workers: config.workers });
+  await app.register(dbPlugin, { file: config.databaseFile, url: config.databaseUrl, poolSize: config.databasePoolSize, queryTimeoutMs: config.workers.queryTimeoutMs, writeLockTimeoutMs: config.writeLockTimeoutMs });
+  // Reader threads open the SQLite file; on PostgreSQL reads are async and bounded by the
+  // server (statement_timeout), so they stay in process and threads only render Markdown.
+  await app.register(workers, { databaseFile: config.databaseUrl ? '' : config.databaseFile, workers: config.workers });
   await app.register(redis, config.redis);
   await app.register(protection, config);
   // Plugins do not import modules: what they need of one is handed to them here.

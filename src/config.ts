@@ -10,7 +10,19 @@ const bool = z
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('TCP port to listen on'),
   HOST: z.string().min(1).default('127.0.0.1').describe('Interface to bind; 0.0.0.0 in containers'),
-  DATABASE_FILE: z.string().min(1).default('./data/dateline.db').describe('SQLite database file'),
+  DATABASE_FILE: z.string().min(1).default('./data/dateline.db').describe('SQLite database file (when DATABASE_URL is not set)'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'A postgres:// or postgresql:// URL')
+    .optional()
+    .describe('PostgreSQL to run on instead of the SQLite file, e.g. postgres://user@host:5432/dateline'),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(10)
+    .describe('PostgreSQL connections per instance (instances × this must stay under the server’s max_connections)'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -220,6 +232,9 @@ export type Config = {
   port: number;
   host: string;
   databaseFile: string;
+  /** PostgreSQL to run on; the SQLite file when absent. */
+  databaseUrl?: string;
+  databasePoolSize: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   bodyLimit: number;
   corsOrigins: '*' | string[];
@@ -272,6 +287,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseFile: e.DATABASE_FILE,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     corsOrigins:

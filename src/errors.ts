@@ -25,6 +25,7 @@ export const errorCatalogue = {
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service busy, try again shortly' },
   database_busy: { status: 503, title: 'The database is busy, try again shortly' },
+  database_unavailable: { status: 503, title: 'The database cannot be reached, try again shortly' },
   query_timeout: { status: 503, title: 'The query ran out of time' },
 } as const;
 

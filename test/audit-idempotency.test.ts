@@ -2,6 +2,7 @@ import t from 'tap';
 import { createToken } from '../src/modules/tokens/tokens.service.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { change, makeAuthor, makeBureau, makeTag } from './helpers/factories.js';
+import { rawSql } from './helpers/db.js';
 
 type AuditEvent = {
   id: number;
@@ -162,8 +163,7 @@ t.test('Idempotency-Key', async (t) => {
     if (res.statusCode !== 200) throw new Error(`list ${resource} → ${res.statusCode}: ${res.body}`);
     return res.json().meta.total as number;
   };
-  const storedKeys = (tokenId: number, key: string) =>
-    ctx.app.db.sqlite.writer.prepare('SELECT * FROM idempotency_keys WHERE token_id = ? AND key = ?').all(tokenId, key);
+  const storedKeys = (tokenId: number, key: string) => rawSql(ctx.app.db, 'SELECT * FROM idempotency_keys WHERE token_id = ? AND key = ?', tokenId, key);
 
   t.test('the same key and body replays the first answer and creates once', async (t) => {
     const before = await total('articles');
@@ -225,18 +225,18 @@ t.test('Idempotency-Key', async (t) => {
     const failed = await post('/v1/articles', first.token, 'create-broken', broken);
     t.equal(failed.statusCode, 422, failed.body);
     t.match(failed.json().errors, [{ path: 'body.bureau' }]);
-    t.same(storedKeys(first.id, 'create-broken'), [], 'no key is kept for a failure');
+    t.same(await storedKeys(first.id, 'create-broken'), [], 'no key is kept for a failure');
 
     const again = await post('/v1/articles', first.token, 'create-broken', broken);
     t.equal(again.statusCode, 422, 'the same failing request fails again the same way');
     t.equal(again.json().detail, failed.json().detail);
     t.equal(again.headers['idempotent-replayed'], undefined, 'it was run again, not replayed');
-    t.same(storedKeys(first.id, 'create-broken'), []);
+    t.same(await storedKeys(first.id, 'create-broken'), []);
     t.equal(await total('articles'), before, 'nothing was created');
 
     const otherKey = await post('/v1/articles', first.token, 'create-fixed', body);
     t.equal(otherKey.statusCode, 201, otherKey.body);
-    t.equal(storedKeys(first.id, 'create-fixed').length, 1, 'a success is kept');
+    t.equal((await storedKeys(first.id, 'create-fixed')).length, 1, 'a success is kept');
 
     const corrected = await post('/v1/articles', first.token, 'create-broken', body);
     t.equal(corrected.statusCode, 201, 'the freed key works for the corrected request');
@@ -247,7 +247,7 @@ t.test('Idempotency-Key', async (t) => {
     const viewer = await createToken(ctx.app.db, { name: 'viewer', role: 'viewer' });
     const forbidden = await post('/v1/articles', viewer.token, 'viewer-key', body);
     t.equal(forbidden.statusCode, 403, forbidden.body);
-    t.same(storedKeys(viewer.id, 'viewer-key'), []);
+    t.same(await storedKeys(viewer.id, 'viewer-key'), []);
   });
 
   t.test('another create: POST /v1/bureaus', async (t) => {

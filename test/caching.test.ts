@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import t from 'tap';
 import { buildTestApp } from './helpers/app.js';
+import { spyOnReads, writeElsewhere } from './helpers/db.js';
 import { makeArticle, makeAuthor, publish } from './helpers/factories.js';
 
 t.test('public reads are cacheable and revalidate with 304', async (t) => {
@@ -113,10 +113,7 @@ t.test('a cached public read answers its 304 before the handler runs', async (t)
   const a = await makeArticle(ctx, { tags: [] });
   await publish(ctx, a.id);
   const first = await ctx.app.inject({ url: '/v1/articles' });
-  const prepare = ctx.app.db.sqlite.reader.prepare.bind(ctx.app.db.sqlite.reader);
-  const seen: string[] = [];
-  ctx.app.db.sqlite.reader.prepare = ((sql: string) => (seen.push(sql), prepare(sql))) as typeof prepare;
-  t.teardown(() => void (ctx.app.db.sqlite.reader.prepare = prepare));
+  const seen = spyOnReads(t, ctx.app.db);
   const res = await ctx.app.inject({ url: '/v1/articles', headers: { 'if-none-match': String(first.headers.etag) } });
   t.equal(res.statusCode, 304);
   t.equal(res.body, '');
@@ -147,10 +144,8 @@ t.test('the in-process response cache is never stale, also across processes', as
   const filled = await metric('dateline_response_cache_bytes');
   t.ok(filled > 2 * first.body.length, 'two responses cached');
 
-  // Another process writes to the same file: a second connection, as a script would.
-  const other = new Database(ctx.config.databaseFile);
-  other.prepare("UPDATE articles SET headline = 'Changed elsewhere' WHERE id = ?").run(a.id);
-  other.close();
+  // Another process writes to the same database: a second connection, as a script would.
+  await writeElsewhere(ctx.config, "UPDATE articles SET headline = 'Changed elsewhere' WHERE id = ?", a.id);
   const after = await ctx.app.inject({ url: `/v1/articles/${a.slug}` });
   t.equal(after.json().headline, 'Changed elsewhere', 'the write from the other process is seen at once');
   t.not(after.headers.etag, first.headers.etag);

@@ -1,7 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { encodeChangeCursor } from '../src/modules/changes/changes.cursor.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
+import { sql } from 'drizzle-orm';
+import { openPostgres } from '../src/db/postgres.js';
+import { rawSql } from './helpers/db.js';
 import { change, makeArticle, makeAuthor, makeBureau, makeTag, publish } from './helpers/factories.js';
 
 type Change = { seq: number; type: string; id: number; action: string; deleted: boolean; url: string | null; href: string | null };
@@ -113,7 +116,7 @@ t.test('cursors: malformed is 400, older than the window or past purged tombston
   await makeTag(ctx);
   await ctx.app.inject({ method: 'DELETE', url: `/v1/tags/${tag.id}`, headers: ctx.auth });
   // The tombstone ages past the window and the hourly purge drops it.
-  ctx.app.db.sqlite.writer.prepare(`UPDATE changes SET changed_at = '2000-01-01T00:00:00.000Z' WHERE resource = 'tag' AND resource_id = ?`).run(tag.id);
+  await rawSql(ctx.app.db, `UPDATE changes SET changed_at = '2000-01-01T00:00:00.000Z' WHERE resource = 'tag' AND resource_id = ?`, tag.id);
     t.equal((await ctx.app.inject({ url: `/v1/changes?since=${cursor}` })).statusCode, 200, 'kept until purged');
   const purged = await (await import('../src/modules/changes/changes.service.js'))
     .createChangesService(ctx.app.db, { links: (await import('../src/lib/site-links.js')).createSiteLinks(null, ctx.config.site.paths), retentionDays: 30 })
@@ -128,6 +131,20 @@ t.test('cursors: malformed is 400, older than the window or past purged tombston
 // Writers on their own connections (as other processes would be) race for the write lock
 // while a client keeps syncing. Whatever the interleaving, the client must end with every
 // item's newest change: none skipped, seq strictly increasing along its reads.
+/** The writer threads' work, done by another instance on the same PostgreSQL database. */
+async function otherInstanceWrites(t: Test, url: string, ids: number[], n: number, writes: number) {
+  const other = await openPostgres(url, { migrate: false, poolSize: 1 });
+  t.teardown(() => other.close());
+  for (let i = 0; i < writes; i++) {
+    const id = ids[(i * 7 + n) % ids.length]!;
+    await other.write(async () => {
+      if (i % 5 === 0) await other.run(sql`UPDATE articles SET status = CASE status WHEN 'published' THEN 'draft' ELSE 'published' END WHERE id = ${id}`);
+      else await other.run(sql`UPDATE articles SET headline = ${`w${n}-${i}`}, updated_at = ${new Date().toISOString()} WHERE id = ${id}`);
+      if (i % 11 === 0) await other.run(sql`INSERT INTO tags (slug, name, created_at, updated_at) VALUES (${`w${n}-t${i}`}, 'T', 'x', 'x')`);
+    });
+  }
+}
+
 t.test('no change is skipped under concurrent writes', async (t) => {
   const ctx = await buildTestApp(t);
   const bureau = await makeBureau(ctx);
@@ -157,7 +174,9 @@ t.test('no change is skipped under concurrent writes', async (t) => {
     parentPort.postMessage('done');
   `;
   const driver = (await import('node:module')).createRequire(import.meta.url).resolve('better-sqlite3');
-  const workers = [0, 1, 2].map(
+  // Other processes writing: threads with their own SQLite connections, or on PostgreSQL other
+  // instances (their own pools and units of work) on the same database.
+  const workers = ctx.config.databaseUrl ? [0, 1, 2].map((n) => otherInstanceWrites(t, ctx.config.databaseUrl!, ids, n, 300)) : [0, 1, 2].map(
     (n) =>
       new Promise<void>((resolve, reject) => {
         const w = new Worker(code, { eval: true, workerData: { file: ctx.config.databaseFile, ids, n, writes: 300, driver } });
@@ -183,7 +202,7 @@ t.test('no change is skipped under concurrent writes', async (t) => {
   t.ok(polls > 1, `the client synced while writers ran (${polls} polls, ${seen.length} changes)`);
   t.ok(seen.every((c, i) => i === 0 || c.seq > seen[i - 1]!.seq), 'seq strictly increases along the reads');
   const truth = new Map(
-    (ctx.app.db.sqlite.writer.prepare('SELECT resource, resource_id AS id, seq, action FROM changes').all() as { resource: string; id: number; seq: number; action: string }[]).map(
+    (await rawSql<{ resource: string; id: number; seq: number; action: string }>(ctx.app.db, 'SELECT resource, resource_id AS id, seq, action FROM changes')).map(
       (r) => [`${r.resource}-${r.id}`, r],
     ),
   );
@@ -193,7 +212,7 @@ t.test('no change is skipped under concurrent writes', async (t) => {
     t.equal(mine.get(key)?.seq, row.seq, `${key}: newest change seen`);
     t.equal(mine.get(key)?.action, row.action);
   }
-  const status = ctx.app.db.sqlite.writer.prepare("SELECT id, status = 'published' AS live FROM articles").all() as { id: number; live: number }[];
+  const status = await rawSql<{ id: number; live: number | boolean }>(ctx.app.db, "SELECT id, status = 'published' AS live FROM articles");
   for (const s of status) t.equal(mine.get(`article-${s.id}`)?.deleted, !s.live, `article ${s.id}: tombstone exactly when not public`);
 });
 

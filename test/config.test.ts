@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { loadConfig } from '../src/config.js';
 import { buildTestApp } from './helpers/app.js';
+import { rawSql } from './helpers/db.js';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -51,8 +52,8 @@ t.test('the token script creates a working token', async (t) => {
   const ctx = await buildTestApp(t, { databaseFile: file });
   const res = await ctx.app.inject({ method: 'POST', url: '/v1/tags', headers: { authorization: `Bearer ${token}` }, payload: { name: 'Transit' } });
   t.equal(res.statusCode, 201);
-  const stored = ctx.app.db.sqlite.writer.prepare('select secret_hash from api_tokens where name = ?').get('night desk') as { secret_hash: string };
-  t.notMatch(stored.secret_hash, token.split('_').pop()!, 'only a hash is stored');
+  const [stored] = await rawSql<{ secret_hash: string }>(ctx.app.db, 'select secret_hash from api_tokens where name = ?', 'night desk');
+  t.notMatch(stored!.secret_hash, token.split('_').pop()!, 'only a hash is stored');
   const bad = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', 'create', '--role', 'king'], { cwd: root, encoding: 'utf8' });
   t.equal(bad.status, 2);
   t.match(bad.stderr, /role/);

@@ -12,6 +12,7 @@
 
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
+import { sqliteOf } from './helpers/db.js';
 import {
   checkResponse,
   createValidator,
@@ -72,7 +73,7 @@ t.test('the oracle itself: contract examples validate, the checksum sees changes
   const env = await startFuzzApp(t, validate, new FuzzStats(), []);
   const db = env.ctx.app.db;
   const before = snapshot(db);
-  db.sqlite.writer.prepare("UPDATE api_tokens SET last_used_at = '2001-01-01T00:00:00.000Z'").run();
+  sqliteOf(db).writer.prepare("UPDATE api_tokens SET last_used_at = '2001-01-01T00:00:00.000Z'").run();
   t.equal(diffSnapshots(before, snapshot(db)), '', "a token's last use is not content");
   const res = await env.ctx.app.inject({ method: 'POST', url: '/v1/tags', headers: env.ctx.auth, payload: { name: 'Oracle check' } });
   t.equal(res.statusCode, 201);

@@ -6,6 +6,7 @@ import vm from 'node:vm';
 import BetterSqlite3 from 'better-sqlite3';
 import t from 'tap';
 import { buildTestApp, type TestApp } from './helpers/app.js';
+import { rawValue } from './helpers/db.js';
 import { makeAuthor, makeBureau } from './helpers/factories.js';
 
 // A full garbage collection on demand, to measure live memory rather than garbage.
@@ -19,7 +20,7 @@ const parseReport = (body: string): Line[] => body.split('\n').filter(Boolean).m
 const postBulk = (ctx: TestApp, payload: string, query = '') =>
   ctx.app.inject({ method: 'POST', url: `/v1/imports${query}`, headers: { ...ctx.auth, 'content-type': 'application/x-ndjson' }, payload });
 
-const count = (ctx: TestApp, table: string) => (ctx.app.db.sqlite.writer.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = async (ctx: TestApp, table: string) => Number(await rawValue(ctx.app.db, `SELECT count(*) AS n FROM ${table}`));
 
 async function newsroom(ctx: TestApp) {
   const bureau = await makeBureau(ctx, { name: 'Bulk Desk' });
@@ -45,8 +46,8 @@ t.test('one report line per input line; a bad line in the middle fails alone', a
   t.equal(report[3]!.problem!.errors![0]!.path, 'line.4.bureau', 'the problem names the line and field');
   t.equal(report[6]!.problem!.status, 422);
   t.equal(report[6]!.problem!.errors![0]!.path, 'line.8.authors.0');
-  t.equal(count(ctx, 'articles'), 5, 'the good lines, and only those');
-  t.equal(count(ctx, 'article_authors'), 4, 'each with its byline (the ninjs item has none): nothing half-written');
+  t.equal((await count(ctx, 'articles')), 5, 'the good lines, and only those');
+  t.equal((await count(ctx, 'article_authors')), 4, 'each with its byline (the ninjs item has none): nothing half-written');
 });
 
 t.test('re-sending the same file creates nothing twice', async (t) => {
@@ -58,7 +59,7 @@ t.test('re-sending the same file creates nothing twice', async (t) => {
   const again = parseReport((await postBulk(ctx, file)).body);
   t.ok(again.every((r) => r.status === 'replayed'), 'all replayed');
   t.same(again.map((r) => r.id), first.map((r) => r.id), 'pointing at the same articles');
-  t.equal(count(ctx, 'articles'), 40);
+  t.equal((await count(ctx, 'articles')), 40);
 });
 
 t.test('bulk is for editors and admins, and only NDJSON', async (t) => {
@@ -100,19 +101,19 @@ t.test('a client that disconnects halfway: what was committed stays whole and is
   let committed = -1;
   for (let stable = 0; stable < 10; ) {
     await new Promise((r) => setTimeout(r, 50));
-    const now = count(ctx, 'articles');
+    const now = (await count(ctx, 'articles'));
     stable = now === committed ? stable + 1 : 0;
     committed = now;
   }
   t.ok(committed >= seen && committed <= total / 2, `${committed} committed (${seen} reported before the cut)`);
-  t.equal(count(ctx, 'article_authors'), committed, 'every committed article has its byline');
-  t.equal(count(ctx, 'import_sources'), committed, 'and its import record');
+  t.equal((await count(ctx, 'article_authors')), committed, 'every committed article has its byline');
+  t.equal((await count(ctx, 'import_sources')), committed, 'and its import record');
 
   const retry = parseReport((await postBulk(ctx, lines.join(''))).body);
   t.equal(retry.length, total);
   t.equal(retry.filter((r) => r.status === 'replayed').length, committed, 'the committed lines come back as replayed');
   t.equal(retry.filter((r) => r.status === 'created').length, total - committed, 'the rest are created');
-  t.equal(count(ctx, 'articles'), total, 'nothing twice');
+  t.equal((await count(ctx, 'articles')), total, 'nothing twice');
 });
 
 // Runs are cut by bytes as well as by lines: a line over a run's byte budget goes alone, and
@@ -184,7 +185,7 @@ t.test('memory stays flat while a large upload streams through', async (t) => {
   });
   clearInterval(sampler);
   t.equal(reportLines, lineCount, `${lineCount} lines (${megabytes} MB) reported`);
-  t.equal(count(ctx, 'articles'), 64);
+  t.equal((await count(ctx, 'articles')), 64);
   gc();
   heap.push(process.memoryUsage().heapUsed);
   const mb = (n: number) => (n / 1048576).toFixed(1);
@@ -222,5 +223,5 @@ t.test('a slice that cannot get the write lock in time is tried again', async (t
   const report = parseReport(res.body);
   t.equal(report.length, 30, 'every line reported');
   t.ok(report.every((r) => r.status === 'created'), 'all created once the lock was free');
-  t.equal(count(ctx, 'articles'), 30, 'each exactly once');
+  t.equal((await count(ctx, 'articles')), 30, 'each exactly once');
 });

@@ -5,6 +5,7 @@ import { buildApp } from '../src/app.js';
 import { toFtsQuery } from '../src/lib/fts-query.js';
 import { createArticlesRepository } from '../src/modules/articles/articles.repository.js';
 import { buildTestApp, testConfig } from './helpers/app.js';
+import { sqliteOf } from './helpers/db.js';
 import { fillNewsroom } from './helpers/big-newsroom.js';
 import { runQueueWaitMs, watchEventLoop } from './helpers/run-queue.js';
 
@@ -147,7 +148,7 @@ t.test('a worst search and a worst body leave other requests unhindered', async 
     // 1 MB answer — is 20–25 ms of the save (bench/save-profile.ts); the checkpoint that used
     // to follow its commit (85–150 ms) runs on a thread (src/db/checkpointer.ts). On a loaded
     // machine the probes alone do not always tell the two apart, so the thread is checked too.
-    t.equal(ctx.app.db.sqlite.writer.pragma('wal_autocheckpoint', { simple: true }), 0, 'the log is checkpointed on a thread, not in commits');
+    t.equal(sqliteOf(ctx.app.db).writer.pragma('wal_autocheckpoint', { simple: true }), 0, 'the log is checkpointed on a thread, not in commits');
     const save = fetch(`${base}/v1/articles`, {
       method: 'POST',
       headers: { ...ctx.auth, 'content-type': 'application/json' },
@@ -187,7 +188,7 @@ t.test('time budgets: a search over budget is a 503, a body over budget a 422', 
   t.equal(body.statusCode, 422);
   t.same(body.json().errors.map((e: { path: string }) => e.path), ['body.body']);
   t.match(body.json().detail, /too complex to render/);
-  const count = ctx.app.db.sqlite.writer.prepare("SELECT count(*) AS n FROM articles WHERE headline = 'Too complex'").get() as { n: number };
+  const count = sqliteOf(ctx.app.db).writer.prepare("SELECT count(*) AS n FROM articles WHERE headline = 'Too complex'").get() as { n: number };
   t.equal(count.n, 0, 'nothing was written');
 
   // The thread that ran out of time was replaced: the next render and search work.

@@ -5,6 +5,7 @@ import { buildApp } from '../src/app.js';
 import { backupDatabase } from '../src/db/backup.js';
 import { buildTestApp } from './helpers/app.js';
 import { makeArticle, publish } from './helpers/factories.js';
+import { rawSql } from './helpers/db.js';
 
 t.test('health, readiness and metrics', async (t) => {
   const ctx = await buildTestApp(t);
@@ -25,7 +26,8 @@ t.test('health, readiness and metrics', async (t) => {
   t.match(metrics.body, /dateline_database_size_bytes \d+/);
   t.match(metrics.body, /dateline_webhook_queue_depth 0/);
 
-  ctx.app.db.sqlite.writer.exec('DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)');
+  const journal = ctx.app.db.engine === 'sqlite' ? '__drizzle_migrations' : 'drizzle.__drizzle_migrations';
+  await rawSql(ctx.app.db, `DELETE FROM ${journal} WHERE created_at = (SELECT max(created_at) FROM ${journal})`);
   const notReady = await ctx.app.inject({ url: '/ready' });
   t.equal(notReady.statusCode, 503);
   t.equal(notReady.json().migrations, false);
@@ -104,7 +106,8 @@ t.test('request shape limits are clear 4xx', async (t) => {
 });
 
 t.test('an online backup taken during writes restores to a working server', async (t) => {
-  const ctx = await buildTestApp(t);
+  // SQLite's online backup API (npm run backup); on PostgreSQL backups are pg_dump's job.
+  const ctx = await buildTestApp(t, {}, { engine: 'sqlite' });
   const a = await makeArticle(ctx, { headline: 'Backed-up story' });
   await publish(ctx, a.id);
   // Keep writing while the backup runs.

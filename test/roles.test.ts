@@ -7,6 +7,7 @@ import { createToken } from '../src/modules/tokens/tokens.service.js';
 import { enqueueEvent } from '../src/modules/webhooks/outbox.js';
 import { buildTestApp, testConfig } from './helpers/app.js';
 import { change, etagOf, makeArticle, makeAuthor, makeBureau, makeTag, publish } from './helpers/factories.js';
+import { rawValue } from './helpers/db.js';
 
 // The authorization matrix: one row per operation in the contract, one column per kind of
 // caller. Every cell is a fresh, otherwise valid request, so the status says only what the
@@ -179,19 +180,19 @@ t.test('authorization matrix', async (t) => {
     t.same(Object.keys(matrix).filter((op) => !contract.has(op)), [], 'rows for operations the contract does not have');
   });
 
-  const auditCount = () => (app.db.sqlite.writer.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+  const auditCount = async () => Number(await rawValue(app.db, 'SELECT count(*) AS n FROM audit_events'));
 
   for (const [operation, row] of Object.entries(matrix)) {
     t.test(operation, async (t) => {
       for (const [i, who] of principals.entries()) {
         const expected = row.expect[i]!;
         const req = await row.request(who);
-        const before = auditCount();
+        const before = await auditCount();
         const res = await app.inject({ method: req.method, url: req.url, headers: { ...req.headers, ...headersOf[who] }, ...(req.payload ? { payload: req.payload } : {}) });
         t.equal(res.statusCode, expected, `${who}: ${req.method} ${req.url} → ${expected}${res.statusCode === expected ? '' : ` (${res.body.slice(0, 300)})`}`);
         if (expected === 401 || expected === 403) {
           t.equal(res.json().code, expected === 401 ? 'unauthorized' : 'forbidden', `${who}: problem code`);
-          t.equal(auditCount(), before, `${who}: a refused request changes nothing`);
+          t.equal(await auditCount(), before, `${who}: a refused request changes nothing`);
         }
       }
     });

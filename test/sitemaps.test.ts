@@ -1,6 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import t, { type Test } from 'tap';
 import { buildTestApp, testConfig } from './helpers/app.js';
+import { sqliteOf } from './helpers/db.js';
 import { makeArticle, publish } from './helpers/factories.js';
 import { smallNewsroom } from './helpers/newsroom.js';
 
@@ -105,24 +106,25 @@ t.test('the news sitemap stops at 1,000 and the article pages never scan the tab
   const ctx = await buildTestApp(t, { site: { ...site, sitemapPageSize: 50_000 } });
   const n = await smallNewsroom(ctx);
   // Bulk rows straight into the table, as the benchmark's loader does (the API would take minutes).
-  const db = ctx.app.db.sqlite.writer;
   const now = Date.now();
-  const insert = db.prepare(
-    `INSERT INTO articles (slug, headline, bureau_id, status, published_at, announced_at, created_at, updated_at)
-     VALUES (?, ?, ?, 'published', ?, ?, ?, ?)`,
-  );
-  // One unit of work: the writer connection is the app's, and its lock says when it is free.
-  await ctx.app.db.write(() => {
-    for (let i = 0; i < 1100; i++) {
-      const at = new Date(now - 1000 - i * 1000).toISOString();
-      insert.run(`bulk-${i}`, `Bulk ${i}`, n.bureau.id, at, at, at, at);
-    }
+  const { articles } = ctx.app.db.tables;
+  const rows = Array.from({ length: 1100 }, (_, i) => {
+    const at = new Date(now - 1000 - i * 1000).toISOString();
+    return { slug: `bulk-${i}`, headline: `Bulk ${i}`, bureauId: n.bureau.id, status: 'published' as const, publishedAt: at, announcedAt: at, createdAt: at, updatedAt: at };
+  });
+  // One unit of work, in multi-row inserts (engines cap the parameters of one statement).
+  await ctx.app.db.write(async () => {
+    for (let i = 0; i < rows.length; i += 500) await ctx.app.db.conn.insert(articles).values(rows.slice(i, i + 500));
   });
   const set = parser.parse((await ctx.app.inject({ url: '/sitemaps/news.xml' })).body).urlset;
   t.equal(set.url.length, 1000, 'at most 1,000 URLs');
   const page = parser.parse((await ctx.app.inject({ url: '/sitemaps/articles-1.xml' })).body).urlset;
   t.equal(page.url.length, 1102);
 
+  // The plans below are SQLite's planner output (EXPLAIN QUERY PLAN); PostgreSQL's planner
+  // picks by statistics, and a table this small is rightly read whole there.
+  if (ctx.app.db.engine !== 'sqlite') return;
+  const db = sqliteOf(ctx.app.db).writer;
   const plan = (q: string) => (db.prepare(`EXPLAIN QUERY PLAN ${q}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
   const pagePlan = plan(
     `SELECT a.id, a.slug, a.published_at, a.updated_at, b.slug FROM articles a JOIN bureaus b ON b.id = a.bureau_id

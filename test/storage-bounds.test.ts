@@ -1,5 +1,6 @@
 import t from 'tap';
 import { buildTestApp } from './helpers/app.js';
+import { rawSql, rawValue } from './helpers/db.js';
 import { change, makeArticle, makeAuthor, makeBureau } from './helpers/factories.js';
 
 // What a writer can grow is bounded: revisions by count and bytes, idempotency rows by
@@ -11,9 +12,8 @@ t.test('revisions are bounded by total bytes per article, the newest always kept
   const body = (n: number) => `Paragraph ${n}. `.repeat(1500); // ~20 KB of Markdown, ~45 KB as a snapshot
   const a = await makeArticle(ctx, { body: body(0) });
   for (let v = 1; v <= 5; v++) t.equal((await change(ctx, 'PATCH', `/v1/articles/${a.id}`, { body: body(v) })).statusCode, 200);
-  const sizes = ctx.app.db.sqlite.writer
-    .prepare('SELECT version, octet_length(snapshot) AS bytes FROM article_revisions WHERE article_id = ? ORDER BY version DESC')
-    .all(a.id) as { version: number; bytes: number }[];
+  const bytes = ctx.app.db.engine === 'sqlite' ? 'octet_length(snapshot)' : 'octet_length(snapshot::text)';
+  const sizes = await rawSql<{ version: number; bytes: number }>(ctx.app.db, `SELECT version, ${bytes} AS bytes FROM article_revisions WHERE article_id = ? ORDER BY version DESC`, a.id);
   t.equal(sizes[0]!.version, 6, 'the newest revision is there');
   t.ok(sizes.length < 6, `${sizes.length} of 6 revisions kept`);
   t.ok(sizes.length >= 2, 'as many as fit');
@@ -25,8 +25,7 @@ t.test('revisions are bounded by total bytes per article, the newest always kept
 
   // One revision larger than the whole budget is still kept: it is the article as it is.
   const huge = await makeArticle(ctx, { body: 'word '.repeat(30_000) });
-  const kept = ctx.app.db.sqlite.writer.prepare('SELECT count(*) AS n FROM article_revisions WHERE article_id = ?').get(huge.id) as { n: number };
-  t.equal(kept.n, 1);
+  t.equal(await rawValue(ctx.app.db, 'SELECT count(*) AS n FROM article_revisions WHERE article_id = ?', huge.id), 1);
 });
 
 t.test('an idempotent create too large to store is not replayed whole', async (t) => {
@@ -38,14 +37,13 @@ t.test('an idempotent create too large to store is not replayed whole', async (t
     ctx.app.inject({ method: 'POST', url: '/v1/articles', headers: { ...ctx.auth, 'idempotency-key': key }, payload: p });
   const first = await send('big-1');
   t.equal(first.statusCode, 201);
-  const row = ctx.app.db.sqlite.writer.prepare("SELECT length(body) AS n FROM idempotency_keys WHERE key = 'big-1'").get() as { n: number };
-  t.ok(row.n < 100, `the stored row keeps only the id (${row.n} bytes)`);
+  const stored = Number(await rawValue(ctx.app.db, "SELECT length(body) AS n FROM idempotency_keys WHERE key = 'big-1'"));
+  t.ok(stored < 100, `the stored row keeps only the id (${stored} bytes)`);
   const again = await send('big-1');
   t.equal(again.statusCode, 409);
   t.equal(again.json().location, `/v1/articles/${first.json().id}`, 'the repeat says where the article is');
   t.match(again.json().detail, /too large to keep/);
-  const count = ctx.app.db.sqlite.writer.prepare("SELECT count(*) AS n FROM articles WHERE headline = 'Long read'").get() as { n: number };
-  t.equal(count.n, 1, 'created once');
+  t.equal(await rawValue(ctx.app.db, "SELECT count(*) AS n FROM articles WHERE headline = 'Long read'"), 1, 'created once');
 
   // A small response is still replayed byte for byte.
   const small = { ...payload, headline: 'Short', body: 'Short.' };
@@ -58,21 +56,16 @@ t.test('an idempotent create too large to store is not replayed whole', async (t
 
 t.test('the audit log keeps AUDIT_RETENTION_DAYS, pruned in batches', async (t) => {
   const ctx = await buildTestApp(t, { limits: { revisionsMaxBytes: 10 * 1024 * 1024, idempotencyMaxBytes: 64 * 1024, auditRetentionDays: 30 } });
-  const insert = ctx.app.db.sqlite.writer.prepare(
-    "INSERT INTO audit_events (actor_name, actor_role, action, resource_type, created_at) VALUES ('old', 'admin', 'x', 'article', ?)",
-  );
   const old = new Date(Date.now() - 31 * 86_400_000).toISOString();
   const recent = new Date(Date.now() - 29 * 86_400_000).toISOString();
-  ctx.app.db.sqlite.writer.transaction(() => {
-    for (let i = 0; i < 1234; i++) insert.run(old);
-    for (let i = 0; i < 10; i++) insert.run(recent);
-  })();
+  const { auditEvents } = ctx.app.db.tables;
+  const entry = (createdAt: string) => ({ actorName: 'old', actorRole: 'admin', action: 'x', resourceType: 'article', createdAt });
+  await ctx.app.db.write(() => ctx.app.db.conn.insert(auditEvents).values([...Array.from({ length: 1234 }, () => entry(old)), ...Array.from({ length: 10 }, () => entry(recent))]));
   const pruned = await ctx.app.scheduler.pruneAudit();
   t.equal(pruned, 1234, 'every entry past retention, across several batches');
-  const left = ctx.app.db.sqlite.writer.prepare("SELECT count(*) AS n FROM audit_events WHERE actor_name = 'old'").get() as { n: number };
-  t.equal(left.n, 10, 'recent entries stay');
+  t.equal(await rawValue(ctx.app.db, "SELECT count(*) AS n FROM audit_events WHERE actor_name = 'old'"), 10, 'recent entries stay');
 
   const forever = await buildTestApp(t, { limits: { revisionsMaxBytes: 10 * 1024 * 1024, idempotencyMaxBytes: 64 * 1024, auditRetentionDays: 0 } });
-  forever.app.db.sqlite.writer.prepare("INSERT INTO audit_events (actor_name, actor_role, action, resource_type, created_at) VALUES ('old', 'admin', 'x', 'article', '2000-01-01T00:00:00.000Z')").run();
+  await rawSql(forever.app.db, "INSERT INTO audit_events (actor_name, actor_role, action, resource_type, created_at) VALUES ('old', 'admin', 'x', 'article', '2000-01-01T00:00:00.000Z')");
   t.equal(await forever.app.scheduler.pruneAudit(), 0, '0 keeps entries forever');
 });

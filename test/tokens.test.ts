@@ -9,6 +9,7 @@ import type { Config } from '../src/config.js';
 import { createToken } from '../src/modules/tokens/tokens.service.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { makeArticle, makeAuthor, makeBureau } from './helpers/factories.js';
+import { rawSql, rawValue } from './helpers/db.js';
 
 const TOKEN = /^dl_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -189,17 +190,21 @@ t.test('only a SHA-256 hash of the secret is stored', async (t) => {
   const jane = await makeAuthor(ctx);
   const tok = await created(ctx, { name: 'Stored', role: 'writer', author: jane.slug });
   const [, publicId, secret] = TOKEN.exec(tok.token)! as unknown as [string, string, string];
-  const row = ctx.app.db.sqlite.writer.prepare('SELECT * FROM api_tokens WHERE id = ?').get(tok.id) as Record<string, unknown>;
-  t.equal(row.public_id, publicId, 'the public half finds the row');
-  t.equal(row.secret_hash, createHash('sha256').update(secret).digest('hex'), 'the secret is stored as its SHA-256');
-  for (const [column, value] of Object.entries(row)) {
+  const [row] = await rawSql(ctx.app.db, 'SELECT * FROM api_tokens WHERE id = ?', tok.id);
+  t.equal(row!.public_id, publicId, 'the public half finds the row');
+  t.equal(row!.secret_hash, createHash('sha256').update(secret).digest('hex'), 'the secret is stored as its SHA-256');
+  for (const [column, value] of Object.entries(row!)) {
     t.notOk(String(value).includes(secret), `column ${column} does not hold the secret`);
     t.notOk(String(value).includes(tok.token), `column ${column} does not hold the token`);
   }
   // Nowhere else in the database either (audit log, idempotency keys…).
-  const tables = ctx.app.db.sqlite.writer.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+  const tables = await rawSql<{ name: string }>(
+    ctx.app.db,
+    ctx.app.db.engine === 'sqlite' ? "SELECT name FROM sqlite_master WHERE type = 'table'" : "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'",
+  );
+  t.ok(tables.length > 10, 'every table is looked at');
   for (const { name } of tables) {
-    const rows = ctx.app.db.sqlite.writer.prepare(`SELECT * FROM "${name}"`).all();
+    const rows = await rawSql(ctx.app.db, `SELECT * FROM "${name}"`);
     t.notOk(JSON.stringify(rows).includes(secret), `table ${name} does not hold the secret`);
   }
 });
@@ -273,6 +278,6 @@ t.test('createToken ignores Idempotency-Key, so no secret is ever stored for a r
   t.equal(first.statusCode, 201);
   t.equal(second.statusCode, 201);
   t.not(first.json().token, second.json().token);
-  const stored = ctx.app.db.sqlite.writer.prepare('SELECT count(*) FROM idempotency_keys').pluck().get();
+  const stored = await rawValue(ctx.app.db, 'SELECT count(*) FROM idempotency_keys');
   t.equal(stored, 0);
 });

@@ -8,13 +8,13 @@ import { eq } from 'drizzle-orm';
 import t, { type Test } from 'tap';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { webhookDeliveries, webhooks } from '../src/db/schema.js';
 import { nowIso } from '../src/lib/time.js';
 import { createToken } from '../src/modules/tokens/tokens.service.js';
 import { enqueueEvent, type EventType } from '../src/modules/webhooks/outbox.js';
 import { signatureHeader, verifySignature } from '../src/modules/webhooks/signature.js';
 import { checkTargetResolves, checkTargetUrl } from '../src/modules/webhooks/url-policy.js';
 import { buildTestApp, type TestApp } from './helpers/app.js';
+import { rawValue } from './helpers/db.js';
 
 type Hit = { headers: IncomingHttpHeaders; body: string };
 
@@ -57,7 +57,10 @@ async function deliveries(ctx: TestApp, hookId: number, query = '') {
 
 /** Skips the backoff wait: everything pending becomes due now. */
 const makeDue = (ctx: TestApp) =>
-  ctx.app.db.write(() => ctx.app.db.conn.update(webhookDeliveries).set({ nextAttemptAt: nowIso() }).where(eq(webhookDeliveries.status, 'pending')));
+  ctx.app.db.write(() => {
+    const { webhookDeliveries } = ctx.app.db.tables;
+    return ctx.app.db.conn.update(webhookDeliveries).set({ nextAttemptAt: nowIso() }).where(eq(webhookDeliveries.status, 'pending'));
+  });
 
 /** Test-app config with some webhook settings changed. */
 const webhookConfig = (over: Partial<Config['webhooks']>) => ({
@@ -121,7 +124,7 @@ t.test('createWebhook', async (t) => {
     t.equal(second.statusCode, 201, second.body);
     t.not(second.json().id, first.json().id, 'each request creates');
     t.equal(second.headers['idempotent-replayed'], undefined);
-    t.equal(ctx.app.db.sqlite.writer.prepare('SELECT count(*) FROM idempotency_keys').pluck().get(), 0);
+    t.equal(await rawValue(ctx.app.db, 'SELECT count(*) FROM idempotency_keys'), 0);
   });
 });
 
@@ -153,13 +156,13 @@ t.test('the URL policy refuses private targets', async (t) => {
     const res = await ctx.app.inject({ method: 'POST', url: '/v1/webhooks', headers: ctx.auth, payload: { url, events: ['article.*'] } });
     t.equal(res.statusCode, 201, `${url} accepted: ${res.body}`);
   }
-  t.equal((await ctx.app.db.conn.select().from(webhooks)).length, 3, 'nothing refused was stored');
+  t.equal((await ctx.app.db.conn.select().from(ctx.app.db.tables.webhooks)).length, 3, 'nothing refused was stored');
 
   t.test('the same rules apply again at delivery time', async (t) => {
     const rx = await receiver(t);
     // As if the hook was created while the server allowed loopback targets.
     const [hook] = await ctx.app.db.write(() =>
-      ctx.app.db.conn.insert(webhooks).values({ url: rx.url, events: ['article.*'], secret: 'whsec_x', createdAt: nowIso() }).returning(),
+      ctx.app.db.conn.insert(ctx.app.db.tables.webhooks).values({ url: rx.url, events: ['article.*'], secret: 'whsec_x', createdAt: nowIso() }).returning(),
     );
     await emit(ctx);
     await ctx.app.webhookWorker.runOnce();
@@ -212,7 +215,7 @@ t.test('deleteWebhook', async (t) => {
   t.equal((await del(ctx.auth)).statusCode, 204);
   t.equal((await del(ctx.auth)).statusCode, 404);
   t.same((await ctx.app.inject({ url: '/v1/webhooks', headers: ctx.auth })).json().data, []);
-  t.equal((await ctx.app.db.conn.select().from(webhookDeliveries)).length, 0, 'its deliveries went with it');
+  t.equal((await ctx.app.db.conn.select().from(ctx.app.db.tables.webhookDeliveries)).length, 0, 'its deliveries went with it');
   t.equal((await ctx.app.inject({ url: `/v1/webhooks/${hook.id}/deliveries`, headers: ctx.auth })).statusCode, 404);
   t.equal((await ctx.app.inject({ method: 'DELETE', url: '/v1/webhooks/abc', headers: ctx.auth })).statusCode, 400);
 });
@@ -443,7 +446,7 @@ t.test('secrets and signatures never reach the log', async (t) => {
   const { secret } = res.json();
   await app.db.write(() => enqueueEvent(app.db, 'article.published', { id: 1 }, []));
   await app.webhookWorker.runOnce();
-  await app.db.write(() => app.db.conn.update(webhookDeliveries).set({ nextAttemptAt: nowIso() }));
+  await app.db.write(() => app.db.conn.update(app.db.tables.webhookDeliveries).set({ nextAttemptAt: nowIso() }));
   await app.webhookWorker.runOnce();
   t.equal(rx.hits.length, 2);
   const log = lines.join('');

@@ -1,8 +1,15 @@
+import type { SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
+import type { ContentState } from './content-state.js';
 import type { Dialect } from './dialect.js';
+import type { Tables } from './tables.js';
 import type { WriteOptions } from './unit-of-work.js';
 
-/** A connection repositories query through (a Drizzle database bound to one connection). */
+/**
+ * A connection repositories query through (a Drizzle database bound to one connection). It is
+ * typed as SQLite's; on PostgreSQL it is node-postgres' Drizzle database over pg tables (see
+ * tables.ts for why one type stands for both).
+ */
 export type Conn = Db;
 
 /**
@@ -18,11 +25,20 @@ export type Conn = Db;
  * waiting for a lock the event loop holds.
  */
 export interface Database {
-  readonly engine: 'sqlite';
+  readonly engine: 'sqlite' | 'postgres';
+  /** This engine's tables; repositories query these, never the schema modules directly. */
+  readonly tables: Tables;
   /** The SQL that differs between engines (search, id lists, planner hints). */
   readonly dialect: Dialect;
   /** The current unit of work's connection; outside one, a read-only connection that sees committed rows only. */
   readonly conn: Conn;
+  /**
+   * Raw SQL on `conn`, for the few statements Drizzle's builder cannot express (window
+   * functions, engine catalogues through the dialect): rows as objects, column names as given.
+   */
+  all<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** Raw SQL on `conn` that returns no rows. */
+  run(query: SQL): Promise<void>;
   /** True while the caller runs inside a unit of work of this database. */
   readonly inWrite: boolean;
   /**
@@ -33,8 +49,15 @@ export interface Database {
   /** Runs `hook` after the outermost unit of work commits (at once outside one); dropped on rollback. */
   onCommit(hook: () => void): void;
   close(): Promise<void>;
+  /** Where this engine's migrations are (readiness compares their count with what is applied). */
+  readonly migrationsFolder: string;
   /** How many migrations the database has applied (readiness). */
   migrationsApplied(): Promise<number>;
   /** Bytes the database takes (metrics). */
   sizeBytes(): Promise<number>;
+  /**
+   * What public responses depend on (write counter, newest visible publish time), as every
+   * process sees it. Synchronous where the engine can answer without a round trip (SQLite).
+   */
+  contentState(nowMs?: number): ContentState | Promise<ContentState>;
 }

@@ -1,5 +1,4 @@
 import type { Database } from './database.js';
-import { articles } from './schema.js';
 import { createArticlesService } from '../modules/articles/articles.service.js';
 import { createAuthorsService } from '../modules/authors/authors.service.js';
 import { createBureausService } from '../modules/bureaus/bureaus.service.js';
@@ -14,7 +13,7 @@ import { SYSTEM } from '../modules/shared/actor.js';
 export function seedDemoData(db: Database): Promise<boolean> {
   // One unit of work: two processes starting on an empty database seed it once.
   return db.write(async () => {
-    if ((await countWhere(db, articles)) > 0) return false;
+    if ((await countWhere(db, db.tables.articles)) > 0) return false;
     const bureaus = createBureausService(db);
     const authors = createAuthorsService(db);
     const tags = createTagsService(db);

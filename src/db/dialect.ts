@@ -1,34 +1,43 @@
 import type { AnyColumn, Placeholder, SQL } from 'drizzle-orm';
+import type { SearchTerm } from '../lib/fts-query.js';
 
 /**
  * What differs between engines in the SQL the repositories write, in one place per engine
- * (sqlite-dialect.ts) instead of sprinkled through repositories. Everything else is
- * Drizzle's query builder, which both engines share.
+ * (sqlite-dialect.ts, postgres-dialect.ts) instead of sprinkled through repositories.
+ * Everything else is Drizzle's query builder, which both engines share.
  */
 export type Dialect = {
   /** `column` as an operand the planner must not turn into an index range (a cheap filter beside a seek). */
   filterOnly(column: AnyColumn): SQL;
   /** `column IN (…ids)` with the whole list bound as one parameter: one statement whatever the length. */
   inIds(column: AnyColumn, ids: number[]): SQL;
+  /** True when `err` (or what it wraps) is a unique or primary-key violation. */
+  isUniqueViolation(err: unknown): boolean;
   /**
    * The highest id an autoincrementing table has ever handed out, even when that row is
    * gone (SQLite's AUTOINCREMENT keeps it in sqlite_sequence; a sequence elsewhere).
    * A query selecting one column, `seq`, with no row before the first insert.
    */
-  lastSequence(table: string): SQL;
+  lastSequence(table: string, column: string): SQL;
+  /** The larger of two values (SQLite's two-argument max(), PostgreSQL's GREATEST). */
+  greatest(a: AnyColumn | SQL, b: unknown): SQL;
+  /** Bytes a stored text or JSON value takes, without decoding it where the engine can. */
+  byteLength(column: AnyColumn): SQL<number>;
   /** Full-text search over articles (kept by triggers in the article's transaction). */
   search: {
+    /** The engine's query text for parsed terms (lib/fts-query.ts); passed to the methods below. */
+    query(terms: SearchTerm[]): string;
     /** The index to join or select from. */
     source: SQL;
     /** Join condition between the index and `articles.id`. */
     joinOn(articleId: AnyColumn): SQL;
-    /** Rows matching a query already made safe by lib/fts-query.ts. */
+    /** Rows matching the query. */
     matches(query: string | Placeholder): SQL;
     /** The article id of an index row, when selecting from the index alone. */
     rowId: SQL<number>;
     /** Best first: ascending order of this expression. */
-    rank: SQL;
+    rank(query: string | Placeholder): SQL;
     /** An excerpt around the match, hits wrapped in \u0002…\u0003 (see lib/fts-query.ts snippetHtml). */
-    snippet: SQL<string>;
+    snippet(query: string | Placeholder): SQL<string>;
   };
 };

@@ -1,22 +1,35 @@
-import { sql, type AnyColumn, type Placeholder } from 'drizzle-orm';
+import { sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Dialect } from './dialect.js';
+import { toFtsQueryText } from '../lib/fts-query.js';
 
 // The FTS5 table is created by a hand-written migration (drizzle-kit has no virtual tables).
 const fts = sql.raw('articles_fts');
 // bm25 weights per column: headline, standfirst, body, bylines.
 const RANK_WEIGHTS = sql.raw('10.0, 4.0, 1.0, 2.0');
+const UNIQUE = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 
 export const sqliteDialect: Dialect = {
   // The unary `+` keeps SQLite from using the column as the index range.
   filterOnly: (column: AnyColumn) => sql`+${column}`,
   inIds: (column: AnyColumn, ids: number[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  isUniqueViolation: (err: unknown) => {
+    for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
+      if (typeof e.code === 'string' && UNIQUE.has(e.code)) return true;
+    }
+    return false;
+  },
   lastSequence: (table: string) => sql`SELECT seq FROM sqlite_sequence WHERE name = ${table}`,
+  greatest: (a: AnyColumn | SQL, b: unknown) => sql`max(${a}, ${b})`,
+  // Read from the record header: the value itself is not loaded.
+  byteLength: (column: AnyColumn) => sql<number>`octet_length(${column})`,
   search: {
+    query: toFtsQueryText,
     source: fts,
     joinOn: (articleId: AnyColumn) => sql`${fts}.rowid = ${articleId}`,
     matches: (query: string | Placeholder) => sql`${fts} MATCH ${query}`,
     rowId: sql<number>`${fts}.rowid`,
-    rank: sql`bm25(${fts}, ${RANK_WEIGHTS})`,
-    snippet: sql<string>`snippet(articles_fts, -1, char(2), char(3), '…', 24)`,
+    // bm25() and snippet() read the MATCH of the same statement: they take no query.
+    rank: () => sql`bm25(${fts}, ${RANK_WEIGHTS})`,
+    snippet: () => sql<string>`snippet(articles_fts, -1, char(2), char(3), '…', 24)`,
   },
 };

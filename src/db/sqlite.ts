@@ -1,9 +1,12 @@
 import BetterSqlite3 from 'better-sqlite3';
+import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrateDatabase, openDatabase, openReader as openQueryOnly, type Db } from './client.js';
+import { migrateDatabase, migrationsFolder, openDatabase, openReader as openQueryOnly, type Db } from './client.js';
+import { createContentStateReader } from './content-state.js';
 import type { Database } from './database.js';
 import * as schema from './schema.js';
 import { sqliteDialect } from './sqlite-dialect.js';
+import { sqliteTables } from './tables.js';
 import { busy, createUnitOfWork } from './unit-of-work.js';
 
 export type SqliteOptions = {
@@ -91,15 +94,20 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
     opts.onHookError ?? ((err) => process.emitWarning(`after-commit hook failed: ${String(err)}`)),
   );
 
+  const contentState = createContentStateReader(reader);
   return {
     engine: 'sqlite',
     dialect: sqliteDialect,
+    tables: sqliteTables,
+    migrationsFolder,
     get conn() {
       return uow.current() ? writerDb : readerDb;
     },
     get inWrite() {
       return uow.current() !== undefined;
     },
+    all: async <T>(query: SQL) => (uow.current() ? writerDb : readerDb).all<T>(query),
+    run: async (query: SQL) => void (uow.current() ? writerDb : readerDb).run(query),
     write: uow.write,
     onCommit: uow.onCommit,
     async close() {
@@ -108,6 +116,7 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
     },
     migrationsApplied: async () => applied.get() as number,
     sizeBytes: async () => size.get() as number,
+    contentState,
     sqlite: { writer, reader, file },
   };
 }
@@ -125,8 +134,13 @@ export function openSqliteReadOnly(file: string): Database {
   return {
     engine: 'sqlite',
     dialect: sqliteDialect,
+    tables: sqliteTables,
+    migrationsFolder,
     conn,
     inWrite: false,
+    all: async <T>(query: SQL) => conn.all<T>(query),
+    run: async (query: SQL) => void conn.run(query),
+    contentState: createContentStateReader(conn.$client),
     write: async () => refuse(),
     onCommit: refuse,
     async close() {

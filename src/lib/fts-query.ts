@@ -67,9 +67,13 @@ export function parseSearch(input: string): SearchTerm[] | null {
 
 const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
+/** The FTS5 query text for parsed terms: all must match; `prefix*` matches word starts. */
+export const toFtsQueryText = (terms: SearchTerm[]): string =>
+  terms.map((t) => (t.kind === 'prefix' ? `${quote(t.text)}*` : quote(t.text))).join(' ');
+
 export function toFtsQuery(input: string): string | null {
   const terms = parseSearch(input);
-  return terms && terms.map((t) => (t.kind === 'prefix' ? `${quote(t.text)}*` : quote(t.text))).join(' ');
+  return terms && toFtsQueryText(terms);
 }
 
 // snippet() marks hits with control characters that cannot occur in stored text; the

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { LRUCache } from 'lru-cache';
 import { Counter, Gauge } from 'prom-client';
 import type { Config } from '../config.js';
-import { createContentStateReader, type ContentState } from '../db/content-state.js';
+import type { ContentState } from '../db/content-state.js';
 import { isFresh, lastModifiedOf } from '../lib/conditional.js';
 import { surrogateKeys, type CacheKind } from '../lib/surrogate-keys.js';
 
@@ -51,7 +51,6 @@ export default fp(
       opts.cache.responseCacheBytes > 0
         ? new LRUCache<string, Cached>({ maxSize: opts.cache.responseCacheBytes, sizeCalculation: (c) => c.body.length + 500 })
         : null;
-    const readState = createContentStateReader(app.db.sqlite.reader);
     const hits = new Counter({
       name: 'dateline_response_cache_hits_total',
       help: 'Public reads answered from the in-process response cache',
@@ -80,13 +79,24 @@ export default fp(
     // dropping them at once keeps the cache's memory to what is still servable instead of
     // letting stale bodies fill it up to its bound under a steady trickle of writes.
     let lastState: ContentState | null = null;
-    const currentState = () => {
-      const state = readState();
+    const remember = (state: ContentState) => {
       if (state !== lastState) {
         responses?.clear();
         lastState = state;
       }
       return state;
+    };
+    // SQLite answers at once (no promise, no microtask on the hot path); PostgreSQL needs a
+    // round trip, and a database it cannot reach fails the request with a 503.
+    const withState = (then: (state: ContentState) => void, fail: (err: Error) => void) => {
+      let state: ContentState | Promise<ContentState>;
+      try {
+        state = app.db.contentState();
+      } catch (err) {
+        return fail(err as Error);
+      }
+      if (state instanceof Promise) state.then((s) => then(remember(s)), fail);
+      else then(remember(state));
     };
 
     const validators = (reply: FastifyReply, etag: string, lastModified: string | null) => {
@@ -102,15 +112,16 @@ export default fp(
       const fast: onRequestHookHandler = (req, reply, done) => {
         reply.header('vary', 'Authorization, Origin');
         if (!isPublicRead(req)) return done();
-        const state = currentState();
-        req.publicRead = { state, lastModified: null, hit: false };
-        const cached = responses.get(req.url);
-        if (!cached || cached.state !== state) return done();
-        req.publicRead.hit = true;
-        hits.inc();
-        validators(reply, cached.etag, cached.lastModified);
-        if (isFresh(req.headers, cached.etag, cached.lastModified)) return void reply.code(304).send();
-        reply.code(200).headers({ 'content-type': 'application/json; charset=utf-8', ...cached.headers }).send(cached.body);
+        withState((state) => {
+          req.publicRead = { state, lastModified: null, hit: false };
+          const cached = responses.get(req.url);
+          if (!cached || cached.state !== state) return done();
+          req.publicRead.hit = true;
+          hits.inc();
+          validators(reply, cached.etag, cached.lastModified);
+          if (isFresh(req.headers, cached.etag, cached.lastModified)) return void reply.code(304).send();
+          reply.code(200).headers({ 'content-type': 'application/json; charset=utf-8', ...cached.headers }).send(cached.body);
+        }, done);
       };
       route.onRequest = [...(route.onRequest === undefined ? [] : [route.onRequest].flat()), fast];
     });
@@ -120,8 +131,11 @@ export default fp(
     app.addHook('preHandler', (req, reply, done) => {
       if (!req.routeOptions.config.publicCache) return done();
       if (!responses) reply.header('vary', 'Authorization, Origin');
-      if (!req.publicRead && isPublicRead(req)) req.publicRead = { state: currentState(), lastModified: null, hit: false };
-      done();
+      if (req.publicRead || !isPublicRead(req)) return done();
+      withState((state) => {
+        req.publicRead = { state, lastModified: null, hit: false };
+        done();
+      }, done);
     });
 
     app.addHook('preSerialization', (req, reply, payload, done) => {

@@ -1,25 +1,42 @@
 import fp from 'fastify-plugin';
 import { checkpointOffLoop } from '../db/checkpointer.js';
-import { openSqlite, type SqliteDatabase } from '../db/sqlite.js';
+import type { Database } from '../db/database.js';
+import { openPostgres } from '../db/postgres.js';
+import { openSqlite } from '../db/sqlite.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    db: SqliteDatabase;
+    db: Database;
   }
 }
 
+export type DbPluginOptions = {
+  /** The SQLite file, used when `url` is absent. */
+  file: string;
+  /** A postgres:// URL: run on PostgreSQL. */
+  url?: string;
+  poolSize?: number;
+  /** Budget of a read on PostgreSQL (SQLite's reads get theirs on a reader thread). */
+  queryTimeoutMs?: number;
+  writeLockTimeoutMs: number;
+};
+
 export default fp(
-  async (app, opts: { file: string; writeLockTimeoutMs: number }) => {
-    const db = openSqlite(opts.file, {
-      lockTimeoutMs: opts.writeLockTimeoutMs,
-      onHookError: (err) => app.log.error({ err }, 'after-commit hook failed'),
-    });
-    // A file's write-ahead log is checkpointed on a thread, not inside a commit on the event
-    // loop (see src/db/checkpointer.ts). `:memory:` has no log.
-    const checkpoints =
-      opts.file === ':memory:'
-        ? undefined
-        : checkpointOffLoop(db.sqlite.writer, opts.file, (err) => app.log.error({ err }, 'WAL checkpoints are back on the event loop'));
+  async (app, opts: DbPluginOptions) => {
+    const onHookError = (err: unknown) => app.log.error({ err }, 'after-commit hook failed');
+    let checkpoints: { stop(): Promise<void> } | undefined;
+    let db: Database;
+    if (opts.url) {
+      db = await openPostgres(opts.url, { lockTimeoutMs: opts.writeLockTimeoutMs, poolSize: opts.poolSize, queryTimeoutMs: opts.queryTimeoutMs, onHookError });
+    } else {
+      const sqlite = openSqlite(opts.file, { lockTimeoutMs: opts.writeLockTimeoutMs, onHookError });
+      // A file's write-ahead log is checkpointed on a thread, not inside a commit on the event
+      // loop (see src/db/checkpointer.ts). `:memory:` has no log.
+      if (opts.file !== ':memory:') {
+        checkpoints = checkpointOffLoop(sqlite.sqlite.writer, opts.file, (err) => app.log.error({ err }, 'WAL checkpoints are back on the event loop'));
+      }
+      db = sqlite;
+    }
     app.decorate('db', db);
     app.addHook('onClose', async () => {
       await checkpoints?.stop();

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { fromDatabaseError } from '../db/errors.js';
 import { AppError, errorCatalogue, problemTypeUri, type FieldError, type Problem } from '../errors.js';
 
 // Fastify's own request errors, mapped onto the catalogue so they look like ours.
@@ -62,6 +63,8 @@ export function toProblem(err: unknown, req: FastifyRequest): Problem {
   let errors: FieldError[] | undefined;
   let extra: Record<string, unknown> | undefined;
   const fe = err as FastifyError;
+  // The database's own failures (restarting, unreachable, out of time) are 503s to retry.
+  err = fromDatabaseError(err) ?? err;
 
   if (err instanceof AppError) {
     ({ code, errors, extra } = err);

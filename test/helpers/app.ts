@@ -5,6 +5,8 @@ import type { Test } from 'tap';
 import { buildApp, type App } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { createToken } from '../../src/modules/tokens/tokens.service.js';
+import { testEngine } from './db.js';
+import { freshPgDatabase } from './pg.js';
 
 export type TestApp = { app: App; token: string; auth: { authorization: string }; dir: string; config: Config };
 
@@ -14,6 +16,7 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
     port: 0,
     host: '127.0.0.1',
     databaseFile: join(dir, 'test.db'),
+    databasePoolSize: 8,
     logLevel: 'silent',
     bodyLimit: 1024 * 1024,
     corsOrigins: '*',
@@ -48,10 +51,17 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
   };
 }
 
-/** A real app on a fresh SQLite file with the real migrations, closed and deleted after the test. */
-export async function buildTestApp(t: Test, overrides: Partial<Config> = {}): Promise<TestApp> {
+/**
+ * A real app on a fresh database with the real migrations, closed and deleted after the
+ * test: a SQLite file, or with DATELINE_TEST_ENGINE=postgres a database of its own copied
+ * from the migrated template (test/helpers/pg.ts). A test about SQLite itself (its file, its
+ * backup API) passes `databaseFile` or `{ engine: 'sqlite' }` and stays on SQLite.
+ */
+export async function buildTestApp(t: Test, overrides: Partial<Config> = {}, opts: { engine?: 'sqlite' } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'dateline-test-'));
-  const config = testConfig(dir, overrides);
+  const onPostgres = testEngine === 'postgres' && !opts.engine && overrides.databaseFile === undefined && overrides.databaseUrl === undefined;
+  const databaseUrl = onPostgres ? (await freshPgDatabase(t)).url : overrides.databaseUrl;
+  const config = testConfig(dir, { ...overrides, ...(databaseUrl ? { databaseUrl } : {}) });
   const app = await buildApp({ config, logger: false });
   await app.ready();
   const { token } = await createToken(app.db, { name: 'test admin', role: 'admin' });

@@ -1,3 +1,5 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../src/db/database.js';
 import type { SqliteDatabase } from '../../src/db/sqlite.js';
 import { headlineWords, markdownBody, prng } from '../../bench/text.js';
 
@@ -8,8 +10,9 @@ import { headlineWords, markdownBody, prng } from '../../bench/text.js';
  * which search and lists do not care about, so no body is rendered. Deterministic per seed.
  * Each chunk is one unit of work on the writer connection, like any other write.
  */
-export async function fillNewsroom(db: SqliteDatabase, count: number, words = 150, seed = 1126): Promise<void> {
-  const sqlite = db.sqlite.writer;
+export async function fillNewsroom(db: Database, count: number, words = 150, seed = 1126): Promise<void> {
+  if (db.engine !== 'sqlite') return fillThroughDrizzle(db, count, words, seed);
+  const sqlite = (db as SqliteDatabase).sqlite.writer;
   const rng = prng(seed);
   const stamp = '2025-01-01T00:00:00.000Z';
   sqlite.pragma('synchronous = OFF');
@@ -29,4 +32,23 @@ export async function fillNewsroom(db: SqliteDatabase, count: number, words = 15
   };
   for (let from = 0; from < count; from += 2000) await db.write(() => batch(from, Math.min(count, from + 2000)));
   sqlite.pragma('synchronous = NORMAL');
+}
+
+/** The same rows through the query builder, in multi-row inserts: any engine. */
+async function fillThroughDrizzle(db: Database, count: number, words: number, seed: number): Promise<void> {
+  const { articles, bureaus } = db.tables;
+  const rng = prng(seed);
+  const stamp = '2025-01-01T00:00:00.000Z';
+  await db.write(() => db.conn.insert(bureaus).values({ slug: 'big-desk', name: 'Big Desk', createdAt: stamp, updatedAt: stamp }));
+  const [{ id: bureauId }] = (await db.conn.select({ id: bureaus.id }).from(bureaus).where(eq(bureaus.slug, 'big-desk'))) as [{ id: number }];
+  for (let from = 0; from < count; from += 500) {
+    const rows: (typeof articles.$inferInsert)[] = [];
+    for (let i = from; i < Math.min(count, from + 500); i++) {
+      const hw = headlineWords(rng);
+      const at = new Date(Date.parse(stamp) + i * 60_000).toISOString();
+      const body = markdownBody(rng, words);
+      rows.push({ slug: `${hw.join('-')}-${i}`, headline: hw.join(' '), body, bodyHtml: body, bodyText: body, wordCount: words, bureauId, status: 'published' as const, publishedAt: at, announcedAt: at, createdAt: at, updatedAt: at });
+    }
+    await db.write(() => db.conn.insert(articles).values(rows));
+  }
 }

@@ -849,7 +849,7 @@ export interface components {
              * @description Machine-readable code
              * @enum {string}
              */
-            code: "moved" | "validation_failed" | "malformed_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "gone" | "method_not_allowed" | "request_timeout" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable" | "precondition_required" | "too_many_requests" | "header_fields_too_large" | "internal" | "unavailable" | "database_busy" | "query_timeout";
+            code: "moved" | "validation_failed" | "malformed_json" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "gone" | "method_not_allowed" | "request_timeout" | "precondition_failed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unprocessable" | "precondition_required" | "too_many_requests" | "header_fields_too_large" | "internal" | "unavailable" | "database_busy" | "database_unavailable" | "query_timeout";
             /** @description Quote this when reporting a problem */
             requestId?: string;
             /** @description For validation problems: every field that is wrong, and why */

@@ -43,7 +43,7 @@ export const rank = (terms: SearchTerm[]): SQL<number> =>
 
 // Hits are marked with the same control characters as FTS5's snippet(), so the one
 // snippetHtml() escapes and marks both. About 24 words, as snippet(…, 24) on SQLite.
-const HEADLINE_OPTIONS = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=24, MinWords=12, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "`;
+export const HEADLINE_OPTIONS = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=24, MinWords=12, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "`;
 
 /**
  * A snippet of the standfirst and body around the hits. ts_headline re-parses the text, so

@@ -1,7 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { serverKeys } from '../../db/schema.js';
 
 /**
  * Signed, expiring preview links: `<articleId>.<expiry>.<HMAC>`. They open one article
@@ -9,6 +8,7 @@ import { serverKeys } from '../../db/schema.js';
  * in the database, so links survive restarts and work across processes on one file.
  */
 export function createPreviewSigner(db: Database) {
+  const { serverKeys } = db.tables;
   let key: Buffer | undefined;
   const signingKey = async () => {
     if (key) return key;

@@ -6,7 +6,8 @@ import { prepared } from '../../db/prepared.js';
 import type { Conn } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { decodeCursor } from '../../lib/cursor.js';
-import { articleAuthors, articles, articleTags, authors, bureaus, tags, type articleStatuses } from '../../db/schema.js';
+import type { articleStatuses } from '../../db/schema.js';
+import type { Tables } from '../../db/tables.js';
 import { countWhere, isId } from '../shared/lookup.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
 import type { PagingInput } from '../shared/schemas.js';
@@ -30,14 +31,14 @@ export type ArticleFilter = {
 
 export type BodyColumns = { body?: boolean; bodyHtml?: boolean; bodyText?: boolean };
 
-const sorts: Record<Exclude<ArticleSort, 'relevance'>, SortSpec> = {
+const sortsOf = ({ articles }: Tables): Record<Exclude<ArticleSort, 'relevance'>, SortSpec> => ({
   '-publishedAt': { name: '-publishedAt', column: articles.publishedAt, dir: 'desc', nullable: true },
   publishedAt: { name: 'publishedAt', column: articles.publishedAt, dir: 'asc', nullable: true },
   '-updatedAt': { name: '-updatedAt', column: articles.updatedAt, dir: 'desc' },
   updatedAt: { name: 'updatedAt', column: articles.updatedAt, dir: 'asc' },
   headline: { name: 'headline', column: articles.headline, dir: 'asc' },
   '-headline': { name: '-headline', column: articles.headline, dir: 'desc' },
-};
+});
 
 const sortKey: Record<Exclude<ArticleSort, 'relevance'>, (r: ArticleRow) => string | null> = {
   '-publishedAt': (r) => r.publishedAt,
@@ -49,7 +50,7 @@ const sortKey: Record<Exclude<ArticleSort, 'relevance'>, (r: ArticleRow) => stri
 };
 
 // Everything a list item needs; the body renderings are added only when asked for.
-const baseColumns = {
+const baseColumnsOf = ({ articles, bureaus }: Tables) => ({
   id: articles.id,
   slug: articles.slug,
   headline: articles.headline,
@@ -69,21 +70,19 @@ const baseColumns = {
   bureauId: bureaus.id,
   bureauSlug: bureaus.slug,
   bureauName: bureaus.name,
-};
+});
+type BaseColumns = ReturnType<typeof baseColumnsOf>;
 
 export type ArticleRow = {
-  [K in keyof typeof baseColumns]: (typeof baseColumns)[K]['_']['notNull'] extends true
-    ? (typeof baseColumns)[K]['_']['data']
-    : (typeof baseColumns)[K]['_']['data'] | null;
+  [K in keyof BaseColumns]: BaseColumns[K]['_']['notNull'] extends true ? BaseColumns[K]['_']['data'] : BaseColumns[K]['_']['data'] | null;
 } & { body?: string; bodyHtml?: string; bodyText?: string; snippet?: string };
 
 // `published_at <= now` must not be the index range: it is a cheap filter (only scheduled
 // articles fail it), and leaving the range free lets a keyset cursor seek straight to its
 // row, so page 200 costs what page 1 does.
-const visible = (d: Dialect, v: Visibility) =>
+const visible = (d: Dialect, { articles }: Tables, v: Visibility) =>
   v.publicOnly ? and(eq(articles.status, 'published'), sql`${d.filterOnly(articles.publishedAt)} <= ${v.now}`) : undefined;
 
-const RELEVANCE: SortSpec = { name: 'relevance', column: articles.id, dir: 'asc' };
 
 /**
  * How deep a relevance search may page (offset + limit). Ranking sorts every match before
@@ -113,7 +112,7 @@ function relevanceOffset(paging: PagingInput): number {
 }
 
 /** `published` means live now; `scheduled` is published with a time still to come. */
-const statusWhere = (d: Dialect, status: ArticleFilter['status'], now: string) => {
+const statusWhere = (d: Dialect, { articles }: Tables, status: ArticleFilter['status'], now: string) => {
   if (status === 'published') return and(eq(articles.status, 'published'), sql`${d.filterOnly(articles.publishedAt)} <= ${now}`);
   if (status === 'scheduled') return and(eq(articles.status, 'published'), sql`${articles.publishedAt} > ${now}`);
   return status ? eq(articles.status, status) : undefined;
@@ -132,6 +131,11 @@ const searchOnly = (f: ArticleFilter) =>
 export function createArticlesRepository(db: Database) {
   const d = db.dialect;
   const search = d.search;
+  const t = db.tables;
+  const { articleAuthors, articles, articleTags, authors, bureaus, tags } = t;
+  const sorts = sortsOf(t);
+  const baseColumns = baseColumnsOf(t);
+  const RELEVANCE: SortSpec = { name: 'relevance', column: articles.id, dir: 'asc' };
   const countMatching = async (where: SQL | undefined, match?: string) => {
     if (!match) return countWhere(db, articles, where);
     const [row] = await db.conn
@@ -149,7 +153,7 @@ export function createArticlesRepository(db: Database) {
         ...(bodies.body ? { body: articles.body } : {}),
         ...(bodies.bodyHtml ? { bodyHtml: articles.bodyHtml } : {}),
         ...(bodies.bodyText ? { bodyText: articles.bodyText } : {}),
-        ...(match ? { snippet: search.snippet } : {}),
+        ...(match ? { snippet: search.snippet(match) } : {}),
       })
       .from(articles)
       .innerJoin(bureaus, eq(bureaus.id, articles.bureauId));
@@ -158,8 +162,8 @@ export function createArticlesRepository(db: Database) {
 
   const filterWhere = (f: ArticleFilter, v: Visibility): SQL | undefined =>
     and(
-      visible(d, v),
-      statusWhere(d, f.status, v.now),
+      visible(d, t, v),
+      statusWhere(d, t, f.status, v.now),
       f.bureauId !== undefined ? eq(articles.bureauId, f.bureauId) : undefined,
       f.language ? eq(articles.language, f.language) : undefined,
       f.publishedAfter ? gte(articles.publishedAt, f.publishedAfter) : undefined,
@@ -212,7 +216,7 @@ export function createArticlesRepository(db: Database) {
         .select({ id: search.rowId })
         .from(search.source)
         .where(search.matches(sql.placeholder('match')))
-        .orderBy(search.rank, search.rowId)
+        .orderBy(search.rank(sql.placeholder('match')), search.rowId)
         .limit(sql.placeholder('k'))
         .prepare(),
     );
@@ -232,7 +236,7 @@ export function createArticlesRepository(db: Database) {
   const joinedFirst = async (where: SQL, bodies: BodyColumns, match: string, offset: number, want: number) =>
     (await select(bodies, match)
       .where(where)
-      .orderBy(search.rank, articles.id)
+      .orderBy(search.rank(match), articles.id)
       .limit(want)
       .offset(offset)) as ArticleRow[];
 
@@ -245,7 +249,7 @@ export function createArticlesRepository(db: Database) {
           .where(
             and(
               eq(byId ? articles.id : articles.slug, sql.placeholder('key')),
-              v.publicOnly ? visible(d, { publicOnly: true, now: sql.placeholder('now') as unknown as string }) : undefined,
+              v.publicOnly ? visible(d, t, { publicOnly: true, now: sql.placeholder('now') as unknown as string }) : undefined,
             ),
           )
           .prepare(),
@@ -339,21 +343,21 @@ export function createArticlesRepository(db: Database) {
       await db.conn.update(articles).set({ announcedAt: at }).where(eq(articles.id, id));
     },
 
-    async insert(values: typeof articles.$inferInsert): Promise<number> {
+    async insert(values: Tables['articles']['$inferInsert']): Promise<number> {
       // Prepared per set of columns given (creates always give the same set).
       const columns = Object.keys(values).sort();
       const c = db.conn;
       const query = prepared(c, `articles.insert:${columns.join(',')}`, () =>
         c
           .insert(articles)
-          .values(Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as unknown as typeof articles.$inferInsert)
+          .values(Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as unknown as Tables['articles']['$inferInsert'])
           .returning({ id: articles.id })
           .prepare(),
       );
       return (await query.execute(values as Record<string, unknown>))[0]!.id;
     },
 
-    update: async (id: number, values: Partial<typeof articles.$inferInsert>) => {
+    update: async (id: number, values: Partial<Tables['articles']['$inferInsert']>) => {
       await db.conn
         .update(articles)
         .set({ ...values, version: sql`${articles.version} + 1` })

@@ -1,7 +1,6 @@
 import { and, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
-import { articleRevisions } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { nowIso } from '../../lib/time.js';
 import type { Actor } from '../shared/actor.js';
@@ -16,16 +15,17 @@ const BOOKKEEPING = new Set(['version', 'updatedAt', 'createdAt', 'status', 'rea
 /** Revisions kept per article: the last `revisionsKeep`, and of those only as many as fit in `revisionsMaxBytes`. */
 export type RevisionLimits = { revisionsKeep: number; revisionsMaxBytes?: number };
 
-// Newest first, a running total of snapshot bytes; every revision past the budget goes,
-// except the newest (the article as it is now), whatever its size. octet_length reads the
-// size from the record header without loading the snapshot; the scan is at most `keep` rows.
-const TRIM_BYTES = `DELETE FROM article_revisions WHERE article_id = @articleId AND version IN (
-  SELECT version FROM (
-    SELECT version, SUM(octet_length(snapshot)) OVER (ORDER BY version DESC) AS running
-    FROM article_revisions WHERE article_id = @articleId)
-  WHERE running > @maxBytes AND version < @newest)`;
-
 export function createRevisions(db: Database, { revisionsKeep: keep, revisionsMaxBytes: maxBytes = Infinity }: RevisionLimits) {
+  const { articleRevisions } = db.tables;
+  const r = articleRevisions;
+  // Newest first, a running total of snapshot bytes; every revision past the budget goes,
+  // except the newest (the article as it is now), whatever its size. The byte length is
+  // read without decoding the snapshot where the engine can; the scan is at most `keep` rows.
+  const trimBytes = (articleId: number, newest: number) => sql`DELETE FROM ${r} WHERE ${r.articleId} = ${articleId} AND ${r.version} IN (
+    SELECT version FROM (
+      SELECT ${r.version} AS version, SUM(${db.dialect.byteLength(r.snapshot)}) OVER (ORDER BY ${r.version} DESC) AS running
+      FROM ${r} WHERE ${r.articleId} = ${articleId}) AS sized
+    WHERE running > ${maxBytes} AND version < ${newest})`;
   return {
     /** Stores the article as it is after a change and drops the oldest beyond the limits. */
     async record(snapshot: Snapshot, actor: Actor) {
@@ -40,7 +40,7 @@ export function createRevisions(db: Database, { revisionsKeep: keep, revisionsMa
       ).execute({ articleId: snapshot.id, version: snapshot.version, snapshot, actorName: actor.name, actorRole: actor.role, createdAt: nowIso() });
       // A window function Drizzle's builder cannot express: a statement on the unit of work's connection.
       // A first revision is the newest and only one: nothing to trim.
-      if (Number.isFinite(maxBytes) && snapshot.version > 1) prepared(c, 'revisions.trimBytes', () => c.$client.prepare(TRIM_BYTES)).run({ articleId: snapshot.id, maxBytes, newest: snapshot.version });
+      if (Number.isFinite(maxBytes) && snapshot.version > 1) await db.run(trimBytes(snapshot.id, snapshot.version));
       if (snapshot.version <= keep) return;
       await prepared(c, 'revisions.trim', () =>
         c

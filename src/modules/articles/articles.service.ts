@@ -1,7 +1,6 @@
 import type { Database } from '../../db/database.js';
-import { articles } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
-import { SearchLimitError, toFtsQuery } from '../../lib/fts-query.js';
+import { parseSearch, SearchLimitError, type SearchTerm } from '../../lib/fts-query.js';
 import type { SiteLinks } from '../../lib/site-links.js';
 import { nowIso, toIso } from '../../lib/time.js';
 import { redirectIfMoved } from '../shared/slug-history.js';
@@ -29,6 +28,7 @@ const DEEP_OFFSET = 500;
 export type ArticlesOptions = RevisionLimits & { workers?: Pick<WorkerPool, 'read'>; links?: SiteLinks };
 
 export function createArticlesService(db: Database, opts: ArticlesOptions) {
+  const { articles } = db.tables;
   const repo = createArticlesRepository(db);
   const { links } = opts;
   const urlOf = links?.enabled
@@ -65,19 +65,20 @@ export function createArticlesService(db: Database, opts: ArticlesOptions) {
 
   function searchFor(q: ListArticlesInput): string | undefined {
     if (q.q === undefined) return undefined;
-    let match: string | null;
+    let terms: SearchTerm[] | null;
     try {
-      match = toFtsQuery(q.q);
+      terms = parseSearch(q.q);
     } catch (err) {
       if (!(err instanceof SearchLimitError)) throw err;
       throw new AppError('validation_failed', err.message, { errors: [{ path: 'query.q', message: err.message }] });
     }
-    if (match === null) {
+    if (terms === null) {
       throw new AppError('validation_failed', 'The search has no words to look for', {
         errors: [{ path: 'query.q', message: 'Give at least one letter or digit' }],
       });
     }
-    return match;
+    // The engine's own query text: an FTS5 MATCH on SQLite, a tsquery on PostgreSQL.
+    return db.dialect.search.query(terms);
   }
 
   async function list(q: ListArticlesInput, publicOnly: boolean) {

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database.js';
+import type { Tables } from '../../db/tables.js';
 import type { Rendered } from '../../lib/markdown.js';
-import { articles, authors, bureaus, tags } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { slugFrom } from '../../lib/slug.js';
 import { surrogateKeys } from '../../lib/surrogate-keys.js';
@@ -19,6 +19,7 @@ import type { CreateArticle, UpdateArticle } from './articles.schemas.js';
 export type Expected = number | null | undefined;
 
 export function createArticleWrites(db: Database, repo: ArticlesRepository, readAll: (id: number) => Promise<Snapshot>, limits: RevisionLimits) {
+  const { articles, authors, bureaus, tags } = db.tables;
   const revisions = createRevisions(db, limits);
   /** The stored article; an old slug answers 308 to the same operation at the current one. */
   const stored = async (key: string) => {
@@ -61,7 +62,7 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
         (authorIds = authorRefs === undefined ? undefined : await resolveRefs(db, authors, 'author', listRefs('body.authors', authorRefs)));
       const current = await guard(key, actor, expected, resolveAuthors);
       if (input.slug) await assertSlugFree(db, 'article', articles, input.slug, current.id);
-      const changes: Partial<typeof articles.$inferInsert> = { ...plain, ...imageColumns(featuredImage), updatedAt: nowIso() };
+      const changes: Partial<Tables['articles']['$inferInsert']> = { ...plain, ...imageColumns(featuredImage), updatedAt: nowIso() };
       if (bureau !== undefined) changes.bureauId = (await resolveRefs(db, bureaus, 'bureau', [['body.bureau', bureau]]))[0];
       if (body !== undefined) Object.assign(changes, rendered(body, pre));
       if (publishedAt !== undefined) changes.publishedAt = publishedAt === null ? null : toIso(publishedAt);

@@ -1,10 +1,10 @@
 import { and, asc, inArray, desc, eq, gte, lt } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { auditEvents } from '../../db/schema.js';
 
 export type AuditFilter = { resourceType?: string; resourceId?: number; since?: string; until?: string; before?: number };
 
 export function createAuditRepository(db: Database) {
+  const { auditEvents } = db.tables;
   return {
     /** Newest first, paged by id (`before`); times are ISO strings as stored. */
     list: (f: AuditFilter, limit: number) =>

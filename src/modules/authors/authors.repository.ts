@@ -1,13 +1,13 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { articleAuthors, authors, bureaus } from '../../db/schema.js';
+import type { Tables } from '../../db/tables.js';
 import { countWhere, idOrSlugWhere } from '../shared/lookup.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
 import type { PagingInput } from '../shared/schemas.js';
 
-const byName: SortSpec = { name: 'name', column: authors.name, dir: 'asc' };
-
 export function createAuthorsRepository(db: Database) {
+  const { articleAuthors, authors, bureaus } = db.tables;
+  const byName: SortSpec = { name: 'name', column: authors.name, dir: 'asc' };
   // One join gives every author its bureau summary: no query per row.
   const select = (where: SQL | undefined) =>
     db.conn
@@ -56,9 +56,9 @@ export function createAuthorsRepository(db: Database) {
       return finishPage(rows, paging, byName, (r) => r.name, total);
     },
 
-    insert: async (values: typeof authors.$inferInsert) => (await db.conn.insert(authors).values(values).returning({ id: authors.id }))[0]!.id,
+    insert: async (values: Tables['authors']['$inferInsert']) => (await db.conn.insert(authors).values(values).returning({ id: authors.id }))[0]!.id,
 
-    update: async (id: number, values: Partial<typeof authors.$inferInsert>) => {
+    update: async (id: number, values: Partial<Tables['authors']['$inferInsert']>) => {
       await db.conn
         .update(authors)
         .set({ ...values, version: sql`${authors.version} + 1` })

@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database.js';
-import { authors, bureaus } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { slugFrom } from '../../lib/slug.js';
 import { surrogateKeys } from '../../lib/surrogate-keys.js';
@@ -21,6 +20,7 @@ const forAudience = <T extends { email: string | null }>(author: T, showEmail: b
 };
 
 export function createAuthorsService(db: Database) {
+  const { authors, bureaus } = db.tables;
   const repo = createAuthorsRepository(db);
   const stored = async (key: string) => required(await repo.find(key), 'author', key);
   const bureauId = async (ref: CreateAuthor['bureau']) =>

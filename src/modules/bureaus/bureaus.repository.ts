@@ -1,13 +1,15 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { articles, bureaus } from '../../db/schema.js';
+import type { Tables } from '../../db/tables.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
 import { countWhere, idOrSlugWhere } from '../shared/lookup.js';
 import type { PagingInput } from '../shared/schemas.js';
 
-const byName: SortSpec = { name: 'name', column: bureaus.name, dir: 'asc' };
+const byName = (bureaus: Tables['bureaus']): SortSpec => ({ name: 'name', column: bureaus.name, dir: 'asc' });
 
 export function createBureausRepository(db: Database) {
+  const { articles, bureaus } = db.tables;
+  const order = byName(bureaus);
   const one = async (where: ReturnType<typeof eq>) => (await db.conn.select().from(bureaus).where(where).limit(1))[0];
   return {
     find: (key: string) => one(idOrSlugWhere(bureaus, key)),
@@ -18,17 +20,17 @@ export function createBureausRepository(db: Database) {
       const rows = await db.conn
         .select()
         .from(bureaus)
-        .where(and(afterCursor(byName, bureaus.id, paging)))
-        .orderBy(...orderFor(byName, bureaus.id))
+        .where(and(afterCursor(order, bureaus.id, paging)))
+        .orderBy(...orderFor(order, bureaus.id))
         .limit(paging.limit + 1)
         .offset(paging.offset ?? 0);
       const total = paging.total ? await countWhere(db, bureaus) : undefined;
-      return finishPage(rows, paging, byName, (r) => r.name, total);
+      return finishPage(rows, paging, order, (r) => r.name, total);
     },
 
-    insert: async (values: typeof bureaus.$inferInsert) => (await db.conn.insert(bureaus).values(values).returning())[0]!,
+    insert: async (values: Tables['bureaus']['$inferInsert']) => (await db.conn.insert(bureaus).values(values).returning())[0]!,
 
-    update: async (id: number, values: Partial<typeof bureaus.$inferInsert>) =>
+    update: async (id: number, values: Partial<Tables['bureaus']['$inferInsert']>) =>
       (
         await db.conn
           .update(bureaus)

@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database.js';
-import { bureaus } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { slugFrom } from '../../lib/slug.js';
 import { surrogateKeys } from '../../lib/surrogate-keys.js';
@@ -14,6 +13,7 @@ import { createBureausRepository } from './bureaus.repository.js';
 import type { CreateBureau, UpdateBureau } from './bureaus.schemas.js';
 
 export function createBureausService(db: Database) {
+  const { bureaus } = db.tables;
   const repo = createBureausRepository(db);
   const stored = async (key: string) => required(await repo.find(key), 'bureau', key);
   const changed = async <T extends { id: number; version: number }>(bureau: T, actor: Actor, action: 'created' | 'updated'): Promise<T> => {

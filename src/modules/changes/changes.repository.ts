@@ -1,12 +1,13 @@
-import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { changeFeedState, changes } from '../../db/schema.js';
+import type { changes } from '../../db/schema.js';
 
 export const tombstoneActions = ['unpublished', 'archived', 'deleted'] as const;
 
 export type ChangeRow = typeof changes.$inferSelect;
 
 export function createChangesRepository(db: Database) {
+  const { changeFeedState, changes } = db.tables;
   return {
     /** One statement, so the page is one consistent snapshot; walks the primary key from `after`. */
     page: (after: number, limit: number): Promise<ChangeRow[]> =>
@@ -14,7 +15,7 @@ export function createChangesRepository(db: Database) {
 
     /** The newest `seq` ever given (kept by the engine even when that row is gone). */
     async lastSeq(): Promise<number> {
-      const rows = await db.conn.all<{ seq: number }>(db.dialect.lastSequence('changes'));
+      const rows = await db.all<{ seq: number }>(db.dialect.lastSequence('changes', 'seq'));
       return rows[0]?.seq ?? 0;
     },
 
@@ -34,7 +35,7 @@ export function createChangesRepository(db: Database) {
         const highest = Math.max(...gone.map((g) => g.seq));
         await db.conn
           .update(changeFeedState)
-          .set({ purgedThrough: sql`max(${changeFeedState.purgedThrough}, ${highest})` })
+          .set({ purgedThrough: db.dialect.greatest(changeFeedState.purgedThrough, highest) })
           .where(eq(changeFeedState.id, 1));
         return gone.length;
       });

@@ -1,12 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
-import { authors, bureaus, importSources, tags } from '../../db/schema.js';
+import type { importSources } from '../../db/schema.js';
 
 export type ImportSource = typeof importSources.$inferSelect;
 
 /** Queries of the import module: where imported articles came from, and names to match. */
 export function createImportsRepository(db: Database) {
+  const { authors, bureaus, importSources, tags } = db.tables;
   return {
     async byHash(contentHash: string): Promise<ImportSource | undefined> {
       const c = db.conn;

@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database.js';
-import { authors as authorsTable, bureaus as bureausTable, tags as tagsTable } from '../../db/schema.js';
 import { AppError, type FieldError } from '../../errors.js';
 import { compareVersions } from '../../lib/ninjs.js';
 import { nowIso } from '../../lib/time.js';
@@ -27,6 +26,7 @@ export type Outcome = {
 const mayCreate = (actor: Actor) => actor.role === 'admin' || actor.role === 'editor' || actor.role === 'system';
 
 export function createImportsService(db: Database, deps: { articles: ArticlesService; bureaus: ReturnType<typeof createBureausService>; authors: ReturnType<typeof createAuthorsService> }) {
+  const { authors: authorsTable, bureaus: bureausTable, tags: tagsTable } = db.tables;
   const repo = createImportsRepository(db);
   const keyOf = memoNameKey();
 

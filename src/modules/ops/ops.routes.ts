@@ -2,7 +2,6 @@ import { timingSafeEqual } from 'node:crypto';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { migrationsFolder } from '../../db/client.js';
 import { AppError, pickProblems } from '../../errors.js';
 import { optionalBearer } from '../shared/schemas.js';
 
@@ -16,7 +15,7 @@ const tags = ['Operations'];
 // For orchestrators and monitoring: cheap, unauthenticated (except metrics when a token is
 // configured), and exempt from rate limits and load shedding (plugins/protection.ts).
 export const opsRoutes: FastifyPluginAsyncZod<{ metricsToken?: string }> = async (app, opts) => {
-  const expected = readMigrationFiles({ migrationsFolder }).length;
+  const expected = readMigrationFiles({ migrationsFolder: app.db.migrationsFolder }).length;
 
   // Probes carry no token, and a stale one must not fail a liveness check: these two ignore
   // Authorization (ownAuthorization skips the global check, and they check nothing).

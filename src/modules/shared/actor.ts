@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { prepared } from '../../db/prepared.js';
-import { auditEvents } from '../../db/schema.js';
 import type { Database } from '../../db/database.js';
 import { nowIso } from '../../lib/time.js';
 import type { Principal, Role } from '../tokens/tokens.service.js';
@@ -24,6 +23,7 @@ export async function audit(
 ): Promise<void> {
   // Every write appends one: prepared once per connection.
   const c = db.conn;
+  const { auditEvents } = db.tables;
   const insert = prepared(c, 'audit.insert', () => {
     const columns = ['actorName', 'actorRole', 'tokenId', 'action', 'resourceType', 'resourceId', 'version', 'createdAt'] as const;
     return c

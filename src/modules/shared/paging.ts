@@ -34,8 +34,20 @@ export function afterCursor(sort: SortSpec, id: SQLiteColumn, paging: PagingInpu
   return sort.dir === 'desc' && sort.nullable ? or(after, isNull(sort.column)) : after;
 }
 
-export const orderFor = (sort: SortSpec, id: SQLiteColumn) =>
-  sort.dir === 'desc' ? [desc(sort.column), desc(id)] : [asc(sort.column), asc(id)];
+/**
+ * ORDER BY for a sort. A nullable key spells out SQLite's NULL order (lowest), which
+ * PostgreSQL's default reverses; SQLite serves the spelled-out order from the same index, and
+ * PostgreSQL's indexes on such keys are declared NULLS FIRST (src/db/pg/schema.ts) to match.
+ * Keys that cannot be NULL keep the plain order, which both engines' default indexes serve.
+ */
+export const orderFor = (sort: SortSpec, id: SQLiteColumn) => {
+  const key = sort.column.notNull
+    ? (sort.dir === 'desc' ? desc : asc)(sort.column)
+    : sort.dir === 'desc'
+      ? sql`${sort.column} desc nulls last`
+      : sql`${sort.column} asc nulls first`;
+  return [key, sort.dir === 'desc' ? desc(id) : asc(id)];
+};
 
 /** Rows were fetched with limit + 1: the extra one only says whether a next page exists. */
 export function finishPage<T extends { id: number }>(

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
-import { slugHistory, type slugResources } from '../../db/schema.js';
+import type { slugResources } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { nowIso } from '../../lib/time.js';
 import { uniqueSlug } from '../../lib/slug.js';
@@ -21,6 +21,7 @@ const pathOf: Record<SlugResource, string> = { article: 'articles', author: 'aut
 export async function rememberSlug(db: Database, resource: SlugResource, resourceId: number, oldSlug: string, newSlug: string) {
   if (oldSlug === newSlug) return;
   const c = db.conn;
+  const { slugHistory } = db.tables;
   await c.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.slug, newSlug)));
   await c
     .insert(slugHistory)
@@ -30,6 +31,7 @@ export async function rememberSlug(db: Database, resource: SlugResource, resourc
 
 /** Deleting an item frees the slugs it used. */
 export const forgetSlugs = async (db: Database, resource: SlugResource, resourceId: number) => {
+  const { slugHistory } = db.tables;
   await db.conn.delete(slugHistory).where(and(eq(slugHistory.resource, resource), eq(slugHistory.resourceId, resourceId)));
 };
 
@@ -41,6 +43,7 @@ export const forgetSlugs = async (db: Database, resource: SlugResource, resource
  */
 export async function markSlugPublic(db: Database, resource: SlugResource, resourceId: number, slug: string) {
   const c = db.conn;
+  const { slugHistory } = db.tables;
   await prepared(c, 'slugHistory.markPublic', () =>
     c
       .insert(slugHistory)
@@ -66,6 +69,7 @@ export async function redirectIfMoved(
   canSee: (id: number) => boolean | Promise<boolean> = () => true,
 ): Promise<void> {
   if (isId(key)) return;
+  const { slugHistory } = db.tables;
   const [row] = (await db.conn
     .select({ id: table.id, slug: table.slug })
     .from(slugHistory)
@@ -81,6 +85,7 @@ export async function redirectIfMoved(
 /** The owner of `slug`, current or past, other than `exceptId`. */
 export async function slugOwner(db: Database, resource: SlugOwner, table: SluggedTable, slug: string, exceptId?: number) {
   const c = db.conn;
+  const { slugHistory } = db.tables;
   const [current] = (await c.select({ id: table.id }).from(table).where(eq(table.slug, slug)).limit(1)) as { id: number }[];
   if (current && current.id !== exceptId) return 'current';
   if (!hasHistory(resource)) return null;
@@ -109,6 +114,7 @@ export async function assertSlugFree(db: Database, resource: SlugOwner, table: S
 export async function freshSlug(db: Database, resource: SlugOwner, table: SluggedTable, base: string): Promise<string> {
   // Every create runs this: both queries are prepared once.
   const c = db.conn;
+  const { slugHistory } = db.tables;
   const now = (await prepared(c, `freshSlug:${resource}`, () =>
     c.select({ slug: table.slug }).from(table).where(slugFamilyPlaceholders(table.slug)).prepare(),
   ).execute(familyParams(base))) as { slug: string }[];

@@ -1,14 +1,14 @@
 import { and, desc, eq, gt, lte, max, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { articles, authors, bureaus, tags } from '../../db/schema.js';
 
 export type ListedKind = 'bureaus' | 'authors' | 'tags';
-const tables = { bureaus, authors, tags } as const;
 
 // Sitemap pages are id ranges, so page N is addressable without counting or walking the
 // pages before it: each page query seeks into an index at its first id and reads at most
 // one page's worth of rows (see EXPLAIN in the README). The index needs only max(id).
 export function createSitemapsRepository(db: Database) {
+  const { articles, authors, bureaus, tags } = db.tables;
+  const tables = { bureaus, authors, tags } as const;
   const publicArticle = (now: string) => and(eq(articles.status, 'published'), lte(articles.publishedAt, now));
   return {
     async maxId(kind: 'articles' | ListedKind): Promise<number> {

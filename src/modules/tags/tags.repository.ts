@@ -1,13 +1,15 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { tags } from '../../db/schema.js';
+import type { Tables } from '../../db/tables.js';
 import { countWhere, idOrSlugWhere } from '../shared/lookup.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
 import type { PagingInput } from '../shared/schemas.js';
 
-const byName: SortSpec = { name: 'name', column: tags.name, dir: 'asc' };
+const byName = (tags: Tables['tags']): SortSpec => ({ name: 'name', column: tags.name, dir: 'asc' });
 
 export function createTagsRepository(db: Database) {
+  const { tags } = db.tables;
+  const order = byName(tags);
   return {
     find: async (key: string) => (await db.conn.select().from(tags).where(idOrSlugWhere(tags, key)).limit(1))[0],
 
@@ -15,15 +17,15 @@ export function createTagsRepository(db: Database) {
       const rows = await db.conn
         .select()
         .from(tags)
-        .where(and(afterCursor(byName, tags.id, paging)))
-        .orderBy(...orderFor(byName, tags.id))
+        .where(and(afterCursor(order, tags.id, paging)))
+        .orderBy(...orderFor(order, tags.id))
         .limit(paging.limit + 1)
         .offset(paging.offset ?? 0);
-      return finishPage(rows, paging, byName, (r) => r.name, paging.total ? await countWhere(db, tags) : undefined);
+      return finishPage(rows, paging, order, (r) => r.name, paging.total ? await countWhere(db, tags) : undefined);
     },
 
-    insert: async (values: typeof tags.$inferInsert) => (await db.conn.insert(tags).values(values).returning())[0]!,
-    update: async (id: number, values: Partial<typeof tags.$inferInsert>) =>
+    insert: async (values: Tables['tags']['$inferInsert']) => (await db.conn.insert(tags).values(values).returning())[0]!,
+    update: async (id: number, values: Partial<Tables['tags']['$inferInsert']>) =>
       (await db.conn.update(tags).set(values).where(eq(tags.id, id)).returning())[0]!,
     remove: async (id: number) => {
       await db.conn.delete(tags).where(eq(tags.id, id));

@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database.js';
-import { tags } from '../../db/schema.js';
 import { slugFrom } from '../../lib/slug.js';
 import { nowIso } from '../../lib/time.js';
 import { audit, type Actor } from '../shared/actor.js';
@@ -10,6 +9,7 @@ import { createTagsRepository } from './tags.repository.js';
 import type { CreateTag, UpdateTag } from './tags.schemas.js';
 
 export function createTagsService(db: Database) {
+  const { tags } = db.tables;
   const repo = createTagsRepository(db);
   const get = async (key: string) => required(await repo.find(key), 'tag', key);
 

@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database.js';
-import { authors } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { nowIso, toIso } from '../../lib/time.js';
 import { audit, type Actor } from '../shared/actor.js';
@@ -10,6 +9,7 @@ import { createToken } from './tokens.service.js';
 
 /** Token management for admins; creating and verifying secrets lives in tokens.service.ts. */
 export function createTokensAdmin(db: Database) {
+  const { authors } = db.tables;
   const repo = createTokensRepository(db);
   return {
     create(input: CreateToken, actor: Actor) {

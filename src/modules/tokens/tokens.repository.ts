@@ -1,10 +1,10 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
-import { apiTokens } from '../../db/schema.js';
+import type { Tables } from '../../db/tables.js';
 
 // What an admin may see of a token: never its hash.
-const columns = {
+const adminColumns = (apiTokens: Tables['apiTokens']) => ({
   id: apiTokens.id,
   name: apiTokens.name,
   role: apiTokens.role,
@@ -13,11 +13,13 @@ const columns = {
   revokedAt: apiTokens.revokedAt,
   lastUsedAt: apiTokens.lastUsedAt,
   createdAt: apiTokens.createdAt,
-};
+});
 
 export function createTokensRepository(db: Database) {
+  const { apiTokens } = db.tables;
+  const columns = adminColumns(apiTokens);
   return {
-    insert: async (values: typeof apiTokens.$inferInsert) =>
+    insert: async (values: Tables['apiTokens']['$inferInsert']) =>
       (await db.conn.insert(apiTokens).values(values).returning({ id: apiTokens.id }))[0]!.id,
 
     count: async () => (await db.conn.select({ n: sql<number>`count(*)` }).from(apiTokens))[0]?.n ?? 0,

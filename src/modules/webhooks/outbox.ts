@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { webhookDeliveries, webhooks } from '../../db/schema.js';
 import { nowIso } from '../../lib/time.js';
 
 export const eventTypes = [
@@ -40,6 +39,7 @@ export type EventPayload = {
  * and a crash can lose neither. The worker (plugins/webhook-worker.ts) sends them.
  */
 export async function enqueueEvent(db: Database, type: EventType, data: unknown, purge: string[]): Promise<void> {
+  const { webhookDeliveries, webhooks } = db.tables;
   const hooks = await db.conn.select({ id: webhooks.id, events: webhooks.events }).from(webhooks).where(eq(webhooks.active, true));
   const targets = hooks.filter((h) => subscribes(h.events, type));
   if (targets.length === 0) return;

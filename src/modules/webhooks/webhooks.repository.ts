@@ -1,16 +1,10 @@
 import { and, asc, eq, getTableColumns, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { webhookDeliveries, webhooks } from '../../db/schema.js';
+import type { Tables } from '../../db/tables.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
 import { countWhere } from '../shared/lookup.js';
 import type { Delivery, DeliveryListInput, Webhook } from './webhooks.schemas.js';
 
-// Reads never select the secret, so it cannot reach a response or a log by accident.
-const { secret: _secret, ...publicColumns } = getTableColumns(webhooks);
-const { payload: _payload, ...deliveryColumns } = getTableColumns(webhookDeliveries);
-
-// Ids grow with time, so "newest first" walks the (webhook_id, id) index backwards.
-const newest: SortSpec = { name: 'newest', column: webhookDeliveries.id, dir: 'desc' };
 
 // The columns are typed `string`; what is in them was validated against the event enums
 // on the way in (CreateWebhookBody, enqueueEvent), and responses are validated again.
@@ -28,8 +22,14 @@ export type DueDelivery = {
 };
 
 export function createWebhooksRepository(db: Database) {
+  const { webhookDeliveries, webhooks } = db.tables;
+  // Reads never select the secret, so it cannot reach a response or a log by accident.
+  const { secret: _secret, ...publicColumns } = getTableColumns(webhooks);
+  const { payload: _payload, ...deliveryColumns } = getTableColumns(webhookDeliveries);
+  // Ids grow with time, so "newest first" walks the (webhook_id, id) index backwards.
+  const newest: SortSpec = { name: 'newest', column: webhookDeliveries.id, dir: 'desc' };
   return {
-    insert: async (values: typeof webhooks.$inferInsert) =>
+    insert: async (values: Tables['webhooks']['$inferInsert']) =>
       asWebhook((await db.conn.insert(webhooks).values(values).returning(publicColumns))[0]!),
     list: async () => (await db.conn.select(publicColumns).from(webhooks).orderBy(asc(webhooks.id))).map(asWebhook),
     findById: async (id: number) => (await db.conn.select(publicColumns).from(webhooks).where(eq(webhooks.id, id)))[0],
@@ -116,7 +116,7 @@ export function createWebhooksRepository(db: Database) {
     /** Deliveries waiting to be sent (metrics). */
     pendingCount: () => countWhere(db, webhookDeliveries, eq(webhookDeliveries.status, 'pending')),
 
-    finish: async (id: number, values: Partial<typeof webhookDeliveries.$inferInsert>) => {
+    finish: async (id: number, values: Partial<Tables['webhookDeliveries']['$inferInsert']>) => {
       await db.conn.update(webhookDeliveries).set(values).where(eq(webhookDeliveries.id, id));
     },
   };

@@ -2,6 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { count, type Db } from './fixtures.js';
+import { sqliteOf } from '../db.js';
 
 /**
  * Every table that holds content or its history. Left out: the FTS index (derived by
@@ -30,19 +31,19 @@ const CHECKSUM_TABLES: Record<string, string[]> = {
 
 export type Snapshot = Map<string, Map<number, string>>;
 
-type Statement = ReturnType<Db['sqlite']['writer']['prepare']>;
+type Statement = ReturnType<ReturnType<typeof sqliteOf>["writer"]["prepare"]>;
 const statements = new WeakMap<object, Array<{ table: string; stmt: Statement }>>();
 
 export function snapshot(db: Db): Snapshot {
   let prepared = statements.get(db);
   if (!prepared) {
     prepared = Object.entries(CHECKSUM_TABLES).map(([table, exclude]) => {
-      const columns = (db.sqlite.writer.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>)
+      const columns = (sqliteOf(db).writer.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>)
         .map((c) => c.name)
         .filter((c) => !exclude.includes(c));
       if (columns.length === 0) throw new Error(`contract-fuzz: table ${table} has no columns (renamed?)`);
       const list = columns.map((c) => `"${c}"`).join(', ');
-      return { table, stmt: db.sqlite.writer.prepare(`SELECT rowid, ${list} FROM ${table} ORDER BY rowid`) };
+      return { table, stmt: sqliteOf(db).writer.prepare(`SELECT rowid, ${list} FROM ${table} ORDER BY rowid`) };
     });
     statements.set(db, prepared);
   }

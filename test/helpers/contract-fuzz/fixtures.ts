@@ -5,6 +5,7 @@ import type { Test } from 'tap';
 import { createPreviewSigner } from '../../../src/modules/articles/articles.preview.js';
 import { createToken } from '../../../src/modules/tokens/tokens.service.js';
 import { buildTestApp, type TestApp } from '../app.js';
+import { sqliteOf } from '../db.js';
 import { type KnownBug } from './check.js';
 import { type HttpMethod, type SchemaValidator } from './contract.js';
 import { SAFE_WEBHOOK } from './odd-inputs.js';
@@ -52,7 +53,7 @@ const stmt = (db: Db, sql: string, pluck = false): Stmt => {
   const key = `${pluck ? 'pluck' : 'rows'}:${sql}`;
   let s = cache.get(key);
   if (!s) {
-    s = db.sqlite.writer.prepare(sql) as unknown as Stmt;
+    s = sqliteOf(db).writer.prepare(sql) as unknown as Stmt;
     if (pluck) s.pluck();
     cache.set(key, s);
   }

@@ -1,0 +1,214 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { SQL } from 'drizzle-orm';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import type { Conn, Database } from './database.js';
+import { fromDatabaseError, unavailable } from './errors.js';
+import { createPgContentStateReader } from './pg/content-state.js';
+import { migratePostgres, pgMigrationsFolder } from './pg/migrate.js';
+import { postgresDialect } from './postgres-dialect.js';
+import { pgTables } from './tables.js';
+import { busy, type WriteOptions } from './unit-of-work.js';
+
+export type PostgresOptions = {
+  /** Longest wait for a pooled connection, then for the writers' lock, before a 503. */
+  lockTimeoutMs?: number;
+  /** Longest any one statement inside a unit of work may run before it is cancelled (503). */
+  statementTimeoutMs?: number;
+  /** Longest a read outside a unit of work may run (a search, a count, a deep page) before it is a 503 `query_timeout`. */
+  queryTimeoutMs?: number;
+  /** Connections this process keeps to the server. */
+  poolSize?: number;
+  migrate?: boolean;
+  onHookError?: (err: unknown) => void;
+};
+
+export type PostgresDatabase = Database & {
+  /** The pool, for maintenance and tests: queries on it bypass the unit of work. */
+  readonly pool: pg.Pool;
+};
+
+// `Conn` is typed as SQLite's (see tables.ts); raw SQL needs the driver's own API.
+const asPg = (conn: Conn) => conn as unknown as NodePgDatabase;
+
+/** One level of a unit of work on PostgreSQL: its pooled connection travels with it. */
+type Frame = { depth: number; hooks: (() => void)[]; conn: Conn; client: pg.PoolClient; flat: boolean };
+
+// Any constant works as long as every instance uses the same one ("writer" in ASCII).
+const WRITERS_LOCK = 0x777269746572n.toString();
+
+// Counts and 64-bit counters come back as strings by default (int8 can exceed 2^53). Every
+// int8 this application reads is a count or a write counter far below that, and SQLite gives
+// them as numbers: parse them as numbers so both engines give the same rows. Drizzle's
+// node-postgres driver reads the global parsers, hence a global setting, made once.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/**
+ * PostgreSQL behind the same unit of work as SQLite (see database.ts), with node-postgres'
+ * pool (picked over postgres.js because the template-database test helpers, the migrator and
+ * the content-state reader already speak it, and it is the driver Drizzle documents first).
+ *
+ * - Outside a unit of work, `conn` queries the pool, whose sessions are read-only by default
+ *   (`default_transaction_read_only`): a write that bypasses the unit of work fails at once,
+ *   as on SQLite, instead of committing on its own.
+ * - A unit of work takes one pooled connection for its whole life (held in the
+ *   AsyncLocalStorage frame, so every repository call inside it lands on it), runs
+ *   `BEGIN READ WRITE` with a per-transaction `lock_timeout` and `statement_timeout`, nests
+ *   as savepoints, and runs its after-commit hooks once the outermost level commits.
+ * - Writers are serialised by a transaction-level advisory lock, across every instance on the
+ *   database. The services were written for SQLite's one writer at a time: version checks
+ *   (If-Match), fresh slugs, idempotency keys, the scheduler's claim all read, decide, then
+ *   write. One lock keeps every one of them correct on PostgreSQL without a second design to
+ *   get wrong; its wait is bounded by lock_timeout (a 503, like SQLite's busy write lock).
+ *   Reads never take it. Row locks per resource are the way to more write concurrency.
+ * - Failures of the database itself (restart, dropped connection, pool exhausted, a lock or
+ *   statement out of time) become 503 `database_busy` / `database_unavailable` with
+ *   Retry-After (src/db/errors.ts); the pool replaces dead connections on its own.
+ */
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<PostgresDatabase> {
+  const lockTimeoutMs = opts.lockTimeoutMs ?? 5000;
+  const statementTimeoutMs = opts.statementTimeoutMs ?? 15_000;
+  const onHookError = opts.onHookError ?? ((err) => process.emitWarning(`after-commit hook failed: ${String(err)}`));
+  if (opts.migrate !== false) {
+    const migrator = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      await migratePostgres(migrator);
+    } finally {
+      await migrator.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: lockTimeoutMs,
+    // A crashed or hung unit of work must not hold the writers' lock for ever.
+    idle_in_transaction_session_timeout: Math.max(statementTimeoutMs, 10_000),
+    options: '-c default_transaction_read_only=on',
+    // PostgreSQL bounds and cancels a read on its own, so reads need no reader threads here.
+    statement_timeout: opts.queryTimeoutMs ?? 10_000,
+  });
+  // An idle connection the server drops (a restart) errors on the pool: the pool discards it
+  // and opens a new one on demand. Unheard, the event would end the process.
+  pool.on('error', () => {});
+
+  const poolConn = drizzle({ client: pool }) as unknown as Conn;
+  // One Drizzle database per physical connection, so queries prepared on it are reused by
+  // every unit of work that later gets that connection from the pool.
+  const perClient = new WeakMap<pg.PoolClient, Conn>();
+  const connOf = (client: pg.PoolClient) => {
+    let conn = perClient.get(client);
+    if (!conn) perClient.set(client, (conn = drizzle({ client }) as unknown as Conn));
+    return conn;
+  };
+  const context = new AsyncLocalStorage<Frame>();
+  const translate = (err: unknown) => fromDatabaseError(err) ?? err;
+
+  async function acquire(): Promise<pg.PoolClient> {
+    try {
+      return await pool.connect();
+    } catch (err) {
+      // A full pool that frees nothing in time is load; anything else is the server.
+      if (pool.waitingCount > 0 || pool.totalCount >= (pool.options.max ?? 10)) throw busy('waiting for a connection');
+      throw fromDatabaseError(err) ?? unavailable(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  async function nested<T>(parent: Frame, fn: () => Promise<T> | T): Promise<T> {
+    // `flat` (WriteOptions): nested units join the outer one without a savepoint.
+    if (parent.flat) return fn();
+    const frame: Frame = { ...parent, depth: parent.depth + 1, hooks: [] };
+    const name = `uow_${frame.depth}`;
+    await frame.client.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await context.run(frame, fn);
+      await frame.client.query(`RELEASE SAVEPOINT ${name}`);
+      parent.hooks.push(...frame.hooks);
+      return result;
+    } catch (err) {
+      await frame.client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
+      throw err;
+    }
+  }
+
+  async function outermost<T>(fn: () => Promise<T> | T, flat: boolean): Promise<T> {
+    const client = await acquire();
+    const frame: Frame = { depth: 0, hooks: [], conn: connOf(client), client, flat };
+    // A connection whose transaction state is unknown (a failed ROLLBACK) is closed, not pooled.
+    let broken: Error | undefined;
+    let result: T;
+    try {
+      try {
+        // One round trip: settings local to this transaction, then the writers' lock.
+        await client.query(
+          `BEGIN READ WRITE; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs}; ` +
+            `SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`,
+        );
+        result = await context.run(frame, fn);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        throw err;
+      }
+    } catch (err) {
+      throw translate(err);
+    } finally {
+      client.release(broken);
+    }
+    for (const hook of frame.hooks) {
+      try {
+        hook();
+      } catch (err) {
+        onHookError(err);
+      }
+    }
+    return result;
+  }
+
+  const readState = createPgContentStateReader(pool);
+  return {
+    engine: 'postgres',
+    dialect: postgresDialect,
+    tables: pgTables,
+    migrationsFolder: pgMigrationsFolder,
+    get conn() {
+      return context.getStore()?.conn ?? poolConn;
+    },
+    get inWrite() {
+      return context.getStore() !== undefined;
+    },
+    async all<T>(query: SQL) {
+      return ((await asPg(context.getStore()?.conn ?? poolConn).execute(query)).rows ?? []) as T[];
+    },
+    async run(query: SQL) {
+      await asPg(context.getStore()?.conn ?? poolConn).execute(query);
+    },
+    write<T>(fn: () => Promise<T> | T, opts: WriteOptions = {}): Promise<T> {
+      const frame = context.getStore();
+      return frame ? nested(frame, fn) : outermost(fn, opts.flat === true);
+    },
+    onCommit(hook: () => void) {
+      const frame = context.getStore();
+      if (frame) frame.hooks.push(hook);
+      else hook();
+    },
+    async close() {
+      await pool.end();
+    },
+    async migrationsApplied() {
+      const { rows } = await pool.query<{ n: number }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations');
+      return rows[0]!.n;
+    },
+    async sizeBytes() {
+      const { rows } = await pool.query<{ n: number }>('SELECT pg_database_size(current_database()) AS n');
+      return rows[0]!.n;
+    },
+    contentState: async (nowMs?: number) => {
+      try {
+        return await readState(nowMs);
+      } catch (err) {
+        throw translate(err);
+      }
+    },
+    pool,
+  };
+}
