@@ -128,7 +128,7 @@ t.test('long lines travel in runs of their own, in order', async (t) => {
   const report = parseReport(res.body);
   t.same(report.map((r) => r.line), lines.map((_, i) => i + 1), 'one report line each, in upload order');
   t.ok(report.every((r) => r.status === 'created'), 'all created');
-  t.equal(count(ctx, 'articles'), 12);
+  t.equal(await count(ctx, 'articles'), 12);
 });
 
 t.test('memory stays flat while a large upload streams through', async (t) => {
