@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
-import { scavengeOnLoop } from '../lib/scavenge-on-loop.js';
 import { createWorkerPool, type WorkerPool } from '../workers/pool.js';
 
 declare module 'fastify' {
@@ -12,8 +11,6 @@ declare module 'fastify' {
 
 export default fp(
   async (app, opts: { databaseFile: string; workers: Config['workers'] }) => {
-    // The loop hands heavy work to threads; it must not then wait on GC helper threads.
-    scavengeOnLoop();
     const pool = createWorkerPool({ databaseFile: opts.databaseFile, ...opts.workers });
     app.decorate('workers', pool);
     app.addHook('onClose', async () => {
