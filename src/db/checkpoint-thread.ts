@@ -1,9 +1,13 @@
 import Database from 'better-sqlite3';
+import { lowerThreadPriority } from '../lib/thread-priority.js';
 
 // The task of the thread that copies the write-ahead log into the database file
 // (src/db/checkpointer.ts), on its own connection, which never writes rows. A PASSIVE
 // checkpoint copies what no reader still needs and never waits for a lock, so writers and
 // readers go on meanwhile; on a log that holds nothing new it only reads the log's header.
+
+// Copying the log can wait; answering requests cannot (see thread-priority.ts).
+lowerThreadPriority(10);
 
 export type CheckpointTask = { file: string; close?: boolean };
 

@@ -2,6 +2,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { openSqliteReadOnly } from '../db/sqlite.js';
 import { AppError } from '../errors.js';
 import { renderBody } from '../lib/markdown.js';
+import { lowerThreadPriority } from '../lib/thread-priority.js';
 import { createArticlesRepository, type ArticlesRepository } from '../modules/articles/articles.repository.js';
 import { prepareLines, type RawLine } from '../modules/imports/import-lines.js';
 import { createImportsRepository } from '../modules/imports/imports.repository.js';
@@ -24,6 +25,9 @@ export type Task = { started: MessagePort } & (
 
 /** AppErrors cross the thread boundary as data: a structured clone keeps no class. */
 export type Outcome = { value: unknown } | { error: { code: AppError['code']; message: string; errors?: AppError['errors']; extra?: AppError['extra'] } };
+
+// Requests are answered on the event loop; this thread's work is what can wait (see thread-priority.ts).
+lowerThreadPriority(10);
 
 let reads: ReadTasks | undefined;
 const sharedFile = !['', ':memory:'].includes((workerData as { databaseFile: string }).databaseFile);
