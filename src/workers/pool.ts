@@ -36,6 +36,8 @@ const QUEUE_WAIT_MS = 15_000;
  * quadratically past it (70 ms at 8 KB, 5 s at 500 KB). A thread hop is not worth it below.
  */
 const INLINE_RENDER_MAX = 2048;
+/** Old-generation cap of a pool thread, in MB (see resourceLimits below). */
+const WORKER_OLD_GENERATION_MB = 256;
 const busy = () =>
   new AppError('unavailable', `Too much work is queued; retry after ${RETRY_AFTER_S} seconds`, { extra: { retryAfter: RETRY_AFTER_S } });
 
@@ -58,7 +60,11 @@ export function createWorkerPool(opts: WorkerPoolOptions) {
     idleTimeout: 30_000,
     maxQueue: opts.threads * 32,
     workerData: { databaseFile: opts.databaseFile },
-    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    // A small young generation keeps each thread's heap near 60 MB under a bulk import; the
+    // old generation is capped so a pathological body costs one thread (replaced, the caller
+    // told it is too complex), never the process's memory. 500,000-character bodies of the
+    // worst Markdown we tried (`![`, `&#`, `[`, lists, quotes) render within it.
+    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
   });
 
   /**
@@ -81,6 +87,8 @@ export function createWorkerPool(opts: WorkerPoolOptions) {
       outcome = (await pool.run({ ...task, started: port2 }, { signal: abort.signal, transferList: [port2] })) as Outcome;
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw started ? onTimeout() : busy();
+      // The task outgrew the thread's heap cap: the thread is gone (piscina replaces it).
+      if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') throw onTimeout();
       if (/queue is at limit/i.test((err as Error).message)) throw busy();
       throw err;
     } finally {

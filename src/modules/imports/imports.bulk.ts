@@ -17,10 +17,24 @@ type Report = z.infer<typeof ReportLine>;
 
 /** Lines per run sent to a pool thread: enough to make the hop cheap, few enough to keep runs short. */
 const RUN_LINES = 32;
+/** Bytes per run: long lines make shorter runs, so one run never holds megabytes of text. */
+const RUN_BYTES = 512 * 1024;
 /** Runs being prepared ahead of the writer: keeps every thread busy while the writer commits. */
 const RUNS_AHEAD = 4;
+/**
+ * Text in runs sent ahead of the writer (each run is held three times until committed: the
+ * line, its copy on the thread, the prepared item). Count alone let 4 MB lines put half a
+ * gigabyte in flight.
+ */
+const AHEAD_BYTES = 2 * 1024 * 1024;
 /** Lines read ahead of the preparation before reading pauses. */
 const MAX_QUEUED = 1024;
+/**
+ * Bytes read ahead before reading pauses. Kept small on purpose: a line that waits in the
+ * queue outlives the young generation's collections and is promoted to the old one, where
+ * a fast upload's garbage piled up by hundreds of megabytes between full collections.
+ */
+const QUEUED_BYTES = 1024 * 1024;
 /** Largest line accepted (a 500,000-character body as JSON with escapes fits). */
 const MAX_LINE_BYTES = 4 * 1024 * 1024;
 /** Unread report the server keeps before it stops reading the upload until the client catches up. */
@@ -35,16 +49,19 @@ const REPORT_HIGH_WATER = 16 * 1024 * 1024;
 function lineReader(input: Readable) {
   const lines = input.pipe(split2({ maxLength: MAX_LINE_BYTES }));
   const queue: RawLine[] = [];
+  let queuedBytes = 0;
   let n = 0;
   let ended = false;
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
   const signal = () => wake?.();
+  const full = () => queue.length >= MAX_QUEUED || queuedBytes >= QUEUED_BYTES;
   lines.on('data', (text: string) => {
     n++;
     if (text.trim() === '') return; // blank lines (a trailing newline) are not items
     queue.push({ line: n, text });
-    if (queue.length >= MAX_QUEUED) lines.pause();
+    queuedBytes += text.length;
+    if (full()) lines.pause();
     signal();
   });
   lines.on('end', () => {
@@ -62,12 +79,19 @@ function lineReader(input: Readable) {
     if (!input.readableEnded) fail(new Error('The client closed the connection before the upload ended'));
   });
   return {
-    take(): RawLine[] | null {
+    take(): { lines: RawLine[]; bytes: number } | null {
       if (failure) throw failure;
       if (queue.length === 0) return null;
-      const run = queue.splice(0, RUN_LINES);
-      if (queue.length < MAX_QUEUED) lines.resume();
-      return run;
+      // At least one line, however long; then up to RUN_LINES lines or RUN_BYTES.
+      let count = 0;
+      let bytes = 0;
+      while (count < queue.length && count < RUN_LINES && (count === 0 || bytes + queue[count]!.text.length <= RUN_BYTES)) {
+        bytes += queue[count++]!.text.length;
+      }
+      const run = queue.splice(0, count);
+      queuedBytes -= bytes;
+      if (!full()) lines.resume();
+      return { lines: run, bytes };
     },
     get done() {
       return ended && queue.length === 0;
@@ -176,15 +200,22 @@ export async function runBulkImport(input: Readable, output: Writable, ctx: Bulk
 
   const reader = lineReader(input);
   // In upload order; `prepare` never rejects, so a run waiting here cannot go unhandled.
-  const ahead: Promise<LineItem[]>[] = [];
+  // Bounded by count and by bytes, but at least one run goes, however long its line.
+  const ahead: { items: Promise<LineItem[]>; bytes: number }[] = [];
+  let aheadBytes = 0;
   for (;;) {
-    const run = ahead.length < RUNS_AHEAD ? reader.take() : null;
+    const room = ahead.length === 0 || (ahead.length < RUNS_AHEAD && aheadBytes < AHEAD_BYTES);
+    const run = room ? reader.take() : null;
     if (run) {
-      ahead.push(ctx.prepare(run, ctx.options));
+      ahead.push({ items: ctx.prepare(run.lines, ctx.options), bytes: run.bytes });
+      aheadBytes += run.bytes;
       continue;
     }
     if (ahead.length > 0) {
-      await commit(await ahead.shift()!);
+      const next = ahead.shift()!;
+      const items = await next.items;
+      await commit(items);
+      aheadBytes -= next.bytes;
       continue;
     }
     if (reader.done) return totals;
