@@ -96,6 +96,8 @@ async function findTarget(env: FuzzEnv, op: Operation, key: string | null): Prom
   const tables = { article: 'articles', author: 'authors', bureau: 'bureaus', tag: 'tags' } as const;
   const table = op.resource in tables ? tables[op.resource as keyof typeof tables] : null;
   if (!table || key === null) return { table, row: null };
+  // No stored slug holds a NUL (PostgreSQL's text cannot), and PostgreSQL rejects one as a parameter.
+  if (key.includes('\u0000')) return { table, row: null };
   const db = env.ctx.app.db;
   const versioned = table === 'tags' ? '1 AS version' : 'version';
   const row =
