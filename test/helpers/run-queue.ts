@@ -22,6 +22,16 @@ export function runQueueWaitMs(): number {
 }
 
 /**
+ * Milliseconds this thread has spent on a CPU. A probe's own time (measured less run-queue
+ * wait) minus this is time the event loop spent blocked off the CPU — on a lock, a thread
+ * join, a disk — rather than working: a report that splits the two names the kind of cause.
+ */
+export function onCpuMs(): number {
+  if (!supported) return 0;
+  return Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) / 1e6;
+}
+
+/**
  * Watches the event loop the way monitorEventLoopDelay does (a timer that should fire every
  * `intervalMs`), and also reports each delay less the run-queue wait inside it: how long
  * the loop itself was busy or blocked, whatever else the machine was doing.
