@@ -12,7 +12,7 @@
 
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
-import { sqliteOf } from './helpers/db.js';
+import { rawSql } from './helpers/db.js';
 import {
   checkResponse,
   createValidator,
@@ -72,12 +72,12 @@ t.test('the oracle itself: contract examples validate, the checksum sees changes
 
   const env = await startFuzzApp(t, validate, new FuzzStats(), []);
   const db = env.ctx.app.db;
-  const before = snapshot(db);
-  sqliteOf(db).writer.prepare("UPDATE api_tokens SET last_used_at = '2001-01-01T00:00:00.000Z'").run();
-  t.equal(diffSnapshots(before, snapshot(db)), '', "a token's last use is not content");
+  const before = await snapshot(db);
+  await rawSql(db, "UPDATE api_tokens SET last_used_at = '2001-01-01T00:00:00.000Z'");
+  t.equal(diffSnapshots(before, await snapshot(db)), '', "a token's last use is not content");
   const res = await env.ctx.app.inject({ method: 'POST', url: '/v1/tags', headers: env.ctx.auth, payload: { name: 'Oracle check' } });
   t.equal(res.statusCode, 201);
-  const after = snapshot(db);
+  const after = await snapshot(db);
   t.match(diffSnapshots(before, after), /tags: \+\d+/, 'a new tag is');
 
   // Each rule fails on an answer that breaks it.

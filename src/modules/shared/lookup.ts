@@ -3,11 +3,12 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
 import { AppError, notFound } from '../../errors.js';
+import { MAX_ID } from './schemas.js';
 
 type SluggedTable = SQLiteTable & { id: SQLiteColumn; slug: SQLiteColumn };
 
-/** `/things/{idOrSlug}`: digits are an id, anything else a slug. */
-export const isId = (key: string) => /^\d+$/.test(key);
+/** `/things/{idOrSlug}`: digits are an id, anything else a slug (digits past MAX_ID name no id: they are looked up as a slug). */
+export const isId = (key: string) => /^\d{1,10}$/.test(key) && Number(key) <= MAX_ID;
 
 export const idOrSlugWhere = (table: SluggedTable, key: string) => (isId(key) ? eq(table.id, Number(key)) : eq(table.slug, key));
 
@@ -51,7 +52,8 @@ export async function resolveRefs(db: Database, table: SluggedTable, what: strin
   const errors: { path: string; message: string }[] = [];
   const out: number[] = [];
   for (const [path, k] of refs) {
-    const [row] = (await lookup(typeof k === 'number' ? 'id' : 'slug').execute({ key: k })) as { id: number }[];
+    // A number past MAX_ID names no row (and PostgreSQL would reject it as out of range).
+    const [row] = typeof k === 'number' && !(Number.isInteger(k) && Math.abs(k) <= MAX_ID) ? [] : ((await lookup(typeof k === 'number' ? 'id' : 'slug').execute({ key: k })) as { id: number }[]);
     if (row === undefined) errors.push({ path, message: `No ${what} with id or slug "${k}"` });
     out.push(row?.id ?? 0);
   }

@@ -45,8 +45,14 @@ export const intParam = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.int().min(min).max(max));
 
+/**
+ * The largest id: PostgreSQL's ids are `integer` (32-bit), so a larger one can name no row on
+ * either engine, and sent to PostgreSQL it would be an out-of-range error rather than a miss.
+ */
+export const MAX_ID = 2_147_483_647;
+
 /** A positive id in a path or query string. */
-export const idParam = () => intParam(1, Number.MAX_SAFE_INTEGER);
+export const idParam = () => intParam(1, MAX_ID);
 
 /** `true` or `false` in a query string. */
 export const boolParam = () =>

@@ -13,9 +13,9 @@ export async function runCase(env: FuzzEnv, op: Operation, plan: RequestPlan): P
   const db = env.ctx.app.db;
   const outcome: CaseOutcome = { status: 0, violations: [], known: [] };
   for (let i = 0; i < (plan.repeat ? 2 : 1); i++) {
-    const before = currentSnapshot(db);
+    const before = await currentSnapshot(db);
     const res = await env.ctx.app.inject({ method: req.method, url: req.url, headers: req.headers, ...(req.payload === undefined ? {} : { payload: req.payload }) });
-    const after = currentSnapshot(db);
+    const after = await currentSnapshot(db);
     const { violations, notes } = checkResponse(env.validate, op, req, res, before.snap, after.snap);
     const known: CaseOutcome['known'] = [];
     const fresh: Violation[] = [];

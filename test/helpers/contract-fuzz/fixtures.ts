@@ -5,7 +5,7 @@ import type { Test } from 'tap';
 import { createPreviewSigner } from '../../../src/modules/articles/articles.preview.js';
 import { createToken } from '../../../src/modules/tokens/tokens.service.js';
 import { buildTestApp, type TestApp } from '../app.js';
-import { sqliteOf } from '../db.js';
+import { rawSql, rawValue } from '../db.js';
 import { type KnownBug } from './check.js';
 import { type HttpMethod, type SchemaValidator } from './contract.js';
 import { SAFE_WEBHOOK } from './odd-inputs.js';
@@ -44,31 +44,18 @@ async function api(ctx: TestApp, method: HttpMethod, url: string, payload?: unkn
 }
 
 export type Db = TestApp['app']['db'];
-type Stmt = { all(...args: unknown[]): unknown[]; get(...args: unknown[]): unknown; pluck(on?: boolean): unknown };
-const prepared = new WeakMap<object, Map<string, Stmt>>();
-/** The fixture queries run before every case: prepared once per database. */
-const stmt = (db: Db, sql: string, pluck = false): Stmt => {
-  const cache = prepared.get(db) ?? new Map<string, Stmt>();
-  prepared.set(db, cache);
-  const key = `${pluck ? 'pluck' : 'rows'}:${sql}`;
-  let s = cache.get(key);
-  if (!s) {
-    s = sqliteOf(db).writer.prepare(sql) as unknown as Stmt;
-    if (pluck) s.pluck();
-    cache.set(key, s);
-  }
-  return s;
-};
-export const all = <T>(db: Db, sql: string, ...args: unknown[]) => stmt(db, sql).all(...args) as T[];
-export const one = <T>(db: Db, sql: string, ...args: unknown[]) => stmt(db, sql).get(...args) as T | undefined;
-export const count = (db: Db, sql: string, ...args: unknown[]) => (stmt(db, sql, true).get(...args) as number | undefined) ?? 0;
+// Fixture queries go through the engine-neutral raw SQL of helpers/db.ts (`?` parameters), so
+// the fuzzer runs on SQLite and PostgreSQL alike. PostgreSQL answers counts and sums as strings.
+export const all = <T>(db: Db, sql: string, ...args: unknown[]) => rawSql<T>(db, sql, ...args);
+export const one = async <T>(db: Db, sql: string, ...args: unknown[]) => (await rawSql<T>(db, sql, ...args))[0];
+export const count = async (db: Db, sql: string, ...args: unknown[]) => Number((await rawValue(db, sql, ...args)) ?? 0);
 
 /** A fresh app with tokens for every role, on which fixtures are topped up before each case. */
 export async function startFuzzApp(t: Teardown, validate: SchemaValidator, stats: FuzzStats, knownBugs: KnownBug[]): Promise<FuzzEnv> {
   // buildTestApp only calls t.teardown; the fuzz script passes its own collector.
   const ctx = await buildTestApp(t as Test);
   const db = ctx.app.db;
-  const adminId = one<{ id: number }>(db, 'SELECT id FROM api_tokens ORDER BY id LIMIT 1')!.id;
+  const adminId = (await one<{ id: number }>(db, 'SELECT id FROM api_tokens ORDER BY id LIMIT 1'))!.id;
   const author = await api(ctx, 'POST', '/v1/authors', { name: fresh('Writer Byline'), email: 'writer@example.com' });
   const editor = await createToken(db, { name: 'fuzz editor', role: 'editor' });
   const writer = await createToken(db, { name: 'fuzz writer', role: 'writer', authorId: author!.id });
@@ -90,10 +77,10 @@ export async function startFuzzApp(t: Teardown, validate: SchemaValidator, stats
   await replenish(env);
   // Old slugs, so 308 redirects are reachable.
   for (const resource of ['bureaus', 'authors'] as const) {
-    const row = one<{ id: number }>(db, `SELECT id FROM ${resource} ORDER BY id DESC LIMIT 1`)!;
+    const row = (await one<{ id: number }>(db, `SELECT id FROM ${resource} ORDER BY id DESC LIMIT 1`))!;
     await api(ctx, 'PATCH', `/v1/${resource}/${row.id}`, { slug: `renamed-${resource}-${++fixtureCounter}` });
   }
-  const draft = one<{ id: number; version: number }>(db, "SELECT id, version FROM articles WHERE status = 'draft' ORDER BY id LIMIT 1")!;
+  const draft = (await one<{ id: number; version: number }>(db, "SELECT id, version FROM articles WHERE status = 'draft' ORDER BY id LIMIT 1"))!;
   await api(ctx, 'PATCH', `/v1/articles/${draft.id}`, { slug: `renamed-article-${++fixtureCounter}` }, { 'if-match': `"v${draft.version}"` });
   return env;
 }
@@ -103,17 +90,17 @@ export async function replenish(env: FuzzEnv): Promise<void> {
   const { ctx } = env;
   const db = ctx.app.db;
   const now = new Date().toISOString();
-  while (count(db, 'SELECT count(*) FROM bureaus') < MIN_BUREAUS) await api(ctx, 'POST', '/v1/bureaus', { name: fresh('Fuzz Bureau'), location: 'Lisbon' });
-  while (count(db, 'SELECT count(*) FROM authors') < MIN_AUTHORS) {
-    const bureau = one<{ id: number }>(db, 'SELECT id FROM bureaus ORDER BY id LIMIT 1')!;
+  while (await count(db, 'SELECT count(*) FROM bureaus') < MIN_BUREAUS) await api(ctx, 'POST', '/v1/bureaus', { name: fresh('Fuzz Bureau'), location: 'Lisbon' });
+  while (await count(db, 'SELECT count(*) FROM authors') < MIN_AUTHORS) {
+    const bureau = (await one<{ id: number }>(db, 'SELECT id FROM bureaus ORDER BY id LIMIT 1'))!;
     await api(ctx, 'POST', '/v1/authors', { name: fresh('Fuzz Author'), email: `fuzz${fixtureCounter}@example.com`, bureau: bureau.id });
   }
-  while (count(db, 'SELECT count(*) FROM tags') < MIN_TAGS) await api(ctx, 'POST', '/v1/tags', { name: fresh('Fuzz Tag') });
+  while (await count(db, 'SELECT count(*) FROM tags') < MIN_TAGS) await api(ctx, 'POST', '/v1/tags', { name: fresh('Fuzz Tag') });
 
   const newArticle = async () => {
-    const bureau = one<{ id: number }>(db, 'SELECT id FROM bureaus ORDER BY id LIMIT 1')!.id;
-    const authors = all<{ id: number }>(db, 'SELECT id FROM authors ORDER BY id LIMIT 2').map((a) => a.id);
-    const tags = all<{ id: number }>(db, 'SELECT id FROM tags ORDER BY id LIMIT 1').map((a) => a.id);
+    const bureau = (await one<{ id: number }>(db, 'SELECT id FROM bureaus ORDER BY id LIMIT 1'))!.id;
+    const authors = (await all<{ id: number }>(db, 'SELECT id FROM authors ORDER BY id LIMIT 2')).map((a) => a.id);
+    const tags = (await all<{ id: number }>(db, 'SELECT id FROM tags ORDER BY id LIMIT 1')).map((a) => a.id);
     return (await api(ctx, 'POST', '/v1/articles', {
       headline: fresh('Fuzz headline about the court'),
       standfirst: 'A standfirst — with “quotes”.',
@@ -127,25 +114,25 @@ export async function replenish(env: FuzzEnv): Promise<void> {
   const transition = async (a: { id: number; version?: number }, action: string, payload?: unknown) =>
     (await api(ctx, 'POST', `/v1/articles/${a.id}/${action}`, payload, { 'if-match': `"v${a.version ?? 1}"` }))!;
 
-  if (count(db, "SELECT count(*) FROM articles WHERE status = 'draft'") < 2) await newArticle();
-  if (count(db, "SELECT count(*) FROM articles WHERE status = 'published' AND published_at <= ?", now) < 2) {
+  if (await count(db, "SELECT count(*) FROM articles WHERE status = 'draft'") < 2) await newArticle();
+  if (await count(db, "SELECT count(*) FROM articles WHERE status = 'published' AND published_at <= ?", now) < 2) {
     await transition(await newArticle(), 'publish');
   }
-  if (count(db, "SELECT count(*) FROM articles WHERE status = 'published' AND published_at > ?", now) < 1) {
+  if (await count(db, "SELECT count(*) FROM articles WHERE status = 'published' AND published_at > ?", now) < 1) {
     await transition(await newArticle(), 'publish', { publishedAt: '2101-01-01T06:00:00.000Z' });
   }
-  if (count(db, "SELECT count(*) FROM articles WHERE status = 'archived'") < 1) {
+  if (await count(db, "SELECT count(*) FROM articles WHERE status = 'archived'") < 1) {
     const published = await transition(await newArticle(), 'publish');
     await transition(published, 'archive');
   }
-  if (count(db, `SELECT count(*) FROM webhooks WHERE active = 1 AND url LIKE '${SAFE_WEBHOOK}/%'`) < 1) {
+  if (await count(db, `SELECT count(*) FROM webhooks WHERE active AND url LIKE '${SAFE_WEBHOOK}/%'`) < 1) {
     await api(ctx, 'POST', '/v1/webhooks', { url: `${SAFE_WEBHOOK}/fuzz`, events: ['article.*', 'author.*', 'bureau.*'] });
   }
-  if (count(db, 'SELECT count(*) FROM webhook_deliveries') < 2) {
+  if (await count(db, 'SELECT count(*) FROM webhook_deliveries') < 2) {
     await api(ctx, 'POST', '/v1/bureaus', { name: fresh('Bureau for a delivery') });
   }
   await keepSmall(env);
-  const revocable = count(
+  const revocable = await count(
     db,
     `SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL AND id NOT IN (${[...env.protectedTokenIds].join(',')})`,
   );
@@ -164,18 +151,18 @@ const TOO_BIG = 2_000_000;
 async function keepSmall(env: FuzzEnv): Promise<void> {
   const { ctx } = env;
   const db = ctx.app.db;
-  const articleBytes = () =>
-    count(db, 'SELECT coalesce(sum(length(body) + length(body_html) + length(body_text)), 0) FROM articles') +
-    count(db, 'SELECT coalesce(sum(length(snapshot)), 0) FROM article_revisions');
-  for (let i = 0; i < 20 && articleBytes() > TOO_BIG; i++) {
-    const big = one<{ id: number; version: number }>(
+  const articleBytes = async () =>
+    await count(db, 'SELECT coalesce(sum(length(body) + length(body_html) + length(body_text)), 0) FROM articles') +
+    await count(db, 'SELECT coalesce(sum(length(CAST(snapshot AS TEXT))), 0) FROM article_revisions');
+  for (let i = 0; i < 20 && (await articleBytes()) > TOO_BIG; i++) {
+    const big = await one<{ id: number; version: number }>(
       db,
-      'SELECT a.id, a.version FROM articles a ORDER BY length(a.body) + (SELECT coalesce(sum(length(snapshot)), 0) FROM article_revisions r WHERE r.article_id = a.id) DESC LIMIT 1',
+      'SELECT a.id, a.version FROM articles a ORDER BY length(a.body) + (SELECT coalesce(sum(length(CAST(snapshot AS TEXT))), 0) FROM article_revisions r WHERE r.article_id = a.id) DESC LIMIT 1',
     );
     if (!big) break;
     await api(ctx, 'DELETE', `/v1/articles/${big.id}`, undefined, { 'if-match': `"v${big.version}"` });
   }
-  if (count(db, 'SELECT coalesce(sum(length(payload)), 0) FROM webhook_deliveries') > TOO_BIG) {
-    for (const hook of all<{ id: number }>(db, 'SELECT id FROM webhooks')) await api(ctx, 'DELETE', `/v1/webhooks/${hook.id}`);
+  if (await count(db, 'SELECT coalesce(sum(length(payload)), 0) FROM webhook_deliveries') > TOO_BIG) {
+    for (const hook of await all<{ id: number }>(db, 'SELECT id FROM webhooks')) await api(ctx, 'DELETE', `/v1/webhooks/${hook.id}`);
   }
 }

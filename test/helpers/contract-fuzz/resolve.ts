@@ -35,7 +35,7 @@ const UNKNOWN_ID = 987654321;
 type Resolved = { id: number; slug: string };
 type Target = { table: 'articles' | 'authors' | 'bureaus' | 'tags' | null; row: { id: number; version: number } | null };
 
-function fixtureRows(env: FuzzEnv, kind: FixtureKind): Resolved[] {
+function fixtureRows(env: FuzzEnv, kind: FixtureKind): Promise<Resolved[]> {
   const db = env.ctx.app.db;
   const now = new Date().toISOString();
   switch (kind) {
@@ -57,36 +57,57 @@ function fixtureRows(env: FuzzEnv, kind: FixtureKind): Resolved[] {
     case 'oldSlug:bureau':
       return all<Resolved>(db, 'SELECT resource_id AS id, slug FROM slug_history WHERE resource = ? ORDER BY slug', kind.slice(8));
     case 'token':
-      return all<Resolved>(db, 'SELECT id, name AS slug FROM api_tokens ORDER BY id').filter((r) => !env.protectedTokenIds.has(r.id));
+      return all<Resolved>(db, 'SELECT id, name AS slug FROM api_tokens ORDER BY id').then((rows) => rows.filter((r) => !env.protectedTokenIds.has(r.id)));
     case 'webhook':
       return all<Resolved>(db, 'SELECT id, url AS slug FROM webhooks ORDER BY id');
     case 'delivery':
-      return all<Resolved>(db, 'SELECT id, event_id AS slug FROM webhook_deliveries ORDER BY rowid');
+      return all<Resolved>(db, 'SELECT id, event_id AS slug FROM webhook_deliveries ORDER BY id');
     case 'webhookOfDelivery':
       // Same order as 'delivery', so the same pick names a delivery and its own webhook.
-      return all<Resolved>(db, 'SELECT webhook_id AS id, event_id AS slug FROM webhook_deliveries ORDER BY rowid');
+      return all<Resolved>(db, 'SELECT webhook_id AS id, event_id AS slug FROM webhook_deliveries ORDER BY id');
   }
 }
 
-function resolveRef(env: FuzzEnv, ref: Ref): Resolved | null {
-  const rows = fixtureRows(env, ref.kind);
+/** Every fixture kind a plan's path, query and body refer to. */
+function refKinds(v: unknown, into = new Set<FixtureKind>()): Set<FixtureKind> {
+  if (v instanceof Ref) into.add(v.kind);
+  else if (Array.isArray(v)) for (const x of v) refKinds(x, into);
+  else if (v && typeof v === 'object' && !isSym(v)) for (const x of Object.values(v)) refKinds(x, into);
+  return into;
+}
+
+/**
+ * The fixture rows of every kind the plan refers to, read before resolving: the database is
+ * read asynchronously (either engine), while resolving the plan's values stays synchronous.
+ */
+async function fixturesFor(env: FuzzEnv, plan: RequestPlan): Promise<Map<FixtureKind, Resolved[]>> {
+  const kinds = refKinds([Object.values(plan.path), plan.query.map(([, v]) => v), plan.body.kind === 'json' ? plan.body.value : null]);
+  const rows = new Map<FixtureKind, Resolved[]>();
+  for (const kind of kinds) rows.set(kind, await fixtureRows(env, kind));
+  return rows;
+}
+
+function resolveRef(fixtures: Map<FixtureKind, Resolved[]>, ref: Ref): Resolved | null {
+  const rows = fixtures.get(ref.kind) ?? [];
   return rows.length === 0 ? null : rows[ref.pick % rows.length]!;
 }
 
-function findTarget(env: FuzzEnv, op: Operation, key: string | null): Target {
+async function findTarget(env: FuzzEnv, op: Operation, key: string | null): Promise<Target> {
   const tables = { article: 'articles', author: 'authors', bureau: 'bureaus', tag: 'tags' } as const;
   const table = op.resource in tables ? tables[op.resource as keyof typeof tables] : null;
   if (!table || key === null) return { table, row: null };
+  // No stored slug holds a NUL (PostgreSQL's text cannot), and PostgreSQL rejects one as a parameter.
+  if (key.includes('\u0000')) return { table, row: null };
   const db = env.ctx.app.db;
   const versioned = table === 'tags' ? '1 AS version' : 'version';
   const row =
-    one<{ id: number; version: number }>(db, `SELECT id, ${versioned} FROM ${table} WHERE slug = ? OR CAST(id AS TEXT) = ?`, key, key) ??
-    one<{ id: number; version: number }>(
+    (await one<{ id: number; version: number }>(db, `SELECT id, ${versioned} FROM ${table} WHERE slug = ? OR CAST(id AS TEXT) = ?`, key, key)) ??
+    (await one<{ id: number; version: number }>(
       db,
       `SELECT t.id, ${table === 'tags' ? '1 AS version' : 't.version'} FROM slug_history h JOIN ${table} t ON t.id = h.resource_id WHERE h.resource = ? AND h.slug = ?`,
       op.resource,
       key,
-    );
+    ));
   return { table, row: row ?? null };
 }
 
@@ -119,8 +140,9 @@ async function resolveCursor(env: FuzzEnv, pathname: string, plan: RequestPlan):
 export async function resolvePlan(env: FuzzEnv, op: Operation, plan: RequestPlan): Promise<ConcreteRequest> {
   const db = env.ctx.app.db;
   let target: Target = { table: null, row: null };
+  const fixtures = await fixturesFor(env, plan);
   const refValue = (ref: Ref): string | number => {
-    const r = resolveRef(env, ref);
+    const r = resolveRef(fixtures, ref);
     if (!r) return ref.form === 'id' ? UNKNOWN_ID : 'no-such-fixture';
     return ref.form === 'id' ? r.id : r.slug;
   };
@@ -143,14 +165,13 @@ export async function resolvePlan(env: FuzzEnv, op: Operation, plan: RequestPlan
     } catch {
       key = null;
     }
-    target = findTarget(env, op, key);
+    target = await findTarget(env, op, key);
   }
-  const revisionVersions = (): number[] =>
+  const versions =
     target.row && target.table === 'articles'
-      ? all<{ version: number }>(db, 'SELECT version FROM article_revisions WHERE article_id = ? ORDER BY version', target.row.id).map((r) => r.version)
+      ? (await all<{ version: number }>(db, 'SELECT version FROM article_revisions WHERE article_id = ? ORDER BY version', target.row.id)).map((r) => r.version)
       : [];
   const revision = (r: RevisionOf): string => {
-    const versions = revisionVersions();
     return String(versions.length === 0 ? r.pick + 1 : versions[r.pick % versions.length]!);
   };
   for (const [name, value] of Object.entries(plan.path)) {
