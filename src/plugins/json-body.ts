@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
+import { refuseNul } from '../lib/nul.js';
 
 export const MAX_JSON_DEPTH = 32;
 export const MAX_QUERY_PARAMS = 40;
@@ -49,7 +50,25 @@ export default fp(
           errors: [{ path: 'body', message: `Nesting deeper than ${MAX_JSON_DEPTH}` }],
         }));
       }
-      parseJson(req, text, done);
+      parseJson(req, text, (err: Error | null, value?: unknown) => {
+        if (err) return done(err);
+        try {
+          refuseNul(value, 'body', text);
+        } catch (nul) {
+          return done(nul as Error);
+        }
+        done(null, value);
+      });
+    });
+    // Path and query text arrives decoded (`%00` is U+0000): refused before any handler sees it.
+    app.addHook('preValidation', (req, _reply, done) => {
+      try {
+        refuseNul(req.params, 'params');
+        refuseNul(req.query, 'query');
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
     });
     app.addHook('onRequest', (req, _reply, done) => {
       const q = req.url.indexOf('?');

@@ -1,4 +1,5 @@
 import { AppError, type FieldError } from '../../errors.js';
+import { refuseNul } from '../../lib/nul.js';
 import { renderBody, type Rendered } from '../../lib/markdown.js';
 import { CreateArticleBody } from '../articles/articles.schemas.js';
 import { prepareArticle, prepareNinjs, prepareWire, type PrepareOptions, type Prepared } from './imports.prepare.js';
@@ -26,6 +27,7 @@ export function prepareLine(text: string, line: number, opts: PrepareOptions): P
     throw new AppError('malformed_json', `Line ${line} is not JSON: ${(err as Error).message}`);
   }
   const path = `line.${line}`;
+  refuseNul(value, path, text);
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const o = value as Record<string, unknown>;
     const keys = Object.keys(o);

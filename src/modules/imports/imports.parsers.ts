@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
+import { refuseNul } from '../../lib/nul.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -13,11 +14,18 @@ export function registerImportParsers(app: FastifyInstance) {
     if (charset && !/^utf-?8$/i.test(charset)) {
       return done(new AppError('unsupported_media_type', `Send the text as UTF-8 (\`text/plain; charset=utf-8\`), not ${charset}`));
     }
+    let text: string;
     try {
-      done(null, utf8.decode(body as Buffer));
+      text = utf8.decode(body as Buffer);
     } catch {
-      done(new AppError('validation_failed', 'The text is not valid UTF-8', { errors: [{ path: 'body', message: 'Invalid UTF-8' }] }));
+      return done(new AppError('validation_failed', 'The text is not valid UTF-8', { errors: [{ path: 'body', message: 'Invalid UTF-8' }] }));
     }
+    try {
+      refuseNul(text, 'body');
+    } catch (err) {
+      return done(err as Error);
+    }
+    done(null, text);
   });
   // No body limit: the upload is streamed line by line, never held whole.
   app.addContentTypeParser('application/x-ndjson', { bodyLimit: Number.MAX_SAFE_INTEGER }, (_req, payload, done) => done(null, payload));
