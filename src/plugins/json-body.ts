@@ -61,10 +61,13 @@ export default fp(
       });
     });
     // Path and query text arrives decoded (`%00` is U+0000): refused before any handler sees it.
+    // Except search text `q`, which is never stored: lib/fts-query.ts folds every control
+    // character to a space, so a pasted query with stray control bytes still searches.
     app.addHook('preValidation', (req, _reply, done) => {
       try {
         refuseNul(req.params, 'params');
-        refuseNul(req.query, 'query');
+        const { q: _searchText, ...query } = (req.query ?? {}) as Record<string, unknown>;
+        refuseNul(query, 'query');
         done();
       } catch (err) {
         done(err as Error);
