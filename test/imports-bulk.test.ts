@@ -190,15 +190,19 @@ t.test('memory stays flat while a large upload streams through', async (t) => {
   heap.push(process.memoryUsage().heapUsed);
   const mb = (n: number) => (n / 1048576).toFixed(1);
   t.ok(heap[1]! - heap[0]! < 16 * 1048576, `live heap ${mb(heap[0]!)} MB at the middle, ${mb(heap[1]!)} MB at the end of ${megabytes} MB`);
-  t.ok(peaks[1]! - peaks[0]! < 64 * 1048576, `peak RSS ${mb(peaks[0]!)} MB over the first half, ${mb(peaks[1]!)} MB over the second`);
+  // Leaks show in the live heap above (after full collections). RSS adds V8's headroom for
+  // garbage on three isolates (event loop, two pool threads), which swings by up to ~75 MB
+  // between halves of one run in CI; a leak of the upload itself (80 MB a half) would not fit.
+  t.ok(peaks[1]! - peaks[0]! < 128 * 1048576, `peak RSS ${mb(peaks[0]!)} MB over the first half, ${mb(peaks[1]!)} MB over the second`);
   // And bounded. The import itself holds ~1 MB read ahead, ~2 MB of runs in flight (each line
   // about three times: as read, on its thread, prepared) and at most 16 MB of unread report;
   // the rest is V8's headroom for garbage between full collections, on the event loop and on
   // each pool thread. Measured over this 160 MB upload: 166 MB without coverage, 169–262 MB
-  // under tap's coverage (which instruments every thread); 434 MB before reading was bounded
-  // by bytes. The budget sits between, so a return of count-only bounds fails here.
+  // under tap's coverage (which instruments every thread), 309 MB once in a clean-clone CI run;
+  // 434 MB before reading was bounded by bytes. The budget sits between, so a return of
+  // count-only bounds fails here.
   const growth = Math.max(...peaks) - before;
-  const budget = 300 * 1048576;
+  const budget = 380 * 1048576;
   t.ok(growth < budget, `peak RSS ${mb(before + growth)} MB, ${mb(growth)} MB over the ${mb(before)} MB before the upload (budget ${mb(budget)} MB)`);
 });
 
