@@ -8,7 +8,7 @@ import { createPgContentStateReader } from './pg/content-state.js';
 import { migratePostgres, pgMigrationsFolder } from './pg/migrate.js';
 import { postgresDialect } from './postgres-dialect.js';
 import { pgTables } from './tables.js';
-import { busy, type WriteOptions } from './unit-of-work.js';
+import { busy, runHooks, type WriteOptions } from './unit-of-work.js';
 
 export type PostgresOptions = {
   /** Longest wait for a pooled connection, then for the writers' lock, before a 503. */
@@ -154,13 +154,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     } finally {
       client.release(broken);
     }
-    for (const hook of frame.hooks) {
-      try {
-        hook();
-      } catch (err) {
-        onHookError(err);
-      }
-    }
+    runHooks(frame.hooks, onHookError);
     return result;
   }
 

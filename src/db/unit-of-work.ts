@@ -30,6 +30,17 @@ export type TransactionSteps = {
   rollbackTo(name: string): Promise<void>;
 };
 
+/** After-commit hooks, in order. One that throws is reported, never a failed write: the change is committed. */
+export function runHooks(hooks: (() => void)[], onHookError: (err: unknown) => void): void {
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch (err) {
+      onHookError(err);
+    }
+  }
+}
+
 export const busy = (what: string) =>
   new AppError('database_busy', `The database was busy for too long (${what}); retry shortly`, { extra: { retryAfter: 1 } });
 
@@ -83,13 +94,7 @@ export function createUnitOfWork(steps: TransactionSteps, lockTimeoutMs: number,
     } finally {
       release();
     }
-    for (const hook of frame.hooks) {
-      try {
-        hook();
-      } catch (err) {
-        onHookError(err);
-      }
-    }
+    runHooks(frame.hooks, onHookError);
     return result;
   }
 
