@@ -79,6 +79,18 @@ t.test('full-text search on listArticles', async (t) => {
     t.notMatch(hits[0]!.snippet, '<script>');
   });
 
+  t.test('text inside <…> is found and shown, as any other text', async (t) => {
+    // PostgreSQL's parser reads `<…>` as an XML tag and drops it (migrations/pg/0005).
+    const a = await mk({ headline: 'Wire slugs', body: 'Filed as <quetzal sighting confirmed>, then <Okapi> and a<b c>d.' });
+    t.same((await q('q=quetzal')).hits.map((h) => h.id), [a.id]);
+    t.same((await q(`q=${encodeURIComponent('"sighting confirmed"')}`)).hits.map((h) => h.id), [a.id], 'a phrase inside brackets');
+    t.same((await q(`q=${encodeURIComponent('<Okapi>')}`)).hits.map((h) => h.id), [a.id], 'a search that has the brackets itself');
+    const { hits } = await q('q=okapi');
+    t.same(hits.map((h) => h.id), [a.id]);
+    t.match(hits[0]!.snippet, '&lt;<mark>Okapi</mark>&gt;', 'the brackets stay in the snippet, escaped');
+    t.match(hits[0]!.snippet, '&lt;quetzal sighting confirmed&gt;');
+  });
+
   t.test('the index follows edits, byline renames and deletes', async (t) => {
     const a = await mk({ headline: 'Quokka census', body: 'Counting quokkas.' });
     t.same((await q('q=quokka')).hits.map((h) => h.id), [a.id]);

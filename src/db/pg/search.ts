@@ -4,7 +4,7 @@ import { HIT_END, HIT_START, type SearchTerm } from '../../lib/fts-query.js';
 import { articles } from './schema.js';
 
 // Full-text search on PostgreSQL: the same parsed terms as FTS5 (src/lib/fts-query.ts), over
-// the weighted document that migrations/pg/0001 keeps in `articles_search` (headline A,
+// the weighted document that migrations/pg/0001 (and 0005) keep in `articles_search` (headline A,
 // standfirst B, bylines C, body D) through the `dateline_search` configuration (unaccent,
 // then `simple`: no stemming, as FTS5's unicode61).
 
@@ -21,7 +21,9 @@ const WEIGHTS = sql.raw(`'{0.1, 0.2, 0.4, 1.0}'::float4[]`);
 // document text by the same configuration: several words become a `<->` phrase, accents and
 // case fold, punctuation separates. Operands that yield no lexeme are dropped (with a NOTICE),
 // never an error: parseSearch only gives non-empty terms with a letter or digit.
-const quote = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+// A `<` is followed by the separator dateline_search_text adds to stored text, or `<Okapi>`
+// would be read as a tag and dropped here too (control characters never reach a term).
+const quote = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "''").replaceAll('<', '<\u001f')}'`;
 
 /** The to_tsquery text for parsed terms: all must match; `prefix*` matches word starts. */
 export function toTsQueryText(terms: SearchTerm[]): string {
@@ -47,10 +49,12 @@ export const HEADLINE_OPTIONS = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxW
 
 /**
  * A snippet of the standfirst and body around the hits. ts_headline re-parses the text, so
- * it must only ever run on the rows of one page (see searchPage), never on every match.
+ * it must only ever run on the rows of one page (see searchPage), never on every match. The
+ * text is parsed as the index parsed it (dateline_search_text, migrations/pg/0005: `<…>` is
+ * text, not a tag to drop), and the separator that function adds is taken out again.
  */
 export const snippet = (terms: SearchTerm[]): SQL<string> =>
-  sql<string>`ts_headline(${CONFIG}, concat_ws(' ', ${articles.standfirst}, ${articles.bodyText}), ${tsQuery(terms)}, ${HEADLINE_OPTIONS})`;
+  sql<string>`replace(ts_headline(${CONFIG}, dateline_search_text(concat_ws(' ', ${articles.standfirst}, ${articles.bodyText})), ${tsQuery(terms)}, ${HEADLINE_OPTIONS}), chr(31), '')`;
 
 export type SearchHit = { id: number; rank: number; snippet: string };
 type Db = NodePgDatabase<Record<string, unknown>>;
