@@ -1,9 +1,10 @@
-// Creates an API token on the configured database and prints the secret once.
+// Creates an API token on the configured database (DATABASE_URL's PostgreSQL, else the
+// DATABASE_FILE SQLite file; migrated first if new) and prints the secret once.
 //   npm run token -- create --name "Night desk" [--role admin|editor|writer|viewer] [--expires 2027-01-01T00:00:00Z]
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../src/config.js';
-import { openSqlite } from '../src/db/sqlite.js';
+import { openConfigured } from '../src/db/open.js';
 import { tokenRoles } from '../src/db/schema.js';
 import { createToken } from '../src/modules/tokens/tokens.service.js';
 
@@ -14,7 +15,7 @@ const { positionals, values } = parseArgs({
 const args = z
   .object({
     command: z.literal('create'),
-    name: z.string().min(1, 'give the token a --name'),
+    name: z.string({ error: 'give the token a --name' }).min(1, 'give the token a --name'),
     role: z.enum(tokenRoles),
     expires: z.iso.datetime({ offset: true }).optional(),
   })
@@ -25,7 +26,7 @@ if (!args.success) {
   process.exit(2);
 }
 const config = loadConfig();
-const db = openSqlite(config.databaseFile);
+const db = await openConfigured({ file: config.databaseFile, url: config.databaseUrl }, { poolSize: 1 });
 const { token } = await createToken(db, {
   name: args.data.name,
   role: args.data.role,

@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin';
 import { checkpointOffLoop } from '../db/checkpointer.js';
 import type { Database } from '../db/database.js';
-import { openPostgres } from '../db/postgres.js';
-import { openSqlite } from '../db/sqlite.js';
+import { openConfigured } from '../db/open.js';
+import type { SqliteDatabase } from '../db/sqlite.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,17 +25,14 @@ export default fp(
   async (app, opts: DbPluginOptions) => {
     const onHookError = (err: unknown) => app.log.error({ err }, 'after-commit hook failed');
     let checkpoints: { stop(): Promise<void> } | undefined;
-    let db: Database;
-    if (opts.url) {
-      db = await openPostgres(opts.url, { lockTimeoutMs: opts.writeLockTimeoutMs, poolSize: opts.poolSize, queryTimeoutMs: opts.queryTimeoutMs, onHookError });
-    } else {
-      const sqlite = openSqlite(opts.file, { lockTimeoutMs: opts.writeLockTimeoutMs, onHookError });
-      // A file's write-ahead log is checkpointed on a thread, not inside a commit on the event
-      // loop (see src/db/checkpointer.ts). `:memory:` has no log.
-      if (opts.file !== ':memory:') {
-        checkpoints = checkpointOffLoop(sqlite.sqlite.writer, opts.file, (err) => app.log.error({ err }, 'WAL checkpoints are back on the event loop'));
-      }
-      db = sqlite;
+    const db = await openConfigured(
+      { file: opts.file, url: opts.url },
+      { lockTimeoutMs: opts.writeLockTimeoutMs, poolSize: opts.poolSize, queryTimeoutMs: opts.queryTimeoutMs, onHookError },
+    );
+    // A file's write-ahead log is checkpointed on a thread, not inside a commit on the event
+    // loop (see src/db/checkpointer.ts). `:memory:` has no log.
+    if (db.engine === 'sqlite' && opts.file !== ':memory:') {
+      checkpoints = checkpointOffLoop((db as SqliteDatabase).sqlite.writer, opts.file, (err) => app.log.error({ err }, 'WAL checkpoints are back on the event loop'));
     }
     app.decorate('db', db);
     app.addHook('onClose', async () => {
