@@ -22,16 +22,26 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { exitOnSignals, wholeNumber } from './lib/cli.js';
-import { freshDatabase } from './lib/db.js';
+import { adminTokenOn, freshDatabase } from './lib/db.js';
 import { client } from './lib/http.js';
 import { memory, root, startReady, stop, type Memory } from './lib/server.js';
+import type { DatabaseTarget } from './lib/target.js';
 import { mixedRequests, seedNewsroom } from './lib/workload.js';
 
-export type SoakOptions = { seconds?: number; warmup?: number; connections?: number; articles?: number; burst?: number; log?: (line: string) => void };
+export type SoakOptions = {
+  seconds?: number;
+  warmup?: number;
+  connections?: number;
+  articles?: number;
+  burst?: number;
+  /** A migrated, empty database to run on (the tests' PostgreSQL one); by default a new SQLite file. */
+  target?: DatabaseTarget;
+  log?: (line: string) => void;
+};
 export type Window = { fromS: number; requests: number; rps: number; p50: number; p99: number };
 type Sample = Memory & { atS: number; phase: 'warmup' | 'measured' };
 export type SoakResult = {
-  options: Required<Omit<SoakOptions, 'log'>>;
+  options: Required<Omit<SoakOptions, 'log' | 'target'>>;
   maxRps: number;
   targetRps: number;
   /** How long the warm-up ran, and whether a full collection was seen in it. */
@@ -114,8 +124,10 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakResult> {
   const o = { seconds: opts.seconds ?? 30, warmup: opts.warmup ?? 20, connections: opts.connections ?? 16, articles: opts.articles ?? 300, burst: opts.burst ?? 5 };
   const log = opts.log ?? (() => undefined);
   const dir = mkdtempSync(join(os.tmpdir(), 'dateline-soak-'));
-  const { file, token } = await freshDatabase(dir);
-  const { server } = await startReady(file);
+  const { token, database } = opts.target
+    ? { token: await adminTokenOn(opts.target), database: opts.target }
+    : await freshDatabase(dir).then(({ file, token }) => ({ token, database: file }));
+  const { server } = await startReady(database);
   let serverDied: SoakResult['serverDied'] = null;
   let stopping = false;
   let running: autocannon.Instance | undefined;

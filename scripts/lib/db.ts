@@ -1,17 +1,25 @@
-// The database side of the scripts: a fresh file with an admin token, and read-only
-// inspection while the server is down.
+// The database side of the scripts: a fresh database with an admin token, and read-only
+// inspection of a SQLite file while the server is down.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openSqlite } from '../../src/db/sqlite.js';
+import { openConfigured } from '../../src/db/open.js';
 import { createToken } from '../../src/modules/tokens/tokens.service.js';
+import { fileOf, type DatabaseTarget } from './target.js';
+
+/** Migrates the target's database (if it is not yet) and creates an admin token on it; closes it again. */
+export async function adminTokenOn(target: DatabaseTarget): Promise<string> {
+  const db = await openConfigured({ file: fileOf(target), url: target.engine === 'postgres' ? target.url : undefined }, { poolSize: 1 });
+  try {
+    return (await createToken(db, { name: 'script admin', role: 'admin' })).token;
+  } finally {
+    await db.close();
+  }
+}
 
 /** Migrates a new database file in `dir` and creates an admin token; the file is closed again. */
 export async function freshDatabase(dir: string, name = 'dateline.db'): Promise<{ file: string; token: string }> {
   const file = join(dir, name);
-  const db = openSqlite(file);
-  const { token } = await createToken(db, { name: 'script admin', role: 'admin' });
-  await db.close();
-  return { file, token };
+  return { file, token: await adminTokenOn({ engine: 'sqlite', file }) };
 }
 
 /** Opens the file read-only (the server must be down or only reading), runs `fn`, closes it. */

@@ -2,9 +2,10 @@
 // compiled, as `npm start` runs it (`node dist/server.js`), built once per process. Every
 // child is tracked and SIGKILLed however the parent ends, so no run leaves a server behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { buildServer, root, serverEntry } from './build.js';
+import { engineEnv, fileOf, targetOf, type DatabaseTarget } from './target.js';
 
 export { root };
 
@@ -19,6 +20,8 @@ export type Server = {
   stderr: () => string;
   /** Resolves with the exit code (null when killed by a signal) and the signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** On PostgreSQL, the SQLite file the server would open if it ignored DATABASE_URL (see waitReady). */
+  unusedFile?: string;
 };
 
 const children = new Set<ChildProcess>();
@@ -47,12 +50,15 @@ export function freePort(): Promise<number> {
  */
 export const quietEnv = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '0' };
 
-export function startServer(databaseFile: string, port: number, env: Record<string, string> = {}): Server {
+/** Starts the server on a database of either engine; a bare path is a SQLite file. */
+export function startServer(database: string | DatabaseTarget, port: number, env: Record<string, string> = {}): Server {
   buildServer();
+  const target = targetOf(database);
   // The engine is the caller's choice, never inherited: a suite run on PostgreSQL sets
   // DATABASE_URL in this process, and a child meant for a SQLite file must not pick it up
   // (an undefined value leaves the variable out of the child's environment).
-  return spawnNode(serverEntry, port, { DATABASE_URL: undefined, ...quietEnv, ...env, DATABASE_FILE: databaseFile, HOST: '127.0.0.1' });
+  const server = spawnNode(serverEntry, port, { DATABASE_URL: undefined, ...quietEnv, ...env, ...engineEnv(target), DATABASE_FILE: fileOf(target), HOST: '127.0.0.1' });
+  return target.engine === 'postgres' ? { ...server, unusedFile: fileOf(target) } : server;
 }
 
 /**
@@ -83,9 +89,16 @@ export function spawnNode(file: string, port: number, env: Record<string, string
   return { proc, pid: proc.pid, port, url: `http://127.0.0.1:${port}`, output: () => tail, stderr: () => err, exited };
 }
 
-/** Polls a cheap public read until it answers 200; returns the milliseconds it took. */
-export const waitReady = (server: Server, timeoutMs = 60_000): Promise<number> =>
-  waitServing(server, '/v1/articles?limit=1', performance.now(), timeoutMs, 25);
+/**
+ * Polls a cheap public read until it answers 200; returns the milliseconds it took. A server
+ * meant for PostgreSQL that opened a SQLite file instead fails here: a PostgreSQL run would
+ * otherwise quietly test SQLite twice.
+ */
+export async function waitReady(server: Server, timeoutMs = 60_000): Promise<number> {
+  const ms = await waitServing(server, '/v1/articles?limit=1', performance.now(), timeoutMs, 25);
+  if (server.unusedFile && existsSync(server.unusedFile)) throw new Error(`${server.url} ignored DATABASE_URL and opened the SQLite file ${server.unusedFile}`);
+  return ms;
+}
 
 /** Polls `path` until it answers 200; returns the milliseconds since `since`. */
 export async function waitServing(server: Pick<Server, 'proc' | 'url' | 'output'>, path: string, since: number, timeoutMs = 60_000, pollMs = 10): Promise<number> {
@@ -103,8 +116,8 @@ export async function waitServing(server: Pick<Server, 'proc' | 'url' | 'output'
   throw new Error(`${server.url}${path} did not answer within ${timeoutMs} ms:\n${server.output()}`);
 }
 
-export async function startReady(databaseFile: string, env: Record<string, string> = {}): Promise<{ server: Server; readyMs: number }> {
-  const server = startServer(databaseFile, await freePort(), env);
+export async function startReady(database: string | DatabaseTarget, env: Record<string, string> = {}): Promise<{ server: Server; readyMs: number }> {
+  const server = startServer(database, await freePort(), env);
   try {
     return { server, readyMs: await waitReady(server) };
   } catch (err) {

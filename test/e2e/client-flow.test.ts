@@ -1,20 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseRssFeed } from 'feedsmith';
 import t from 'tap';
 import { createDatelineClient, DatelineProblem, etagOf, pages } from '../../clients/typescript/src/index.js';
-import { freshDatabase } from '../../scripts/lib/db.js';
 import { startReady, stop } from '../../scripts/lib/server.js';
+import { databaseWithToken, engine } from '../helpers/instances.js';
 
 // The issue's flow through the typed client against the real server process (compiled, on a
 // real socket): an editor files and publishes a story, a frontend reads it, a partner takes
-// ninjs, a static-site builder syncs the change feed.
-t.test('editor to frontend through the typed client', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'dateline-client-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const { file, token } = await freshDatabase(dir);
-  const { server } = await startReady(file, { SITE_URL: 'https://news.example.com', SITE_NAME: 'The Example Times' });
+// ninjs, a static-site builder syncs the change feed. On DATELINE_TEST_ENGINE's database.
+t.test(`editor to frontend through the typed client (${engine})`, async (t) => {
+  const { target, token } = await databaseWithToken(t);
+  const { server } = await startReady(target, { SITE_URL: 'https://news.example.com', SITE_NAME: 'The Example Times' });
   t.teardown(() => stop(server));
 
   const editor = createDatelineClient({ baseUrl: server.url, token });

@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { freshDatabase } from '../../scripts/lib/db.js';
 import { startReady, stop } from '../../scripts/lib/server.js';
 import { createConformance, type Exchange } from '../helpers/conformance.js';
+import { databaseWithToken, engine } from '../helpers/instances.js';
 
 // A newsroom session against a real server process over a socket, on a fresh install with
 // its demo data. First every example request of the contract, in the order a newsroom would
 // send them, each expecting its documented success; then every error status a client can
 // provoke. Every response is checked against openapi/openapi.json: status, headers, body.
+// On DATELINE_TEST_ENGINE's database.
 
 // A server build and a whole session (or a browser) outlast the default 180 s on a loaded machine.
 t.setTimeout(360_000);
@@ -19,14 +17,10 @@ const contract = createConformance();
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-t.test('a scripted newsroom session conforms to the contract', { timeout: 330_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'dateline-conformance-'));
-  const { file, token: admin } = await freshDatabase(dir);
-  const { server } = await startReady(file, { DEMO_DATA: 'true', RATE_LIMIT_PER_MINUTE: '300' });
-  t.teardown(async () => {
-    await stop(server);
-    rmSync(dir, { recursive: true, force: true });
-  });
+t.test(`a scripted newsroom session conforms to the contract (${engine})`, { timeout: 330_000 }, async (t) => {
+  const { target, token: admin } = await databaseWithToken(t);
+  const { server } = await startReady(target, { DEMO_DATA: 'true', RATE_LIMIT_PER_MINUTE: '300' });
+  t.teardown(() => stop(server));
 
   const violations: string[] = [];
   const seen = new Set<string>();

@@ -1,16 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { freePort, startServer, stop, waitReady } from '../../scripts/lib/server.js';
+import { engine, sharedDatabase } from '../helpers/instances.js';
 
 // The real server's first start, as `npm start` runs it, with every line it writes captured:
 // the first admin token goes to a mode-0600 file beside the database and to neither stdout
-// (where the JSON logs go) nor stderr; URLs carrying secrets are logged redacted.
-t.test('the first admin token reaches no output stream, and secret URLs are logged redacted', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'dateline-first-token-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const server = startServer(join(dir, 'dateline.db'), await freePort(), { LOG_LEVEL: 'info', DEMO_DATA: 'true' });
+// (where the JSON logs go) nor stderr; URLs carrying secrets are logged redacted. On an
+// empty database of DATELINE_TEST_ENGINE (a PostgreSQL one has no file: the token goes to
+// DATABASE_FILE's directory, the same way).
+t.test(`the first admin token reaches no output stream, and secret URLs are logged redacted (${engine})`, async (t) => {
+  const { target, dir } = await sharedDatabase(t, { migrated: false });
+  const server = startServer(target, await freePort(), { LOG_LEVEL: 'info', DEMO_DATA: 'true' });
   let stdout = '';
   server.proc.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
   t.teardown(() => stop(server));

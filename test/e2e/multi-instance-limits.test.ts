@@ -4,7 +4,6 @@ import { Redis } from 'ioredis';
 import t from 'tap';
 import type { Call } from '../../scripts/lib/http.js';
 import { client } from '../../scripts/lib/http.js';
-import { engineEnv, fileOf } from '../../scripts/lib/instances.js';
 import { freePort, startServer, type Server } from '../../scripts/lib/server.js';
 import { adminToken, clients, engine, errorLogs, eventually, instances, sharedDatabase } from '../helpers/instances.js';
 
@@ -71,7 +70,7 @@ t.test('without REDIS_URL, each instance counts alone', async (t) => {
 t.test('an instance whose REDIS_URL does not answer refuses to start rather than run unlimited', async (t) => {
   const db = await sharedDatabase(t);
   const nobody = `redis://127.0.0.1:${await freePort()}`;
-  const server = startServer(fileOf(db.target), await freePort(), { ...engineEnv(db.target), REDIS_URL: nobody });
+  const server = startServer(db.target, await freePort(), { REDIS_URL: nobody });
   const { code } = await server.exited;
   t.not(code, 0, 'it exits with an error');
   t.match(server.stderr(), /Redis \(REDIS_URL\) did not answer/, 'saying why');

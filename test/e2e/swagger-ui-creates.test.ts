@@ -24,7 +24,7 @@ t.test('Swagger UI: every create, tried out in newsroom order, answers 201', { t
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const ctx = await buildTestApp(t, { publicBaseUrl: origin });
-  seedDemoData(ctx.app.db);
+  await seedDemoData(ctx.app.db);
   await ctx.app.listen({ port, host: '127.0.0.1' });
   const { browser, context, offsite } = await launchFor(origin);
   t.teardown(() => browser.close());

@@ -16,7 +16,7 @@ export function sqliteOf(db: Database): SqliteDatabase['sqlite'] {
 }
 
 /** Each `?` in turn becomes `$1`, `$2`, … (tests write no `?` inside string literals). */
-const numbered = (text: string) => {
+export const numbered = (text: string) => {
   let n = 0;
   return text.replace(/\?/g, () => `$${++n}`);
 };

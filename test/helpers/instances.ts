@@ -2,14 +2,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { inspect } from '../../scripts/lib/db.js';
+import { adminTokenOn, inspect } from '../../scripts/lib/db.js';
 import { client, type Call } from '../../scripts/lib/http.js';
-import { startInstances, type DatabaseTarget, type Engine } from '../../scripts/lib/instances.js';
+import { startInstances } from '../../scripts/lib/instances.js';
 import { stop, type Server } from '../../scripts/lib/server.js';
+import type { DatabaseTarget, Engine } from '../../scripts/lib/target.js';
+import { numbered } from './db.js';
 import { emptyPgDatabase, freshPgDatabase, pgPool } from './pg.js';
 
 /**
- * The engine the multi-instance tests run on: SQLite unless DATELINE_TEST_ENGINE=postgres,
+ * The engine the tests that start server processes run on: SQLite unless DATELINE_TEST_ENGINE=postgres,
  * which the PostgreSQL run of the suite sets (with DATABASE_URL naming the server that
  * test databases are created on, see helpers/pg.ts).
  */
@@ -42,6 +44,12 @@ export async function sharedDatabase(t: Test, opts: { migrated?: boolean } = {})
 /** The first admin token, written by whichever instance created it. */
 export const adminToken = (db: Shared) => readFileSync(join(db.dir, 'first-admin-token'), 'utf8').trim();
 
+/** A migrated database of this run's engine with an admin token made before any server starts (scripts/lib/db.ts). */
+export async function databaseWithToken(t: Test): Promise<Shared & { token: string }> {
+  const db = await sharedDatabase(t);
+  return { ...db, token: await adminTokenOn(db.target) };
+}
+
 /** Starts the instances together and stops them (SIGTERM, then SIGKILL) in the test's teardown. */
 export async function instances(t: Test, target: DatabaseTarget, envs: Record<string, string>[]): Promise<Server[]> {
   const servers = await startInstances(target, envs.map((env) => ({ ...instanceEnv, ...env })));
@@ -52,11 +60,22 @@ export async function instances(t: Test, target: DatabaseTarget, envs: Record<st
 /** One API client per instance, all with the same token. */
 export const clients = (servers: Server[], token: string): Call[] => servers.map((s) => client(s.url, token));
 
+/**
+ * Rows of one query on the target's database, from outside the servers (`?` parameters): a
+ * SQLite file opened read-only (the servers must be down or only reading), or a PostgreSQL
+ * connection of the test's own.
+ */
+export async function readTarget<T = Record<string, unknown>>(t: Test, target: DatabaseTarget, text: string, ...params: unknown[]): Promise<T[]> {
+  if (target.engine === 'sqlite') return inspect(target.file, (db) => db.prepare(text).all(...params) as T[]);
+  const { rows } = await pgPool(t, target.url, { max: 1 }).query(numbered(text), params);
+  return rows as T[];
+}
+
 /** Rows in drizzle's migrations table: one per applied migration. */
 export async function appliedMigrations(t: Test, target: DatabaseTarget): Promise<number> {
-  if (target.engine === 'sqlite') return inspect(target.file, (db) => db.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get() as number);
-  const { rows } = await pgPool(t, target.url, { max: 1 }).query<{ n: string }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations');
-  return Number(rows[0]!.n);
+  const table = target.engine === 'sqlite' ? '__drizzle_migrations' : 'drizzle.__drizzle_migrations';
+  const [row] = await readTarget<{ n: number | string }>(t, target, `SELECT count(*) AS n FROM ${table}`);
+  return Number(row!.n);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
