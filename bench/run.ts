@@ -1,4 +1,4 @@
-// `npm run bench -- [--engine sqlite|postgres|both] [--articles N] [--import-stories N] [--duration S] [--connections C] [--warmup S] [--only W1,W7] [--dataset DIR] [--build-only]`
+// `npm run bench -- [--engine sqlite|postgres|both] [--articles N] [--import-stories N] [--duration S] [--connections C] [--warmup S] [--only W1,W7] [--dataset DIR] [--build-only] [--probe DIR] [--pg-database NAME]`
 // Builds a seeded dataset in a temp dir, starts the real server and a bare node:http ceiling
 // as child processes, loads them over 127.0.0.1 with autocannon, prints a table and the
 // targets, and writes everything to bench/results/<timestamp>.json.
@@ -15,8 +15,9 @@ import { measureSearchCost } from './search-cost.js';
 import { measure, type LoadOptions } from './load.js';
 import { freePort, killAll, rssMb, startNode, stop, waitReady } from './procs.js';
 import { checkTargets, machineInfo, printChecks, printEngines, printTable, type Row } from './report.js';
-import { copyToPostgres, createPgDatabase, dropPgDatabase } from './pg-copy.js';
+import { copyToPostgres, createPgDatabase, dropPgDatabase, reusedPgDatabase } from './pg-copy.js';
 import { HOME, workloads } from './workloads.js';
+import { counts, probeEnv, probeOf } from './probe.js';
 import { importChecks, importRow, runImport, type ImportRun } from './import.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,7 +25,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function options() {
   const int = { type: 'string' } as const;
-  const { values } = parseArgs({ options: { engine: int, articles: int, duration: int, connections: int, warmup: int, only: int, dataset: int, 'import-stories': int, 'build-only': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { engine: int, articles: int, duration: int, connections: int, warmup: int, only: int, dataset: int, 'import-stories': int, probe: int, 'pg-database': int, 'build-only': { type: 'boolean' } } });
   const num = (name: keyof typeof values, fallback: number, min: number) => {
     const n = Number(values[name] ?? fallback);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}`);
@@ -48,6 +49,11 @@ function options() {
     // build). Reused when it holds one of the same size; W5's drafts stay in it.
     dataset: values.dataset ? resolve(values.dataset) : undefined,
     buildOnly: values['build-only'] ?? false,
+    // Cache hit rate, statements per request and a CPU profile of each server, in this folder
+    // (bench/probe.ts). The probes cost the server a little: compare rates without them.
+    probe: values.probe ? resolve(values.probe) : undefined,
+    // A PostgreSQL database kept between runs (with --dataset): filled once, never dropped.
+    pgDatabase: values['pg-database'],
   };
 }
 
@@ -105,13 +111,17 @@ async function main() {
 
   // PostgreSQL gets a copy of the same rows (made before any workload writes to the file).
   const pgServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const pgName = `dateline_bench_${process.pid}`;
   let pgUrl: string | undefined;
   if (opts.engines.includes('postgres')) {
-    pgUrl = await createPgDatabase(pgServer, pgName);
-    process.on('exit', () => void dropPgDatabase(pgServer, pgName).catch(() => undefined));
-    const copied = await copyToPostgres(file, pgUrl);
-    console.log(`Copied ${copied.rows.toLocaleString('en')} rows to PostgreSQL in ${secs(copied.ms)}`);
+    if (opts.pgDatabase && opts.dataset) pgUrl = await reusedPgDatabase(pgServer, opts.pgDatabase, opts.articles);
+    if (pgUrl) console.log(`Reusing the PostgreSQL database ${opts.pgDatabase}`);
+    else {
+      const pgName = opts.pgDatabase ?? `dateline_bench_${process.pid}`;
+      pgUrl = await createPgDatabase(pgServer, pgName);
+      if (!opts.pgDatabase) process.on('exit', () => void dropPgDatabase(pgServer, pgName).catch(() => undefined));
+      const copied = await copyToPostgres(file, pgUrl);
+      console.log(`Copied ${copied.rows.toLocaleString('en')} rows to PostgreSQL in ${secs(copied.ms)}`);
+    }
   }
 
   // The ceiling serves the exact bytes of the real home page (the same on both engines).
@@ -131,7 +141,8 @@ async function main() {
     const t1 = performance.now();
     // One client from one address: the per-client rate limit stays on (its cost counts) but out of reach.
     const database: Record<string, string> = engine === 'postgres' ? { DATABASE_URL: pgUrl! } : { DATABASE_FILE: file };
-    const env = { HOST: '127.0.0.1', ...database, LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '1000000000' };
+    const probing = opts.probe ? probeEnv(root, opts.probe, engine) : undefined;
+    const env = { HOST: '127.0.0.1', ...database, LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '1000000000', ...probing?.env };
     const server = startNode(root, join(root, 'src/server.ts'), await freePort(), env);
     const started = await waitReady(server, '/v1/articles?limit=1', t1);
     startupMs = Math.max(startupMs, started);
@@ -154,11 +165,14 @@ async function main() {
         console.log('not available');
         continue;
       }
+      const before = probing && (await counts(server.url, probing.queriesFile));
       const m = await measure(p.target, load, p.accept304);
+      const probe = before ? probeOf(before, await counts(server.url, probing.queriesFile)) : undefined;
       const codes = Object.entries(m.statusCodes).map(([code, n]) => `${n} x ${code}`).join(', ');
       const note = [p.note, p.accept304 ? codes : undefined].filter(Boolean).join('; ') || undefined;
-      mine.push({ id: w.id, name: w.name, note, m, rssMb: rssMb(server) });
-      console.log(`${m.okPerSec} ok/s${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`);
+      mine.push({ id: w.id, name: w.name, note, m, rssMb: rssMb(server), probe });
+      const probed = probe ? `; cache hits ${(probe.hitRate * 100).toFixed(1)}%${probe.queriesPerRequest === undefined ? '' : `, ${probe.queriesPerRequest.toFixed(3)} statements/request`}` : '';
+      console.log(`${m.okPerSec} ok/s${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}${probed}`);
     }
     // W8 on the first engine only: it adds 100,000 articles, which the second would then not have.
     if ((!opts.only || opts.only.includes('W8')) && engine === opts.engines[0]) {
