@@ -24,7 +24,7 @@ if (dir) {
   };
   setInterval(() => {
     if (count !== written) writeFileSync(file, String((written = count)));
-  }, 100).unref();
+  }, 500).unref();
 
   // An in-process session answers synchronously, so the profile can be taken in 'exit'.
   const session = new Session();

@@ -25,8 +25,8 @@ const sum = (text: string, metric: string, skip?: RegExp) =>
     .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 
 export async function counts(url: string, queriesFile: string | undefined): Promise<Counts> {
-  // The counter file is rewritten every 100 ms.
-  await new Promise((r) => setTimeout(r, 250));
+  // The counter file is rewritten every 500 ms.
+  await new Promise((r) => setTimeout(r, 600));
   const text = await (await fetch(`${url}/metrics`)).text();
   return {
     requests: sum(text, 'dateline_http_requests_total{', /route="\/metrics"/),

@@ -1,4 +1,4 @@
-// `npm run bench -- [--engine sqlite|postgres|both] [--articles N] [--import-stories N] [--duration S] [--connections C] [--warmup S] [--only W1,W7] [--dataset DIR] [--build-only] [--probe DIR] [--pg-database NAME]`
+// `npm run bench -- [--engine sqlite|postgres|both] [--articles N] [--import-stories N] [--duration S] [--connections C] [--warmup S] [--only W1,W7] [--dataset DIR] [--build-only] [--rounds N] [--probe DIR] [--pg-database NAME]`
 // Builds a seeded dataset in a temp dir, starts the real server and a bare node:http ceiling
 // as child processes, loads them over 127.0.0.1 with autocannon, prints a table and the
 // targets, and writes everything to bench/results/<timestamp>.json.
@@ -12,7 +12,7 @@ import { openSqlite } from '../src/db/sqlite.js';
 import { createToken } from '../src/modules/tokens/tokens.service.js';
 import { buildDataset, type Dataset } from './dataset.js';
 import { measureSearchCost } from './search-cost.js';
-import { measure, type LoadOptions } from './load.js';
+import { measure, mergeRuns, type LoadOptions, type Measured } from './load.js';
 import { freePort, killAll, rssMb, startNode, stop, waitReady } from './procs.js';
 import { checkTargets, machineInfo, printChecks, printEngines, printTable, type Row } from './report.js';
 import { copyToPostgres, createPgDatabase, dropPgDatabase, reusedPgDatabase } from './pg-copy.js';
@@ -25,7 +25,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function options() {
   const int = { type: 'string' } as const;
-  const { values } = parseArgs({ options: { engine: int, articles: int, duration: int, connections: int, warmup: int, only: int, dataset: int, 'import-stories': int, probe: int, 'pg-database': int, 'build-only': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { engine: int, articles: int, duration: int, connections: int, warmup: int, only: int, dataset: int, 'import-stories': int, probe: int, rounds: int, 'pg-database': int, 'build-only': { type: 'boolean' } } });
   const num = (name: keyof typeof values, fallback: number, min: number) => {
     const n = Number(values[name] ?? fallback);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}`);
@@ -41,6 +41,8 @@ function options() {
     // W8: wire stories sent through the bulk import.
     importStories: num('import-stories', 100_000, 1),
     duration: num('duration', 10, 1),
+    // With both engines: each workload's duration is cut into this many rounds, alternating engines.
+    rounds: num('rounds', 3, 1),
     connections: num('connections', 50, 1),
     warmup: num('warmup', 2, 0),
     // A subset of workloads, for quick comparisons while working on one of them.
@@ -126,17 +128,20 @@ async function main() {
 
   // The ceiling serves the exact bytes of the real home page (the same on both engines).
   const bodyFile = join(tmp, 'home.json');
-  let ceiling: ReturnType<typeof startNode> | undefined;
   let startupMs = 0;
   const rows: Row[] = [];
   const byEngine: Partial<Record<'sqlite' | 'postgres', Row[]>> = {};
   const measureCeiling = async (id: string, when: string): Promise<Row> => {
     process.stdout.write(`  ${id} ceiling, ${when} … `);
-    const m = await measure({ url: ceiling!.url + HOME }, load);
+    const m = await measure({ url: ceiling.url + HOME }, load);
     console.log(`${m.okPerSec} ok/s`);
-    return { id, name: `ceiling ${when}: bare node:http, W1 bytes`, m, rssMb: rssMb(ceiling!) };
+    return { id, name: `ceiling ${when}: bare node:http, W1 bytes`, m, rssMb: rssMb(ceiling) };
   };
   let imported: ImportRun | undefined;
+  // Every engine's server starts first and waits idle while the other is loaded: each workload
+  // then alternates between them round by round (A B, B A, …), so a shared machine's drift
+  // falls on both engines alike instead of on whichever ran last.
+  const servers: { engine: 'sqlite' | 'postgres'; server: ReturnType<typeof startNode>; probing?: ReturnType<typeof probeEnv> }[] = [];
   for (const engine of opts.engines) {
     const t1 = performance.now();
     // One client from one address: the per-client rate limit stays on (its cost counts) but out of reach.
@@ -147,47 +152,61 @@ async function main() {
     const started = await waitReady(server, '/v1/articles?limit=1', t1);
     startupMs = Math.max(startupMs, started);
     console.log(`${engine}: server (pid ${server.proc.pid}) answered after ${started.toFixed(0)} ms`);
-    if (!ceiling) {
-      writeFileSync(bodyFile, Buffer.from(await (await fetch(server.url + HOME)).arrayBuffer()));
-      ceiling = startNode(root, join(root, 'bench/ceiling.ts'), await freePort(), { BODY_FILE: bodyFile });
-      await waitReady(ceiling, HOME, performance.now());
-      console.log(`Measuring: ${opts.warmup} s warm-up + ${opts.duration} s per workload, ${opts.connections} connections`);
-      // The ceiling runs before and after the workloads; ratios use the mean of the two, so a
-      // shared machine getting slower or faster during the run moves both sides alike.
-      rows.push(await measureCeiling('C1', 'before'));
-    }
-    const mine: Row[] = (byEngine[engine] = []);
-    for (const w of workloads(server.url, ds, token).filter((w) => !opts.only || opts.only.includes(w.id))) {
-      process.stdout.write(`  ${engine} ${w.id} ${w.name} … `);
+    servers.push({ engine, server, probing });
+    byEngine[engine] = [];
+  }
+  const first = servers[0]!.server;
+  writeFileSync(bodyFile, Buffer.from(await (await fetch(first.url + HOME)).arrayBuffer()));
+  const ceiling = startNode(root, join(root, 'bench/ceiling.ts'), await freePort(), { BODY_FILE: bodyFile });
+  await waitReady(ceiling, HOME, performance.now());
+  const rounds = servers.length > 1 ? opts.rounds : 1;
+  const perRound = Math.max(1, Math.ceil(opts.duration / rounds));
+  console.log(`Measuring: ${opts.warmup} s warm-up + ${opts.duration} s per workload (${rounds} x ${perRound} s), ${opts.connections} connections`);
+  // The ceiling runs before and after the workloads; ratios use the mean of the two, so a
+  // shared machine getting slower or faster during the run moves both sides alike.
+  rows.push(await measureCeiling('C1', 'before'));
+
+  const ids = workloads(first.url, ds, token).map((w) => w.id).filter((id) => id !== 'W8' && (!opts.only || opts.only.includes(id)));
+  for (const id of ids) {
+    const prepared = [];
+    for (const s of servers) {
+      const w = workloads(s.server.url, ds, token).find((w) => w.id === id)!;
       const p = await w.prepare();
-      if ('unavailable' in p) {
-        mine.push({ id: w.id, name: w.name, unavailable: p.unavailable, rssMb: rssMb(server) });
-        console.log('not available');
-        continue;
+      if ('unavailable' in p) byEngine[s.engine]!.push({ id, name: w.name, unavailable: p.unavailable, rssMb: rssMb(s.server) });
+      else prepared.push({ ...s, w, p, runs: [] as Measured[], before: s.probing && (await counts(s.server.url, s.probing.queriesFile)) });
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (const x of round % 2 ? [...prepared].reverse() : prepared) {
+        x.runs.push(await measure(x.p.target, { ...load, duration: perRound }, x.p.accept304));
       }
-      const before = probing && (await counts(server.url, probing.queriesFile));
-      const m = await measure(p.target, load, p.accept304);
-      const probe = before ? probeOf(before, await counts(server.url, probing.queriesFile)) : undefined;
+    }
+    for (const x of prepared) {
+      const m = mergeRuns(x.runs);
+      const probe = x.before ? probeOf(x.before, await counts(x.server.url, x.probing!.queriesFile)) : undefined;
       const codes = Object.entries(m.statusCodes).map(([code, n]) => `${n} x ${code}`).join(', ');
-      const note = [p.note, p.accept304 ? codes : undefined].filter(Boolean).join('; ') || undefined;
-      mine.push({ id: w.id, name: w.name, note, m, rssMb: rssMb(server), probe });
+      const note = [x.p.note, x.p.accept304 ? codes : undefined].filter(Boolean).join('; ') || undefined;
+      byEngine[x.engine]!.push({ id, name: x.w.name, note, m, rssMb: rssMb(x.server), probe });
       const probed = probe ? `; cache hits ${(probe.hitRate * 100).toFixed(1)}%${probe.queriesPerRequest === undefined ? '' : `, ${probe.queriesPerRequest.toFixed(3)} statements/request`}` : '';
-      console.log(`${m.okPerSec} ok/s${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}${probed}`);
+      const each = x.runs.length > 1 ? ` (rounds: ${x.runs.map((r) => r.okPerSec).join(', ')})` : '';
+      console.log(`  ${x.engine} ${id} ${x.w.name} … ${m.okPerSec} ok/s${each}${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}${probed}`);
     }
-    // W8 on the first engine only: it adds 100,000 articles, which the second would then not have.
-    if ((!opts.only || opts.only.includes('W8')) && engine === opts.engines[0]) {
-      process.stdout.write(`  W8 bulk import of ${opts.importStories.toLocaleString('en')} wire stories … `);
-      let peak = 0;
-      const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server) ?? 0)), 500);
-      imported = await runImport(server.url, token, ds.bureauSlugs[0]!, opts.importStories).finally(() => clearInterval(sampler));
-      mine.push(importRow(imported, peak || rssMb(server)));
-      console.log(`${imported.perSec} articles/s, editor p99 ${imported.editor.p99.toFixed(1)} ms`);
-    }
+  }
+  // W8 on the first engine only: it adds 100,000 articles, which the second would then not have.
+  if (!opts.only || opts.only.includes('W8')) {
+    process.stdout.write(`  W8 bulk import of ${opts.importStories.toLocaleString('en')} wire stories … `);
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(first) ?? 0)), 500);
+    imported = await runImport(first.url, token, ds.bureauSlugs[0]!, opts.importStories).finally(() => clearInterval(sampler));
+    byEngine[servers[0]!.engine]!.push(importRow(imported, peak || rssMb(first)));
+    console.log(`${imported.perSec} articles/s, editor p99 ${imported.editor.p99.toFixed(1)} ms`);
+  }
+  for (const { engine, server } of servers) {
     await stop(server);
+    const mine = byEngine[engine]!;
     rows.push(...mine.map((r) => (opts.engines.length > 1 ? { ...r, id: `${r.id}${engine === 'postgres' ? ' pg' : ''}` } : r)));
   }
   rows.push(await measureCeiling('C2', 'after'));
-  await stop(ceiling!);
+  await stop(ceiling);
   const [before, after] = [rows[0]!.m!.okPerSec, rows.at(-1)!.m!.okPerSec];
   const ceilingOkPerSec = (before + after) / 2;
   for (const r of [...rows, ...Object.values(byEngine).flat()]) if (r.m) r.ratio = r.m.okPerSec / ceilingOkPerSec;
