@@ -17,7 +17,8 @@ import { freePort, killAll, rssMb, startNode, stop, waitReady } from './procs.js
 import { checkTargets, machineInfo, printChecks, printEngines, printTable, type Row } from './report.js';
 import { copyToPostgres, createPgDatabase, dropPgDatabase, reusedPgDatabase } from './pg-copy.js';
 import { HOME, workloads } from './workloads.js';
-import { counts, probeEnv, probeOf } from './probe.js';
+import { counts, describeProbe, probeEnv, probeOf } from './probe.js';
+import { describeStateCost, measureContentStateCost } from './pg-content-state.js';
 import { importChecks, importRow, runImport, type ImportRun } from './import.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -126,6 +127,9 @@ async function main() {
     }
   }
 
+  // Issue 9 asks what the cross-instance check costs per request: measured on its own here.
+  const stateCost = pgUrl ? await measureContentStateCost(pgUrl, 2) : undefined;
+
   // The ceiling serves the exact bytes of the real home page (the same on both engines).
   const bodyFile = join(tmp, 'home.json');
   let startupMs = 0;
@@ -173,7 +177,7 @@ async function main() {
       const w = workloads(s.server.url, ds, token).find((w) => w.id === id)!;
       const p = await w.prepare();
       if ('unavailable' in p) byEngine[s.engine]!.push({ id, name: w.name, unavailable: p.unavailable, rssMb: rssMb(s.server) });
-      else prepared.push({ ...s, w, p, runs: [] as Measured[], before: s.probing && (await counts(s.server.url, s.probing.queriesFile)) });
+      else prepared.push({ ...s, w, p, runs: [] as Measured[], before: s.probing && (await counts(s.server.url, s.server.pid, s.probing.queriesFile, s.engine === 'postgres' ? pgUrl : undefined)) });
     }
     for (let round = 0; round < rounds; round++) {
       for (const x of round % 2 ? [...prepared].reverse() : prepared) {
@@ -183,11 +187,11 @@ async function main() {
     }
     for (const x of prepared) {
       const m = mergeRuns(x.runs);
-      const probe = x.before ? probeOf(x.before, await counts(x.server.url, x.probing!.queriesFile)) : undefined;
+      const probe = x.before ? probeOf(x.before, await counts(x.server.url, x.server.pid, x.probing!.queriesFile, x.engine === 'postgres' ? pgUrl : undefined)) : undefined;
       const codes = Object.entries(m.statusCodes).map(([code, n]) => `${n} x ${code}`).join(', ');
       const note = [x.p.note, x.p.accept304 ? codes : undefined].filter(Boolean).join('; ') || undefined;
       byEngine[x.engine]!.push({ id, name: x.w.name, note, m, rssMb: rssMb(x.server), probe });
-      const probed = probe ? `; cache hits ${(probe.hitRate * 100).toFixed(1)}%${probe.queriesPerRequest === undefined ? '' : `, ${probe.queriesPerRequest.toFixed(3)} statements/request`}` : '';
+      const probed = probe ? `; ${describeProbe(probe)}` : '';
       const each = x.runs.length > 1 ? ` (rounds: ${x.runs.map((r) => r.okPerSec).join(', ')})` : '';
       console.log(`  ${x.engine} ${id} ${x.w.name} … ${m.okPerSec} ok/s${each}${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}${probed}`);
     }
@@ -218,6 +222,7 @@ async function main() {
   printTable(rows);
   const engineChecks = byEngine.sqlite && byEngine.postgres ? printEngines(byEngine.sqlite, byEngine.postgres) : [];
   console.log(`\nUncached search, in-process (no HTTP, no response cache): ${searchCost.query} p50 ${searchCost.p50} ms, p99 ${searchCost.p99} ms over ${searchCost.runs} runs\n`);
+  if (stateCost) console.log(`${describeStateCost(stateCost)}\n`);
   const checks = [...checkTargets(byEngine.sqlite ?? byEngine.postgres ?? rows, startupMs), ...(imported ? importChecks(imported) : []), ...engineChecks];
   printChecks(checks);
 
@@ -232,6 +237,7 @@ async function main() {
     dataset: { ...dataset, buildMs: Math.round(buildMs), dbMb },
     startupMs: Math.round(startupMs),
     searchCost,
+    contentStateCost: stateCost,
     ceilingOkPerSec,
     workloads: rows,
     targets: checks,
