@@ -4,9 +4,10 @@
 // was lost, nothing is half-written (the SQLite file intact, every article with its bylines
 // and revision), no Idempotency-Key was applied twice and no webhook event was lost. On
 // PostgreSQL (--engine postgres: a private cluster, see lib/pg-cluster.ts; or a test's
-// database given as `target`) the database keeps running through the kills. After the last restart every keyed create a kill left unanswered is sent again
-// and must be a 201 naming exactly one row (a key is never stuck); the outbox must drain to
-// a local receiver. Exits 1 on any violation.
+// database given as `target`) the database keeps running through the kills. After the last
+// restart every keyed create a kill left unanswered is sent again and must be a 201 naming
+// exactly one row (a key is never stuck); the outbox must drain to a local receiver. Exits 1
+// on any violation.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
