@@ -12,7 +12,9 @@ const plan =
   engine === 'sqlite'
     ? { kills: 20, killAfterMs: { min: 200, max: 1500 }, minAcknowledged: 100 }
     : { kills: 10, killAfterMs: { min: 1000, max: 3000 }, minAcknowledged: 50 };
-t.setTimeout(480_000);
+// Generous: on a machine shared with other work (load 17–21 on 2 cores) a SQLite run took
+// over 480 s, most of it server starts; a quiet machine needs well under half.
+t.setTimeout(600_000);
 t.comment(`engine: ${engine}`);
 
 t.test(`${plan.kills} SIGKILLs under write load lose nothing acknowledged`, async (t) => {
