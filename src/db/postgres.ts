@@ -172,7 +172,9 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     options: '-c default_transaction_read_only=on',
     statement_timeout: opts.queryTimeoutMs ?? 10_000,
   });
+  // As the main pool's: a dropped connection fails its query (a 503), never the process.
   statePool.on('error', () => {});
+  statePool.on('connect', (client) => client.on('error', () => {}));
   const readState = createPgContentStateReader(statePool, translate);
   return {
     engine: 'postgres',
