@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { exitOnSignals, wholeNumber } from './lib/cli.js';
-import { adminTokenOn, freshDatabase } from './lib/db.js';
+import { adminTokenIn, freshDatabase } from './lib/db.js';
 import { client } from './lib/http.js';
 import { memory, root, startReady, stop, type Memory } from './lib/server.js';
 import type { DatabaseTarget } from './lib/target.js';
@@ -128,7 +128,7 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakResult> {
   const log = opts.log ?? (() => undefined);
   const dir = mkdtempSync(join(os.tmpdir(), 'dateline-soak-'));
   const { token, database } = opts.target
-    ? { token: await adminTokenOn(opts.target), database: opts.target }
+    ? { token: await adminTokenIn(opts.target), database: opts.target }
     : await freshDatabase(dir).then(({ file, token }) => ({ token, database: file }));
   const { server } = await startReady(database);
   let serverDied: SoakResult['serverDied'] = null;

@@ -131,9 +131,9 @@ async function drain(t: Test, keepAlive: boolean) {
     t.comment(`database files after close: ${['-wal', '-shm'].map((s) => `${s}: ${fileState(file + s)}`).join(', ')}`);
   }
   const ids = answers.map((a) => a.json.id);
-  const [stored] = await readTarget<{ n: number | string }>(t, target, `SELECT count(*) AS n FROM articles WHERE id IN (${ids.map(() => '?').join(',')})`, ...ids);
+  const [stored] = await readTarget<{ n: number | string }>(target, `SELECT count(*) AS n FROM articles WHERE id IN (${ids.map(() => '?').join(',')})`, ...ids);
   t.equal(Number(stored?.n), inFlight.length, 'every drained create is in the database');
-  const deliveries = await readTarget(t, target, 'SELECT status, attempts FROM webhook_deliveries');
+  const deliveries = await readTarget(target, 'SELECT status, attempts FROM webhook_deliveries');
   t.same(deliveries, [{ status: 'delivered', attempts: 1 }], 'the in-flight delivery was recorded before the database closed');
   t.equal(receiver.received.size, 1);
   t.equal(receiver.badSignatures, 0);

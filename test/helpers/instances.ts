@@ -2,13 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { adminTokenOn, inspect } from '../../scripts/lib/db.js';
+import { adminTokenIn, readDatabase } from '../../scripts/lib/db.js';
 import { client, type Call } from '../../scripts/lib/http.js';
 import { startInstances } from '../../scripts/lib/instances.js';
 import { stop, type Server } from '../../scripts/lib/server.js';
 import type { DatabaseTarget, Engine } from '../../scripts/lib/target.js';
-import { numbered } from './db.js';
-import { emptyPgDatabase, freshPgDatabase, pgPool } from './pg.js';
+import { emptyPgDatabase, freshPgDatabase } from './pg.js';
 
 /**
  * The engine the tests that start server processes run on: SQLite unless DATELINE_TEST_ENGINE=postgres,
@@ -47,7 +46,7 @@ export const adminToken = (db: Shared) => readFileSync(join(db.dir, 'first-admin
 /** A migrated database of this run's engine with an admin token made before any server starts (scripts/lib/db.ts). */
 export async function databaseWithToken(t: Test): Promise<Shared & { token: string }> {
   const db = await sharedDatabase(t);
-  return { ...db, token: await adminTokenOn(db.target) };
+  return { ...db, token: await adminTokenIn(db.target) };
 }
 
 /** Starts the instances together and stops them (SIGTERM, then SIGKILL) in the test's teardown. */
@@ -60,21 +59,14 @@ export async function instances(t: Test, target: DatabaseTarget, envs: Record<st
 /** One API client per instance, all with the same token. */
 export const clients = (servers: Server[], token: string): Call[] => servers.map((s) => client(s.url, token));
 
-/**
- * Rows of one query on the target's database, from outside the servers (`?` parameters): a
- * SQLite file opened read-only (the servers must be down or only reading), or a PostgreSQL
- * connection of the test's own.
- */
-export async function readTarget<T = Record<string, unknown>>(t: Test, target: DatabaseTarget, text: string, ...params: unknown[]): Promise<T[]> {
-  if (target.engine === 'sqlite') return inspect(target.file, (db) => db.prepare(text).all(...params) as T[]);
-  const { rows } = await pgPool(t, target.url, { max: 1 }).query(numbered(text), params);
-  return rows as T[];
-}
+/** Rows of one query (`?` parameters) on the target's database, from outside the servers (scripts/lib/db.ts's readDatabase). */
+export const readTarget = <T = Record<string, unknown>>(target: DatabaseTarget, text: string, ...params: unknown[]): Promise<T[]> =>
+  readDatabase(target, (query) => query<T>(text, ...params));
 
 /** Rows in drizzle's migrations table: one per applied migration. */
-export async function appliedMigrations(t: Test, target: DatabaseTarget): Promise<number> {
+export async function appliedMigrations(_t: Test, target: DatabaseTarget): Promise<number> {
   const table = target.engine === 'sqlite' ? '__drizzle_migrations' : 'drizzle.__drizzle_migrations';
-  const [row] = await readTarget<{ n: number | string }>(t, target, `SELECT count(*) AS n FROM ${table}`);
+  const [row] = await readTarget<{ n: number | string }>(target, `SELECT count(*) AS n FROM ${table}`);
   return Number(row!.n);
 }
 
