@@ -1,23 +1,40 @@
-// `npm run crash-test -- [--kills N] [--seed S] [--workers W]`
+// `npm run crash-test -- [--kills N] [--seed S] [--workers W] [--engine sqlite|postgres]`
 // Drives writes at the real server (a child process on 127.0.0.1), SIGKILLs it at seeded
 // random moments, restarts it and checks, with the server down, that nothing acknowledged
-// was lost, the file is intact, no Idempotency-Key was applied twice and no webhook event
-// was lost. After the last restart every keyed create a kill left unanswered is sent again
-// and must be a 201 naming exactly one row (a key is never stuck); the outbox must drain to
-// a local receiver. Exits 1 on any violation.
+// was lost, nothing is half-written (the SQLite file intact, every article with its bylines
+// and revision), no Idempotency-Key was applied twice and no webhook event was lost. On
+// PostgreSQL (--engine postgres: a private cluster, see lib/pg-cluster.ts; or a test's
+// database given as `target`) the database keeps running through the kills. After the last
+// restart every keyed create a kill left unanswered is sent again and must be a 201 naming
+// exactly one row (a key is never stuck); the outbox must drain to a local receiver. Exits 1
+// on any violation.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { exitOnSignals, wholeNumber } from './lib/cli.js';
-import { freshDatabase } from './lib/db.js';
+import { adminTokenIn } from './lib/db.js';
 import { client, prng, type Call } from './lib/http.js';
+import { startInstances, type DatabaseTarget } from './lib/instances.js';
 import { checkDatabase, checkDeliveries, Ledger, type CreateKind, type KeyedCreate } from './lib/ledger.js';
+import { createCluster } from './lib/pg-cluster.js';
 import { startReceiver } from './lib/receiver.js';
-import { crash, startReady, stop, type Server } from './lib/server.js';
+import { crash, stop, type Server } from './lib/server.js';
 
-export type CrashOptions = { kills?: number; seed?: number; workers?: number; drainTimeoutMs?: number; log?: (line: string) => void };
+export type CrashOptions = {
+  kills?: number;
+  seed?: number;
+  workers?: number;
+  drainTimeoutMs?: number;
+  /** When a kill lands into each round's load, ms: between `min` and `max` (default 200–1500). */
+  killAfterMs?: { min: number; max: number };
+  log?: (line: string) => void;
+  /** The database, migrated or empty; by default a new SQLite file in a temp dir. */
+  target?: DatabaseTarget;
+  /** Extra environment for the server (e.g. NODE_OPTIONS for a test's children). */
+  env?: Record<string, string>;
+};
 
 export type CrashReport = {
   kills: number;
@@ -37,7 +54,7 @@ export type CrashReport = {
 };
 
 const BODY = 'Officials said the work would continue through the winter, and the council approved the plan. ';
-// The server is slow to start under tsx; a kill lands 0.2–1.5 s into each round's load.
+// A kill lands 0.2–1.5 s into each round's load unless killAfterMs says otherwise.
 const ENV = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '2000' };
 
 export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport> {
@@ -45,6 +62,7 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
   const seed = opts.seed ?? 20_261_124;
   const workers = opts.workers ?? 8;
   const log = opts.log ?? (() => undefined);
+  const killAfter = opts.killAfterMs ?? { min: 200, max: 1500 };
   // Kill times come from their own sequence, so a seed always gives the same kill schedule;
   // the choices of the concurrent workers depend on timing anyway.
   const killRand = prng(seed);
@@ -52,7 +70,9 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
   const pick = <T>(items: T[]) => items[Math.floor(rand() * items.length)];
   const t0 = performance.now();
   const dir = mkdtempSync(join(os.tmpdir(), 'dateline-crash-'));
-  const { file, token } = await freshDatabase(dir);
+  const target: DatabaseTarget = opts.target ?? { engine: 'sqlite', file: join(dir, 'dateline.db') };
+  const env = { ...ENV, ...opts.env };
+  const token = await adminTokenIn(target);
   const receiver = await startReceiver();
   const ledger = new Ledger();
   const violations: string[] = [];
@@ -65,13 +85,13 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
   const busy = new Set<number>();
 
   const start = async () => {
-    const s = await startReady(file, ENV);
-    report.startups.push(s.readyMs);
-    server = s.server;
-    call = client(server.url, token);
+    const since = performance.now();
+    [server] = await startInstances(target, [env]);
+    report.startups.push(performance.now() - since);
+    call = client(server!.url, token);
   };
-  const verify = (when: string) => {
-    const r = checkDatabase(file, ledger);
+  const verify = async (when: string) => {
+    const r = await checkDatabase(target, ledger);
     report.checks += r.checks - r.violations.length;
     violations.push(...r.violations.map((v) => `${when}: ${v}`));
     return r;
@@ -198,7 +218,7 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
         await replayInDoubt(round - 1);
       }
       const acknowledgedBefore = ledger.acknowledged;
-      const delay = 200 + Math.floor(killRand() * 1300);
+      const delay = killAfter.min + Math.floor(killRand() * (killAfter.max - killAfter.min));
       running = true;
       const load = Array.from({ length: workers }, worker);
       await new Promise((r) => setTimeout(r, delay));
@@ -208,7 +228,7 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
       await crash(server!);
       await Promise.all(load);
       for (const [key, c] of ledger.inDoubt) ledger.unanswered.set(key, c);
-      const r = verify(`after kill ${round}`);
+      const r = await verify(`after kill ${round}`);
       log(
         `kill ${String(round).padStart(2)}/${kills} at ${delay} ms: ${ledger.acknowledged - acknowledgedBefore} writes acknowledged, ` +
           `${inFlight} in flight, ${ledger.inDoubt.size} keys in doubt; ${r.violations.length === 0 ? 'checks ok' : `${r.violations.length} VIOLATIONS`}`,
@@ -233,8 +253,8 @@ export async function runCrashTest(opts: CrashOptions = {}): Promise<CrashReport
     if (!drained) violations.push(`the outbox did not drain within ${drainTimeoutMs} ms`);
     const exit = await stop(server!);
     if (exit.code !== 0) violations.push(`graceful stop exited with ${exit.code ?? exit.signal}`);
-    verify('at the end');
-    const d = checkDeliveries(file, receiver.received);
+    await verify('at the end');
+    const d = await checkDeliveries(target, receiver.received);
     report.checks += d.checks - d.violations.length;
     violations.push(...d.violations.map((v) => `at the end: ${v}`));
     if (receiver.badSignatures > 0) violations.push(`${receiver.badSignatures} deliveries had a bad signature`);
@@ -275,14 +295,23 @@ export function summary(r: CrashReport): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { kills: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' } } });
+  const { values } = parseArgs({ options: { kills: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, engine: { type: 'string' } } });
+  if (values.engine !== undefined && values.engine !== 'sqlite' && values.engine !== 'postgres') throw new Error('--engine must be sqlite or postgres');
   exitOnSignals();
-  const report = await runCrashTest({
-    kills: wholeNumber('kills', values.kills, 20, 1),
-    seed: wholeNumber('seed', values.seed, 20_261_124, 1),
-    workers: wholeNumber('workers', values.workers, 8, 1),
-    log: (line) => console.log(line),
-  });
-  console.log(`\n${summary(report)}`);
-  process.exitCode = report.violations.length === 0 ? 0 : 1;
+  // PostgreSQL: a private cluster of its own, never a server that others use.
+  const cluster = values.engine === 'postgres' ? await createCluster() : undefined;
+  try {
+    const target: DatabaseTarget | undefined = cluster && { engine: 'postgres', url: cluster.url, dir: cluster.dir };
+    const report = await runCrashTest({
+      kills: wholeNumber('kills', values.kills, 20, 1),
+      seed: wholeNumber('seed', values.seed, 20_261_124, 1),
+      workers: wholeNumber('workers', values.workers, 8, 1),
+      log: (line) => console.log(line),
+      target,
+    });
+    console.log(`\nengine: ${target?.engine ?? 'sqlite'}\n${summary(report)}`);
+    process.exitCode = report.violations.length === 0 ? 0 : 1;
+  } finally {
+    await cluster?.destroy();
+  }
 }

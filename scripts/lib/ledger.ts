@@ -1,7 +1,8 @@
-// What the crash test's client knows for certain: every write whose 2xx reached it, and
-// every Idempotency-Key whose request may have been applied. checkDatabase compares it
-// with the file while the server is down.
-import { inspect, integrityProblems } from './db.js';
+// What a load's client knows for certain: every write whose 2xx reached it, and every
+// Idempotency-Key whose request may have been applied. checkDatabase compares it with the
+// database (the crash test's, or the PostgreSQL restart test's), on either engine.
+import { inspect, integrityProblems, readDatabase } from './db.js';
+import type { DatabaseTarget } from './instances.js';
 
 export type CreateKind = 'article' | 'author' | 'bureau';
 export type KeyedCreate = { kind: CreateKind; key: string; path: string; body: Record<string, unknown>; name: string };
@@ -46,27 +47,36 @@ const tables = { article: ['articles', 'headline'], author: ['authors', 'name'],
 
 export type DbCheck = { checks: number; violations: string[] };
 
-/** Every check of the file against the ledger; run while the server is down. */
-export function checkDatabase(file: string, ledger: Ledger): DbCheck {
-  return inspect(file, (db) => {
-    const violations: string[] = [];
-    let checks = 0;
-    const check = (ok: boolean, message: () => string) => {
-      checks++;
-      if (!ok) violations.push(message());
-    };
+/** The article id in a delivery's JSON payload, in each engine's SQL. */
+const payloadArticleId = { sqlite: `json_extract(payload, '$.data.id')`, postgres: `(payload::json -> 'data' ->> 'id')::int` };
 
-    const integrity = integrityProblems(db);
+/**
+ * Every check of the database against the ledger; on SQLite run while the server is down.
+ * Besides what was acknowledged, nothing may be half-written: every article written by
+ * these loads has a byline and the revision of its current version (one transaction each).
+ */
+export async function checkDatabase(target: DatabaseTarget, ledger: Ledger): Promise<DbCheck> {
+  const violations: string[] = [];
+  let checks = 0;
+  const check = (ok: boolean, message: () => string) => {
+    checks++;
+    if (!ok) violations.push(message());
+  };
+  if (target.engine === 'sqlite') {
+    const integrity = inspect(target.file, integrityProblems);
     check(integrity.length === 0, () => `integrity: ${integrity.join('; ')}`);
+  }
+  await readDatabase(target, async (query) => {
+    const ids = async (text: string, ...params: unknown[]) => (await query<{ id: number }>(text, ...params)).map((r) => Number(r.id));
 
     type Row = { id: number; version: number; status: string; announced_at: string | null };
-    const rows = new Map((db.prepare('SELECT id, version, status, announced_at FROM articles').all() as Row[]).map((r) => [r.id, r]));
+    const rows = new Map((await query<Row>('SELECT id, version, status, announced_at FROM articles')).map((r) => [r.id, r]));
     for (const [id, version] of ledger.articleVersion) {
       const row = rows.get(id);
       check(row !== undefined && row.version >= version, () => `article ${id}: acknowledged v${version}, found ${row ? `v${row.version}` : 'nothing'}`);
     }
     const announced = new Set(
-      (db.prepare(`SELECT DISTINCT json_extract(payload, '$.data.id') FROM webhook_deliveries WHERE event_type = 'article.published'`).pluck().all() as number[]),
+      await ids(`SELECT DISTINCT ${payloadArticleId[target.engine]} AS id FROM webhook_deliveries WHERE event_type = 'article.published'`),
     );
     for (const [id, version] of ledger.published) {
       const row = rows.get(id);
@@ -80,14 +90,20 @@ export function checkDatabase(file: string, ledger: Ledger): DbCheck {
         check(announced.has(row.id), () => `article ${row.id} is live but has no article.published delivery (lost event)`);
       }
     }
-    for (const [kind, ids] of [['authors', ledger.authors], ['bureaus', ledger.bureaus]] as const) {
-      const present = new Set(db.prepare(`SELECT id FROM ${kind}`).pluck().all() as number[]);
-      for (const id of ids) check(present.has(id), () => `${kind} ${id}: creation acknowledged but missing`);
+    const noByline = await ids('SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM article_authors b WHERE b.article_id = a.id)');
+    check(noByline.length === 0, () => `articles without a byline (half-written): ${noByline.join(', ')}`);
+    const noRevision = await ids(
+      'SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM article_revisions r WHERE r.article_id = a.id AND r.version = a.version)',
+    );
+    check(noRevision.length === 0, () => `articles without the revision of their version (half-written): ${noRevision.join(', ')}`);
+    for (const [kind, acked] of [['authors', ledger.authors], ['bureaus', ledger.bureaus]] as const) {
+      const present = new Set(await ids(`SELECT id FROM ${kind}`));
+      for (const id of acked) check(present.has(id), () => `${kind} ${id}: creation acknowledged but missing`);
     }
 
     // Every create carries a unique name: two rows with one name mean a key applied twice.
     for (const [table, column] of Object.values(tables)) {
-      const dups = db.prepare(`SELECT ${column} AS name, count(*) AS n FROM ${table} GROUP BY ${column} HAVING n > 1`).all() as { name: string; n: number }[];
+      const dups = await query<{ name: string; n: number }>(`SELECT ${column} AS name, count(*) AS n FROM ${table} GROUP BY ${column} HAVING count(*) > 1`);
       check(dups.length === 0, () => `${table}: applied more than once: ${dups.map((d) => `${d.name} ×${d.n}`).join(', ')}`);
     }
 
@@ -96,42 +112,38 @@ export function checkDatabase(file: string, ledger: Ledger): DbCheck {
       const id = ledger.createdBy.get(c.key);
       if (id === undefined) continue; // not sent again yet
       const [table, column] = tables[c.kind];
-      const ids = db.prepare(`SELECT id FROM ${table} WHERE ${column} = ?`).pluck().all(c.name) as number[];
-      check(ids.length === 1 && ids[0] === id, () => `key ${c.key}: answered with ${c.kind} ${id}, found ${table} [${ids.join(', ')}] named ${c.name}`);
+      const found = await ids(`SELECT id FROM ${table} WHERE ${column} = ?`, c.name);
+      check(found.length === 1 && found[0] === id, () => `key ${c.key}: answered with ${c.kind} ${id}, found ${table} [${found.join(', ')}] named ${c.name}`);
     }
-    return { checks, violations };
   });
+  return { checks, violations };
 }
 
 export type DeliveryCheck = { checks: number; violations: string[]; events: number; deliveries: number; received: number; duplicates: number };
 
 /** At the end, with the outbox drained: every event in the outbox reached the receiver. */
-export function checkDeliveries(file: string, received: Map<string, number>): DeliveryCheck {
-  return inspect(file, (db) => {
-    const violations: string[] = [];
-    let checks = 0;
-    const rows = db.prepare('SELECT event_id AS eventId, status, last_error AS lastError FROM webhook_deliveries').all() as {
-      eventId: string;
-      status: string;
-      lastError: string | null;
-    }[];
-    for (const r of rows) {
-      checks++;
-      if (r.status !== 'delivered') violations.push(`delivery of event ${r.eventId} is ${r.status} (${r.lastError ?? 'no error'})`);
-      checks++;
-      if (!received.has(r.eventId)) violations.push(`event ${r.eventId} never reached the receiver (lost delivery)`);
-    }
-    const events = new Set(rows.map((r) => r.eventId));
-    for (const id of received.keys()) {
-      checks++;
-      if (!events.has(id)) violations.push(`the receiver got event ${id}, which is not in the outbox`);
-    }
-    let duplicates = 0;
-    let total = 0;
-    for (const n of received.values()) {
-      duplicates += n - 1;
-      total += n;
-    }
-    return { checks, violations, events: events.size, deliveries: rows.length, received: total, duplicates };
-  });
+export async function checkDeliveries(target: DatabaseTarget, received: Map<string, number>): Promise<DeliveryCheck> {
+  const violations: string[] = [];
+  let checks = 0;
+  const rows = await readDatabase(target, (query) =>
+    query<{ eventId: string; status: string; lastError: string | null }>('SELECT event_id AS "eventId", status, last_error AS "lastError" FROM webhook_deliveries'),
+  );
+  for (const r of rows) {
+    checks++;
+    if (r.status !== 'delivered') violations.push(`delivery of event ${r.eventId} is ${r.status} (${r.lastError ?? 'no error'})`);
+    checks++;
+    if (!received.has(r.eventId)) violations.push(`event ${r.eventId} never reached the receiver (lost delivery)`);
+  }
+  const events = new Set(rows.map((r) => r.eventId));
+  for (const id of received.keys()) {
+    checks++;
+    if (!events.has(id)) violations.push(`the receiver got event ${id}, which is not in the outbox`);
+  }
+  let duplicates = 0;
+  let total = 0;
+  for (const n of received.values()) {
+    duplicates += n - 1;
+    total += n;
+  }
+  return { checks, violations, events: events.size, deliveries: rows.length, received: total, duplicates };
 }

@@ -93,6 +93,11 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   // An idle connection the server drops (a restart) errors on the pool: the pool discards it
   // and opens a new one on demand. Unheard, the event would end the process.
   pool.on('error', () => {});
+  // A checked-out connection has no pool listener: when the server drops it (a restart
+  // during a unit of work), node-postgres emits 'error' on the client after failing its
+  // query, and unheard that ends the process. The query's own error is the one that counts
+  // (a 503); the unit of work then releases the client as broken.
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   const poolConn = drizzle({ client: pool }) as unknown as Conn;
   // One Drizzle database per physical connection, so queries prepared on it are reused by

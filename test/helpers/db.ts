@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import type { Test } from 'tap';
+import { numbered } from '../../scripts/lib/db.js';
 import type { Config } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import type { PostgresDatabase } from '../../src/db/postgres.js';
@@ -15,11 +16,6 @@ export function sqliteOf(db: Database): SqliteDatabase['sqlite'] {
   return (db as SqliteDatabase).sqlite;
 }
 
-/** Each `?` in turn becomes `$1`, `$2`, … (tests write no `?` inside string literals). */
-const numbered = (text: string) => {
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
-};
 
 /**
  * Raw SQL for tests on either engine, bypassing the unit of work: `?` parameters, rows as

@@ -149,3 +149,27 @@ t.test('a server that cannot be reached is database_unavailable, never a 500', a
   t.equal(codeOf(await db.write(async () => 1).catch((e: unknown) => e)), '503 database_unavailable 2');
   t.equal(codeOf(await Promise.resolve(db.contentState()).catch((e: unknown) => e)), '503 database_unavailable 2');
 });
+
+t.test('a connection the server drops in the middle of a unit of work is database_unavailable, and the process lives on', async (t) => {
+  const db = await database(t);
+  // Without a listener on the checked-out client, node-postgres' 'error' event for the lost
+  // connection would be an uncaught exception and end the process (a database restart did).
+  const uncaught: unknown[] = [];
+  const onUncaught = (err: unknown) => uncaught.push(err);
+  process.on('uncaughtException', onUncaught);
+  t.teardown(() => void process.off('uncaughtException', onUncaught));
+  const err = await db
+    .write(async () => {
+      const { rows } = await (db.conn as unknown as { execute: (q: unknown) => Promise<{ rows: { pid: number }[] }> }).execute(sql`SELECT pg_backend_pid() AS pid`);
+      const killer = await db.pool.connect();
+      await killer.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      killer.release();
+      await sleep(200); // the connection's end arrives while the unit is between statements
+      await addTag(db, 'lost');
+    })
+    .catch((e: unknown) => e);
+  t.equal(codeOf(err), '503 database_unavailable 2');
+  t.same(uncaught, [], 'no uncaught error');
+  await db.write(() => addTag(db, 'after'));
+  t.same(await slugs(db), ['after'], 'the pool gives a working connection afterwards; the lost unit left nothing');
+});
