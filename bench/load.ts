@@ -49,3 +49,25 @@ export async function measure(target: Target, o: LoadOptions, accept304 = false)
     seconds: r.duration,
   };
 }
+
+/** Rounds of one workload as one measurement: rates over the whole time, p50 weighted by requests, the worst p99. */
+export function mergeRuns(runs: Measured[]): Measured {
+  if (runs.length === 1) return runs[0]!;
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const statusCodes: Record<string, number> = {};
+  for (const r of runs) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  const total = (key: 'errors' | 'timeouts' | 'non2xx') => runs.reduce((n, r) => n + r[key], 0);
+  return {
+    reqPerSec: Math.round(requests / seconds),
+    okPerSec: Math.round(runs.reduce((n, r) => n + r.okPerSec * r.seconds, 0) / seconds),
+    p50: Number((runs.reduce((n, r) => n + r.p50 * r.requests, 0) / Math.max(requests, 1)).toFixed(1)),
+    p99: Math.max(...runs.map((r) => r.p99)),
+    errors: total('errors'),
+    timeouts: total('timeouts'),
+    non2xx: total('non2xx'),
+    statusCodes,
+    requests,
+    seconds,
+  };
+}

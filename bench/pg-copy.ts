@@ -40,6 +40,21 @@ export async function dropPgDatabase(serverUrl: string, name: string): Promise<v
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => admin.end());
 }
 
+/** The URL of database `name` when it already holds a copy of `articles` articles, else undefined. */
+export async function reusedPgDatabase(serverUrl: string, name: string, articles: number): Promise<string | undefined> {
+  const url = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM articles');
+    return rows[0]?.n === articles ? url : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Copies every table of the SQLite file at `file` into the migrated PostgreSQL database at `url`. */
 export async function copyToPostgres(file: string, url: string): Promise<{ rows: number; ms: number }> {
   const t0 = performance.now();

@@ -1,6 +1,7 @@
 // The printed table, the PASS/MISS targets and the machine description for the JSON.
 import os from 'node:os';
 import type { Measured } from './load.js';
+import type { Probe } from './probe.js';
 
 export type Row = {
   id: string;
@@ -12,6 +13,8 @@ export type Row = {
   rssMb: number | null;
   /** ok/s divided by the ceiling's ok/s (mean of the runs before and after the workloads). */
   ratio?: number;
+  /** With `--probe`: cache hit rate and statements sent to PostgreSQL per request. */
+  probe?: Probe;
 };
 
 export type Check = { target: string; pass: boolean; detail: string };

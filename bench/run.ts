@@ -1,4 +1,4 @@
-// `npm run bench -- [--engine sqlite|postgres|both] [--articles N] [--import-stories N] [--duration S] [--connections C] [--warmup S] [--only W1,W7] [--dataset DIR] [--build-only]`
+// `npm run bench -- [--engine sqlite|postgres|both] [--articles N] [--import-stories N] [--duration S] [--connections C] [--warmup S] [--only W1,W7] [--dataset DIR] [--build-only] [--rounds N] [--probe DIR] [--pg-database NAME]`
 // Builds a seeded dataset in a temp dir, starts the real server and a bare node:http ceiling
 // as child processes, loads them over 127.0.0.1 with autocannon, prints a table and the
 // targets, and writes everything to bench/results/<timestamp>.json.
@@ -12,11 +12,13 @@ import { openSqlite } from '../src/db/sqlite.js';
 import { createToken } from '../src/modules/tokens/tokens.service.js';
 import { buildDataset, type Dataset } from './dataset.js';
 import { measureSearchCost } from './search-cost.js';
-import { measure, type LoadOptions } from './load.js';
+import { measure, mergeRuns, type LoadOptions, type Measured } from './load.js';
 import { freePort, killAll, rssMb, startNode, stop, waitReady } from './procs.js';
 import { checkTargets, machineInfo, printChecks, printEngines, printTable, type Row } from './report.js';
-import { copyToPostgres, createPgDatabase, dropPgDatabase } from './pg-copy.js';
+import { copyToPostgres, createPgDatabase, dropPgDatabase, reusedPgDatabase } from './pg-copy.js';
 import { HOME, workloads } from './workloads.js';
+import { counts, describeProbe, probeEnv, probeOf } from './probe.js';
+import { describeStateCost, measureContentStateCost } from './pg-content-state.js';
 import { importChecks, importRow, runImport, type ImportRun } from './import.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,7 +26,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function options() {
   const int = { type: 'string' } as const;
-  const { values } = parseArgs({ options: { engine: int, articles: int, duration: int, connections: int, warmup: int, only: int, dataset: int, 'import-stories': int, 'build-only': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { engine: int, articles: int, duration: int, connections: int, warmup: int, only: int, dataset: int, 'import-stories': int, probe: int, rounds: int, 'pg-database': int, 'build-only': { type: 'boolean' } } });
   const num = (name: keyof typeof values, fallback: number, min: number) => {
     const n = Number(values[name] ?? fallback);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}`);
@@ -40,6 +42,8 @@ function options() {
     // W8: wire stories sent through the bulk import.
     importStories: num('import-stories', 100_000, 1),
     duration: num('duration', 10, 1),
+    // With both engines: each workload's duration is cut into this many rounds, alternating engines.
+    rounds: num('rounds', 5, 1),
     connections: num('connections', 50, 1),
     warmup: num('warmup', 2, 0),
     // A subset of workloads, for quick comparisons while working on one of them.
@@ -48,6 +52,11 @@ function options() {
     // build). Reused when it holds one of the same size; W5's drafts stay in it.
     dataset: values.dataset ? resolve(values.dataset) : undefined,
     buildOnly: values['build-only'] ?? false,
+    // Cache hit rate, statements per request and a CPU profile of each server, in this folder
+    // (bench/probe.ts). The probes cost the server a little: compare rates without them.
+    probe: values.probe ? resolve(values.probe) : undefined,
+    // A PostgreSQL database kept between runs (with --dataset): filled once, never dropped.
+    pgDatabase: values['pg-database'],
   };
 }
 
@@ -105,75 +114,104 @@ async function main() {
 
   // PostgreSQL gets a copy of the same rows (made before any workload writes to the file).
   const pgServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const pgName = `dateline_bench_${process.pid}`;
   let pgUrl: string | undefined;
   if (opts.engines.includes('postgres')) {
-    pgUrl = await createPgDatabase(pgServer, pgName);
-    process.on('exit', () => void dropPgDatabase(pgServer, pgName).catch(() => undefined));
-    const copied = await copyToPostgres(file, pgUrl);
-    console.log(`Copied ${copied.rows.toLocaleString('en')} rows to PostgreSQL in ${secs(copied.ms)}`);
+    if (opts.pgDatabase && opts.dataset) pgUrl = await reusedPgDatabase(pgServer, opts.pgDatabase, opts.articles);
+    if (pgUrl) console.log(`Reusing the PostgreSQL database ${opts.pgDatabase}`);
+    else {
+      const pgName = opts.pgDatabase ?? `dateline_bench_${process.pid}`;
+      pgUrl = await createPgDatabase(pgServer, pgName);
+      if (!opts.pgDatabase) process.on('exit', () => void dropPgDatabase(pgServer, pgName).catch(() => undefined));
+      const copied = await copyToPostgres(file, pgUrl);
+      console.log(`Copied ${copied.rows.toLocaleString('en')} rows to PostgreSQL in ${secs(copied.ms)}`);
+    }
   }
+
+  // Issue 9 asks what the cross-instance check costs per request: measured on its own here.
+  const stateCost = pgUrl ? await measureContentStateCost(pgUrl, 2) : undefined;
 
   // The ceiling serves the exact bytes of the real home page (the same on both engines).
   const bodyFile = join(tmp, 'home.json');
-  let ceiling: ReturnType<typeof startNode> | undefined;
   let startupMs = 0;
   const rows: Row[] = [];
   const byEngine: Partial<Record<'sqlite' | 'postgres', Row[]>> = {};
   const measureCeiling = async (id: string, when: string): Promise<Row> => {
     process.stdout.write(`  ${id} ceiling, ${when} … `);
-    const m = await measure({ url: ceiling!.url + HOME }, load);
+    const m = await measure({ url: ceiling.url + HOME }, load);
     console.log(`${m.okPerSec} ok/s`);
-    return { id, name: `ceiling ${when}: bare node:http, W1 bytes`, m, rssMb: rssMb(ceiling!) };
+    return { id, name: `ceiling ${when}: bare node:http, W1 bytes`, m, rssMb: rssMb(ceiling) };
   };
   let imported: ImportRun | undefined;
+  // Every engine's server starts first and waits idle while the other is loaded: each workload
+  // then alternates between them round by round (A B, B A, …), so a shared machine's drift
+  // falls on both engines alike instead of on whichever ran last.
+  const servers: { engine: 'sqlite' | 'postgres'; server: ReturnType<typeof startNode>; probing?: ReturnType<typeof probeEnv> }[] = [];
   for (const engine of opts.engines) {
     const t1 = performance.now();
     // One client from one address: the per-client rate limit stays on (its cost counts) but out of reach.
     const database: Record<string, string> = engine === 'postgres' ? { DATABASE_URL: pgUrl! } : { DATABASE_FILE: file };
-    const env = { HOST: '127.0.0.1', ...database, LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '1000000000' };
+    const probing = opts.probe ? probeEnv(root, opts.probe, engine) : undefined;
+    const env = { HOST: '127.0.0.1', ...database, LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '1000000000', ...probing?.env };
     const server = startNode(root, join(root, 'src/server.ts'), await freePort(), env);
     const started = await waitReady(server, '/v1/articles?limit=1', t1);
     startupMs = Math.max(startupMs, started);
     console.log(`${engine}: server (pid ${server.proc.pid}) answered after ${started.toFixed(0)} ms`);
-    if (!ceiling) {
-      writeFileSync(bodyFile, Buffer.from(await (await fetch(server.url + HOME)).arrayBuffer()));
-      ceiling = startNode(root, join(root, 'bench/ceiling.ts'), await freePort(), { BODY_FILE: bodyFile });
-      await waitReady(ceiling, HOME, performance.now());
-      console.log(`Measuring: ${opts.warmup} s warm-up + ${opts.duration} s per workload, ${opts.connections} connections`);
-      // The ceiling runs before and after the workloads; ratios use the mean of the two, so a
-      // shared machine getting slower or faster during the run moves both sides alike.
-      rows.push(await measureCeiling('C1', 'before'));
-    }
-    const mine: Row[] = (byEngine[engine] = []);
-    for (const w of workloads(server.url, ds, token).filter((w) => !opts.only || opts.only.includes(w.id))) {
-      process.stdout.write(`  ${engine} ${w.id} ${w.name} … `);
+    servers.push({ engine, server, probing });
+    byEngine[engine] = [];
+  }
+  const first = servers[0]!.server;
+  writeFileSync(bodyFile, Buffer.from(await (await fetch(first.url + HOME)).arrayBuffer()));
+  const ceiling = startNode(root, join(root, 'bench/ceiling.ts'), await freePort(), { BODY_FILE: bodyFile });
+  await waitReady(ceiling, HOME, performance.now());
+  const rounds = servers.length > 1 ? opts.rounds : 1;
+  const perRound = Math.max(1, Math.ceil(opts.duration / rounds));
+  console.log(`Measuring: ${opts.warmup} s warm-up + ${rounds} x ${perRound} s per workload and engine, ${opts.connections} connections`);
+  // The ceiling runs before and after the workloads; ratios use the mean of the two, so a
+  // shared machine getting slower or faster during the run moves both sides alike.
+  rows.push(await measureCeiling('C1', 'before'));
+
+  const ids = workloads(first.url, ds, token).map((w) => w.id).filter((id) => id !== 'W8' && (!opts.only || opts.only.includes(id)));
+  for (const id of ids) {
+    const prepared = [];
+    for (const s of servers) {
+      const w = workloads(s.server.url, ds, token).find((w) => w.id === id)!;
       const p = await w.prepare();
-      if ('unavailable' in p) {
-        mine.push({ id: w.id, name: w.name, unavailable: p.unavailable, rssMb: rssMb(server) });
-        console.log('not available');
-        continue;
+      if ('unavailable' in p) byEngine[s.engine]!.push({ id, name: w.name, unavailable: p.unavailable, rssMb: rssMb(s.server) });
+      else prepared.push({ ...s, w, p, runs: [] as Measured[], before: s.probing && (await counts(s.server.url, s.server.pid, s.probing.queriesFile, s.engine === 'postgres' ? pgUrl : undefined)) });
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (const x of round % 2 ? [...prepared].reverse() : prepared) {
+        // Warmed up once: in later rounds the server is warm, only idle for the other's round.
+        x.runs.push(await measure(x.p.target, { ...load, duration: perRound, warmup: round === 0 ? load.warmup : 0 }, x.p.accept304));
       }
-      const m = await measure(p.target, load, p.accept304);
+    }
+    for (const x of prepared) {
+      const m = mergeRuns(x.runs);
+      const probe = x.before ? probeOf(x.before, await counts(x.server.url, x.server.pid, x.probing!.queriesFile, x.engine === 'postgres' ? pgUrl : undefined)) : undefined;
       const codes = Object.entries(m.statusCodes).map(([code, n]) => `${n} x ${code}`).join(', ');
-      const note = [p.note, p.accept304 ? codes : undefined].filter(Boolean).join('; ') || undefined;
-      mine.push({ id: w.id, name: w.name, note, m, rssMb: rssMb(server) });
-      console.log(`${m.okPerSec} ok/s${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`);
+      const note = [x.p.note, x.p.accept304 ? codes : undefined].filter(Boolean).join('; ') || undefined;
+      byEngine[x.engine]!.push({ id, name: x.w.name, note, m, rssMb: rssMb(x.server), probe });
+      const probed = probe ? `; ${describeProbe(probe)}` : '';
+      const each = x.runs.length > 1 ? ` (rounds: ${x.runs.map((r) => r.okPerSec).join(', ')})` : '';
+      console.log(`  ${x.engine} ${id} ${x.w.name} … ${m.okPerSec} ok/s${each}${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}${probed}`);
     }
-    // W8 on the first engine only: it adds 100,000 articles, which the second would then not have.
-    if ((!opts.only || opts.only.includes('W8')) && engine === opts.engines[0]) {
-      process.stdout.write(`  W8 bulk import of ${opts.importStories.toLocaleString('en')} wire stories … `);
-      let peak = 0;
-      const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server) ?? 0)), 500);
-      imported = await runImport(server.url, token, ds.bureauSlugs[0]!, opts.importStories).finally(() => clearInterval(sampler));
-      mine.push(importRow(imported, peak || rssMb(server)));
-      console.log(`${imported.perSec} articles/s, editor p99 ${imported.editor.p99.toFixed(1)} ms`);
-    }
+  }
+  // W8 on the first engine only: it adds 100,000 articles, which the second would then not have.
+  if (!opts.only || opts.only.includes('W8')) {
+    process.stdout.write(`  W8 bulk import of ${opts.importStories.toLocaleString('en')} wire stories … `);
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(first) ?? 0)), 500);
+    imported = await runImport(first.url, token, ds.bureauSlugs[0]!, opts.importStories).finally(() => clearInterval(sampler));
+    byEngine[servers[0]!.engine]!.push(importRow(imported, peak || rssMb(first)));
+    console.log(`${imported.perSec} articles/s, editor p99 ${imported.editor.p99.toFixed(1)} ms`);
+  }
+  for (const { engine, server } of servers) {
     await stop(server);
+    const mine = byEngine[engine]!;
     rows.push(...mine.map((r) => (opts.engines.length > 1 ? { ...r, id: `${r.id}${engine === 'postgres' ? ' pg' : ''}` } : r)));
   }
   rows.push(await measureCeiling('C2', 'after'));
-  await stop(ceiling!);
+  await stop(ceiling);
   const [before, after] = [rows[0]!.m!.okPerSec, rows.at(-1)!.m!.okPerSec];
   const ceilingOkPerSec = (before + after) / 2;
   for (const r of [...rows, ...Object.values(byEngine).flat()]) if (r.m) r.ratio = r.m.okPerSec / ceilingOkPerSec;
@@ -184,6 +222,7 @@ async function main() {
   printTable(rows);
   const engineChecks = byEngine.sqlite && byEngine.postgres ? printEngines(byEngine.sqlite, byEngine.postgres) : [];
   console.log(`\nUncached search, in-process (no HTTP, no response cache): ${searchCost.query} p50 ${searchCost.p50} ms, p99 ${searchCost.p99} ms over ${searchCost.runs} runs\n`);
+  if (stateCost) console.log(`${describeStateCost(stateCost)}\n`);
   const checks = [...checkTargets(byEngine.sqlite ?? byEngine.postgres ?? rows, startupMs), ...(imported ? importChecks(imported) : []), ...engineChecks];
   printChecks(checks);
 
@@ -198,6 +237,7 @@ async function main() {
     dataset: { ...dataset, buildMs: Math.round(buildMs), dbMb },
     startupMs: Math.round(startupMs),
     searchCost,
+    contentStateCost: stateCost,
     ceilingOkPerSec,
     workloads: rows,
     targets: checks,

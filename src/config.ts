@@ -22,7 +22,7 @@ const envSchema = z.object({
     .min(1)
     .max(200)
     .default(10)
-    .describe('PostgreSQL connections per instance (instances × this must stay under the server’s max_connections)'),
+    .describe('PostgreSQL connections per instance for reads and writes, plus one for the content-state check (instances × (this + 1) must stay under the server’s max_connections)'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

@@ -155,3 +155,18 @@ t.test('the in-process response cache is never stale, also across processes', as
   const tokened = await ctx.app.inject({ url: `/v1/articles/${a.slug}`, headers: ctx.auth });
   t.equal(tokened.headers['cache-control'], 'private, no-store', 'token reads never come from or go into it');
 });
+
+t.test('a commit that changes no content keeps the cached responses', async (t) => {
+  const ctx = await buildTestApp(t);
+  const a = await makeArticle(ctx, { tags: [] });
+  await publish(ctx, a.id);
+  const metric = async (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec((await ctx.app.inject({ url: '/metrics' })).body)?.[1]);
+  const first = await ctx.app.inject({ url: `/v1/articles/${a.slug}` });
+  // Not content: SQLite's data_version moves (another connection committed), the content state does not.
+  await writeElsewhere(ctx.config, "UPDATE api_tokens SET last_used_at = '2026-01-01T00:00:00.000Z'");
+  const hitsBefore = await metric('dateline_response_cache_hits_total');
+  const again = await ctx.app.inject({ url: `/v1/articles/${a.slug}` });
+  t.equal(await metric('dateline_response_cache_hits_total'), hitsBefore + 1, 'still served from the cache');
+  t.equal(again.headers.etag, first.headers.etag);
+});

@@ -31,7 +31,11 @@ export function createContentStateReader(reader: BetterSqlite3.Database) {
     if (memo && memo.stamp === stamp && nowMs < memo.until) return memo.state;
     const row = state.get({ now: new Date(nowMs).toISOString() }) as ContentState & { nextScheduled: string | null };
     const { nextScheduled, ...current } = row;
-    memo = { stamp, until: nextScheduled ? Date.parse(nextScheduled) : Infinity, state: current };
-    return current;
+    // data_version moves on any commit (a token's last use, a webhook delivery): when the
+    // content did not move, keep the same object, which callers compare by identity
+    // (caching.ts drops every cached response when it changes).
+    const same = memo && memo.state.version === current.version && memo.state.newestVisible === current.newestVisible;
+    memo = { stamp, until: nextScheduled ? Date.parse(nextScheduled) : Infinity, state: same ? memo!.state : current };
+    return memo.state;
   };
 }

@@ -163,7 +163,19 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     return result;
   }
 
-  const readState = createPgContentStateReader(pool);
+  // The content-state check runs before every public read, cache hits included: on its own
+  // connection it never queues behind the pool's reads and writes, and costs no pool checkout.
+  const statePool = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: lockTimeoutMs,
+    options: '-c default_transaction_read_only=on',
+    statement_timeout: opts.queryTimeoutMs ?? 10_000,
+  });
+  // As the main pool's: a dropped connection fails its query (a 503), never the process.
+  statePool.on('error', () => {});
+  statePool.on('connect', (client) => client.on('error', () => {}));
+  const readState = createPgContentStateReader(statePool, translate);
   return {
     engine: 'postgres',
     dialect: postgresDialect,
@@ -196,7 +208,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
       else hook();
     },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), statePool.end()]);
     },
     async migrationsApplied() {
       const { rows } = await pool.query<{ n: number }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations');
@@ -206,13 +218,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
       const { rows } = await pool.query<{ n: number }>('SELECT pg_database_size(current_database()) AS n');
       return rows[0]!.n;
     },
-    contentState: async (nowMs?: number) => {
-      try {
-        return await readState(nowMs);
-      } catch (err) {
-        throw translate(err);
-      }
-    },
+    contentState: readState,
     pool,
   };
 }

@@ -1,4 +1,4 @@
-import { and, count, eq, exists, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, exists, getTableName, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/database.js';
 import type { Dialect } from '../../db/dialect.js';
@@ -240,6 +240,14 @@ export function createArticlesRepository(db: Database) {
       .limit(want)
       .offset(offset)) as ArticleRow[];
 
+  async function idBySlug(table: typeof bureaus | typeof authors | typeof tags, slug: string): Promise<number> {
+    const c = db.conn;
+    const query = prepared(c, `articles.idBySlug:${getTableName(table)}`, () =>
+      c.select({ id: table.id }).from(table).where(eq(table.slug, sql.placeholder('slug'))).prepare(),
+    );
+    return (await query.execute({ slug }))[0]?.id ?? -1;
+  }
+
   return {
     async find(key: string, v: Visibility, bodies: BodyColumns): Promise<ArticleRow | undefined> {
       const byId = isId(key);
@@ -314,10 +322,11 @@ export function createArticlesRepository(db: Database) {
         .orderBy(articleTags.articleId, tags.name),
     ),
 
+    /** The id a filter's slug names, or -1 (matches nothing). Every uncached filtered page runs one: prepared. */
     idBySlug: {
-      bureau: async (slug: string) => (await db.conn.select({ id: bureaus.id }).from(bureaus).where(eq(bureaus.slug, slug)))[0]?.id ?? -1,
-      author: async (slug: string) => (await db.conn.select({ id: authors.id }).from(authors).where(eq(authors.slug, slug)))[0]?.id ?? -1,
-      tag: async (slug: string) => (await db.conn.select({ id: tags.id }).from(tags).where(eq(tags.slug, slug)))[0]?.id ?? -1,
+      bureau: (slug: string) => idBySlug(bureaus, slug),
+      author: (slug: string) => idBySlug(authors, slug),
+      tag: (slug: string) => idBySlug(tags, slug),
     },
 
     /**

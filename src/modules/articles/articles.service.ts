@@ -52,16 +52,14 @@ export function createArticlesService(db: Database, opts: ArticlesOptions) {
       await redirectIfMoved(db, 'article', articles, key, query, canSee);
       throw notFound('article', key);
     }
-    const ids = [row.id];
-    return toArticleView(
-      row,
-      wantsRelation(o, 'authors') ? await repo.bylines(ids) : undefined,
-      wantsRelation(o, 'tags') ? await repo.tags(ids) : undefined,
-      o,
-      now,
-      urlOf,
-    );
+    const [bylines, tagMap] = await relations([row.id], o);
+    return toArticleView(row, bylines, tagMap, o, now, urlOf);
   }
+
+  // Bylines and tags at once: on PostgreSQL two pooled connections answer them in one round
+  // trip's time instead of two (SQLite answers each at once either way).
+  const relations = (ids: number[], o: ViewOptions) =>
+    Promise.all([wantsRelation(o, 'authors') ? repo.bylines(ids) : undefined, wantsRelation(o, 'tags') ? repo.tags(ids) : undefined]);
 
   function searchFor(q: ListArticlesInput): string | undefined {
     if (q.q === undefined) return undefined;
@@ -106,9 +104,7 @@ export function createArticlesService(db: Database, opts: ArticlesOptions) {
     // expensive goes to a reader thread with a time budget.
     const costly = match !== undefined || total === true || (offset ?? 0) > DEEP_OFFSET;
     const page = costly && opts.workers ? await opts.workers.read('articles.list', args, repo.list) : await repo.list(...args);
-    const ids = page.rows.map((r) => r.id);
-    const bylines = wantsRelation(o, 'authors') ? await repo.bylines(ids) : undefined;
-    const tagMap = wantsRelation(o, 'tags') ? await repo.tags(ids) : undefined;
+    const [bylines, tagMap] = await relations(page.rows.map((r) => r.id), o);
     return { data: page.rows.map((r) => toArticleView(r, bylines, tagMap, o, now, urlOf)), meta: page.meta };
   }
 
