@@ -144,7 +144,11 @@ t.test('a write that waits too long for the lock answers 503 with Retry-After', 
   const ctx = await buildTestApp(t, { writeLockTimeoutMs: 200 });
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
-  const holder = ctx.app.db.write(() => held);
+  // Holds what the create must decide on (its slug; on SQLite, the one writer lock).
+  const holder = ctx.app.db.write(async () => {
+    await ctx.app.db.serialise('slug:tag:queued');
+    await held;
+  });
   const res = await ctx.app.inject({ method: 'POST', url: '/v1/tags', headers: ctx.auth, payload: { name: 'Queued' } });
   t.equal(res.statusCode, 503);
   t.equal(res.headers['retry-after'], '1');

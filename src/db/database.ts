@@ -46,6 +46,13 @@ export interface Database {
    * savepoints. Waiting longer than the write-lock timeout is a 503 `database_busy`.
    */
   write<T>(fn: () => Promise<T> | T, opts?: WriteOptions): Promise<T>;
+  /**
+   * Inside a unit of work: waits until no other unit of work, in this process or any other on
+   * the same database, holds `key`, then holds it until this unit ends. For decisions no row
+   * lock can cover because the row does not exist yet (is this slug free? was this
+   * Idempotency-Key used?). A no-op on SQLite, whose units of work already run one at a time.
+   */
+  serialise(key: string): Promise<void>;
   /** Runs `hook` after the outermost unit of work commits (at once outside one); dropped on rollback. */
   onCommit(hook: () => void): void;
   close(): Promise<void>;

@@ -11,8 +11,9 @@ import { SYSTEM } from '../modules/shared/actor.js';
  * services, so demo content obeys the same rules as anything an editor creates.
  */
 export function seedDemoData(db: Database): Promise<boolean> {
-  // One unit of work: two processes starting on an empty database seed it once.
+  // One unit of work, held before counting: two processes starting on an empty database seed it once.
   return db.write(async () => {
+    await db.serialise('demo-seed');
     if ((await countWhere(db, db.tables.articles)) > 0) return false;
     const bureaus = createBureausService(db);
     const authors = createAuthorsService(db);

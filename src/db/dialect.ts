@@ -1,6 +1,8 @@
 import type { AnyColumn, Placeholder, SQL } from 'drizzle-orm';
 import type { SearchTerm } from '../lib/fts-query.js';
 
+export type RowLock = 'update' | 'no key update' | 'key share';
+
 /**
  * What differs between engines in the SQL the repositories write, in one place per engine
  * (sqlite-dialect.ts, postgres-dialect.ts) instead of sprinkled through repositories.
@@ -11,6 +13,15 @@ export type Dialect = {
   filterOnly(column: AnyColumn): SQL;
   /** `column IN (…ids)` with the whole list bound as one parameter: one statement whatever the length. */
   inIds(column: AnyColumn, ids: number[]): SQL;
+  /**
+   * `query` (a select) locking the rows it returns until the unit of work ends, on engines
+   * with row locks (SQLite's one writer needs none: it returns `query` as it is). `update`:
+   * the row is about to be deleted or its key changed; `no key update`: other columns
+   * change (inserts that reference the row still go ahead); `key share`: the row must not
+   * go away. `skipLocked`: rows another unit of work holds are left out (work queues).
+   * `of`: with a join, the table whose rows are locked.
+   */
+  lockRows<Q>(query: Q, strength: RowLock, opts?: { skipLocked?: boolean; of?: unknown }): Q;
   /** True when `err` (or what it wraps) is a unique or primary-key violation. */
   isUniqueViolation(err: unknown): boolean;
   /**
@@ -25,6 +36,12 @@ export type Dialect = {
   byteLength(column: AnyColumn): SQL<number>;
   /** Full-text search over articles (kept by triggers in the article's transaction). */
   search: {
+    /**
+     * True when adding a byline re-indexes the whole article, body included (SQLite's FTS5
+     * row is rebuilt): a create then writes the body text after the bylines. PostgreSQL keeps
+     * the bylines in their own tsvector.
+     */
+    bylinesReindexBody: boolean;
     /** The engine's query text for parsed terms (lib/fts-query.ts); passed to the methods below. */
     query(terms: SearchTerm[]): string;
     /** The index to join or select from. */

@@ -1,5 +1,5 @@
 import { sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { LockConfig, PgColumn, PgSelect, PgTable } from 'drizzle-orm/pg-core';
 import type { Dialect } from './dialect.js';
 import { inIds } from './pg/dialect.js';
 import { HEADLINE_OPTIONS, toTsQueryText } from './pg/search.js';
@@ -16,11 +16,15 @@ const CONFIG = sql.raw(`'dateline_search'::regconfig`);
 const WEIGHTS = sql.raw(`'{0.1, 0.2, 0.4, 1.0}'::float4[]`);
 const tsquery = (query: string | Placeholder) => sql`to_tsquery(${CONFIG}, ${query})`;
 const { articles } = pgTables;
+// Selects are built on tables typed as SQLite's (see tables.ts); at run time they are PostgreSQL's.
+type Lockable = Pick<PgSelect, 'for'>;
 
 export const postgresDialect: Dialect = {
   // PostgreSQL's planner needs no hint to treat the publish-time test as a filter.
   filterOnly: (column: AnyColumn) => sql`${column}`,
   inIds: (column: AnyColumn, ids: number[]) => inIds(column as unknown as PgColumn, ids),
+  lockRows: (query, strength, opts = {}) =>
+    (query as unknown as Lockable).for(strength, { skipLocked: opts.skipLocked ? true : undefined, of: opts.of as PgTable | undefined } as LockConfig) as typeof query,
   isUniqueViolation: (err: unknown) => {
     // Drizzle wraps the driver's error (DrizzleQueryError) with it as `cause`.
     for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
@@ -34,6 +38,7 @@ export const postgresDialect: Dialect = {
   greatest: (a: AnyColumn | SQL, b: unknown) => sql`GREATEST(${a}, ${b})`,
   byteLength: (column: AnyColumn) => sql<number>`octet_length(${column}::text)`,
   search: {
+    bylinesReindexBody: false,
     query: toTsQueryText,
     source: table,
     joinOn: (articleId: AnyColumn) => sql`${table}.article_id = ${articleId}`,

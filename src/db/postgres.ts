@@ -11,7 +11,7 @@ import { pgTables } from './tables.js';
 import { busy, runHooks, type WriteOptions } from './unit-of-work.js';
 
 export type PostgresOptions = {
-  /** Longest wait for a pooled connection, then for the writers' lock, before a 503. */
+  /** Longest wait for a pooled connection, then for each lock a unit of work takes, before a 503. */
   lockTimeoutMs?: number;
   /** Longest any one statement inside a unit of work may run before it is cancelled (503). */
   statementTimeoutMs?: number;
@@ -34,8 +34,10 @@ const asPg = (conn: Conn) => conn as unknown as NodePgDatabase;
 /** One level of a unit of work on PostgreSQL: its pooled connection travels with it. */
 type Frame = { depth: number; hooks: (() => void)[]; conn: Conn; client: pg.PoolClient; flat: boolean };
 
-// Any constant works as long as every instance uses the same one ("writer" in ASCII).
-const WRITERS_LOCK = 0x777269746572n.toString();
+// The first half of every key serialise() takes: the two-integer form of advisory locks is
+// its own key space, apart from the one-bigint locks of migrations and the change feed.
+const SERIALISE_SPACE = 0x646c6e; // "dln"
+const SERIALISE = { name: 'dateline_serialise', text: `SELECT pg_advisory_xact_lock(${SERIALISE_SPACE}, hashtext($1))` };
 
 // Counts and 64-bit counters come back as strings by default (int8 can exceed 2^53). Every
 // int8 this application reads is a count or a write counter far below that, and SQLite gives
@@ -55,12 +57,13 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
  *   AsyncLocalStorage frame, so every repository call inside it lands on it), runs
  *   `BEGIN READ WRITE` with a per-transaction `lock_timeout` and `statement_timeout`, nests
  *   as savepoints, and runs its after-commit hooks once the outermost level commits.
- * - Writers are serialised by a transaction-level advisory lock, across every instance on the
- *   database. The services were written for SQLite's one writer at a time: version checks
- *   (If-Match), fresh slugs, idempotency keys, the scheduler's claim all read, decide, then
- *   write. One lock keeps every one of them correct on PostgreSQL without a second design to
- *   get wrong; its wait is bounded by lock_timeout (a 503, like SQLite's busy write lock).
- *   Reads never take it. Row locks per resource are the way to more write concurrency.
+ * - Units of work run side by side. Each read-decide-write the services make is serialised
+ *   by what it decides on, not by one lock for all writers: the row it changes (locked as it
+ *   is read: dialect.lockRows), or for rows that do not exist yet (a fresh slug, an
+ *   Idempotency-Key) a transaction-level advisory lock on that key (serialise). Every wait is
+ *   bounded by lock_timeout, and a deadlock is detected by the server: both are a 503
+ *   `database_busy`, never a hang. Counters every write moves (content_version, the change
+ *   feed's sequence) are touched by deferred triggers at COMMIT (migrations/pg/0001, 0004).
  * - Failures of the database itself (restart, dropped connection, pool exhausted, a lock or
  *   statement out of time) become 503 `database_busy` / `database_unavailable` with
  *   Retry-After (src/db/errors.ts); the pool replaces dead connections on its own.
@@ -81,7 +84,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     connectionString: url,
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis: lockTimeoutMs,
-    // A crashed or hung unit of work must not hold the writers' lock for ever.
+    // A crashed or hung unit of work must not hold its locks for ever.
     idle_in_transaction_session_timeout: Math.max(statementTimeoutMs, 10_000),
     options: '-c default_transaction_read_only=on',
     // PostgreSQL bounds and cancels a read on its own, so reads need no reader threads here.
@@ -143,11 +146,8 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     let result: T;
     try {
       try {
-        // One round trip: settings local to this transaction, then the writers' lock.
-        await client.query(
-          `BEGIN READ WRITE; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs}; ` +
-            `SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`,
-        );
+        // One round trip: the transaction and its own bounds on lock waits and statements.
+        await client.query(`BEGIN READ WRITE; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs}`);
         result = await context.run(frame, fn);
         await client.query('COMMIT');
       } catch (err) {
@@ -196,6 +196,11 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     write<T>(fn: () => Promise<T> | T, opts: WriteOptions = {}): Promise<T> {
       const frame = context.getStore();
       return frame ? nested(frame, fn) : outermost(fn, opts.flat === true);
+    },
+    async serialise(key: string) {
+      const frame = context.getStore();
+      if (!frame) throw new Error('serialise() is for decisions inside a unit of work');
+      await frame.client.query({ ...SERIALISE, values: [key] });
     },
     onCommit(hook: () => void) {
       const frame = context.getStore();

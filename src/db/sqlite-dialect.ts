@@ -12,6 +12,8 @@ export const sqliteDialect: Dialect = {
   // The unary `+` keeps SQLite from using the column as the index range.
   filterOnly: (column: AnyColumn) => sql`+${column}`,
   inIds: (column: AnyColumn, ids: number[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  // Units of work run one at a time: what one reads stays as it is until it commits.
+  lockRows: (query) => query,
   isUniqueViolation: (err: unknown) => {
     for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
       if (typeof e.code === 'string' && UNIQUE.has(e.code)) return true;
@@ -23,6 +25,7 @@ export const sqliteDialect: Dialect = {
   // Read from the record header: the value itself is not loaded.
   byteLength: (column: AnyColumn) => sql<number>`octet_length(${column})`,
   search: {
+    bylinesReindexBody: true,
     query: toFtsQueryText,
     source: fts,
     joinOn: (articleId: AnyColumn) => sql`${fts}.rowid = ${articleId}`,

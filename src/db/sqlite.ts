@@ -109,6 +109,8 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
     all: async <T>(query: SQL) => (uow.current() ? writerDb : readerDb).all<T>(query),
     run: async (query: SQL) => void (uow.current() ? writerDb : readerDb).run(query),
     write: uow.write,
+    // Units of work already run one at a time.
+    serialise: async () => {},
     onCommit: uow.onCommit,
     async close() {
       if (readerDb !== writerDb) readerDb.$client.close();
@@ -142,6 +144,7 @@ export function openSqliteReadOnly(file: string): Database {
     run: async (query: SQL) => void conn.run(query),
     contentState: createContentStateReader(conn.$client),
     write: async () => refuse(),
+    serialise: async () => refuse(),
     onCommit: refuse,
     async close() {
       conn.$client.close();

@@ -51,8 +51,9 @@ function keyOf(req: FastifyRequest): string | null {
 // The key is looked up and recorded in the create's own unit of work (the service's unit of
 // work nests in it as a savepoint), so "created" and "key recorded" commit together or not
 // at all: a crash at any moment leaves either both (a retry replays) or neither (a retry
-// creates), and a failed create leaves the key free. The write lock serialises two requests
-// with one key, in one process or several, so there is no "in progress" state to wait out.
+// creates), and a failed create leaves the key free. Two requests with one key, in one
+// process or several, are serialised on that key (the store's find holds it until the unit
+// of work ends), so there is no "in progress" state to wait out.
 // The result is stored, not the response bytes: a replay goes through the route's own reply
 // path (serializer, Location, ETag) and comes out the same. Keys belong to the token.
 //

@@ -92,7 +92,7 @@ t.test('a duplicate inside a unit is a unique violation the dialect recognises, 
   t.same(await slugs(db), ['twin']);
 });
 
-t.test('writers take turns across pools (instances), and a wait past the lock timeout is a 503', async (t) => {
+t.test('writers of one key take turns across pools (instances), a wait past the lock timeout is a 503, other writers run side by side', async (t) => {
   const { url } = await freshPgDatabase(t);
   const a = await database(t, { lockTimeoutMs: 300 }, url);
   const b = await database(t, { lockTimeoutMs: 300, poolSize: 2 }, url);
@@ -100,18 +100,27 @@ t.test('writers take turns across pools (instances), and a wait past the lock ti
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   const first = a.write(async () => {
+    await a.serialise('slug:tag:shared');
     order.push('a begins');
     await gate;
     order.push('a ends');
   });
   await sleep(50);
-  const err = await b.write(async () => order.push('b runs')).catch((e: unknown) => e);
-  t.equal(codeOf(err), '503 database_busy 1', 'the second writer gave up after the lock timeout');
-  const second = b.write(async () => order.push('b runs'));
+  await b.write(async () => {
+    await b.serialise('slug:tag:other');
+    order.push('b, another key, runs');
+  });
+  const err = await b.write(() => b.serialise('slug:tag:shared')).catch((e: unknown) => e);
+  t.equal(codeOf(err), '503 database_busy 1', 'the second writer of the key gave up after the lock timeout');
+  const second = b.write(async () => {
+    await b.serialise('slug:tag:shared');
+    order.push('b runs');
+  });
   await sleep(50);
   release();
   await Promise.all([first, second]);
-  t.same(order, ['a begins', 'a ends', 'b runs'], 'the second writer waited for the first to commit');
+  t.same(order, ['a begins', 'b, another key, runs', 'a ends', 'b runs'], 'only the writer of the same key waited for the first to commit');
+  await t.rejects(b.serialise('x'), /inside a unit of work/, 'serialise outside a unit of work is a programming error');
 });
 
 t.test('an exhausted pool is database_busy; a statement past its time is query_timeout', async (t) => {

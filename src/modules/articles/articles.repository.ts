@@ -265,13 +265,18 @@ export function createArticlesRepository(db: Database) {
       return (await query.execute({ key: byId ? Number(key) : key, now: v.now }))[0] as ArticleRow | undefined;
     },
 
-    /** The raw stored row, for services that need every column. */
-    async findStored(key: string) {
+    /**
+     * The raw stored row, for services that need every column. `lock`: for a unit of work
+     * about to change it: the row stays as read (version, slug, status) until the unit ends,
+     * and a concurrent writer of the same article waits here, then reads what this one wrote.
+     */
+    async findStored(key: string, lock = false) {
       const byId = isId(key);
       const c = db.conn;
-      const query = prepared(c, `articles.findStored:${byId}`, () =>
-        c.select().from(articles).where(eq(byId ? articles.id : articles.slug, sql.placeholder('key'))).prepare(),
-      );
+      const query = prepared(c, `articles.findStored:${byId}:${lock}`, () => {
+        const select = c.select().from(articles).where(eq(byId ? articles.id : articles.slug, sql.placeholder('key')));
+        return (lock ? db.dialect.lockRows(select, 'no key update') : select).prepare();
+      });
       return (await query.execute({ key: byId ? Number(key) : key }))[0];
     },
 
@@ -324,20 +329,28 @@ export function createArticlesRepository(db: Database) {
       tag: (slug: string) => idBySlug(tags, slug),
     },
 
-    /** Scheduled articles whose time has come but whose `published` event has not gone out. */
+    /**
+     * Scheduled articles whose time has come but whose `published` event has not gone out,
+     * locked for the caller's unit of work. Rows another unit of work holds (an instance
+     * announcing them, an editor changing one) are skipped: the next pass sees them.
+     */
     dueForAnnouncement: async (now: string) =>
       (
-        await db.conn
-          .select({ id: articles.id })
-          .from(articles)
-          .where(and(eq(articles.status, 'published'), isNull(articles.announcedAt), lte(articles.publishedAt, now)))
+        await db.dialect.lockRows(
+          db.conn
+            .select({ id: articles.id })
+            .from(articles)
+            .where(and(eq(articles.status, 'published'), isNull(articles.announcedAt), lte(articles.publishedAt, now)))
+            .orderBy(articles.id),
+          'no key update',
+          { skipLocked: true },
+        )
       ).map((r) => r.id),
 
     /**
      * Takes the announcement of one due article: true for the one caller that marked it.
-     * Conditional, so instances announcing at once cannot both send it: the due list was read
-     * without a lock, and on PostgreSQL a second UPDATE waits for the first's row lock, then
-     * finds the row announced and changes nothing.
+     * Conditional as well as locked (dueForAnnouncement): a row announced by another instance
+     * between its commit and this read changes nothing here.
      */
     claimAnnouncement: async (id: number, now: string) =>
       (
@@ -384,22 +397,28 @@ export function createArticlesRepository(db: Database) {
     async replaceBylines(articleId: number, authorIds: number[], isNew = false) {
       const c = db.conn;
       if (!isNew) await c.delete(articleAuthors).where(eq(articleAuthors.articleId, articleId));
-      const add = prepared(c, 'articles.addByline', () =>
+      if (authorIds.length === 0) return;
+      // One statement for the whole byline (one round trip), prepared per byline length.
+      const add = prepared(c, `articles.addBylines:${authorIds.length}`, () =>
         c
           .insert(articleAuthors)
-          .values({ articleId: sql.placeholder('articleId'), authorId: sql.placeholder('authorId'), position: sql.placeholder('position') })
+          .values(authorIds.map((_, i) => ({ articleId: sql.placeholder('articleId'), authorId: sql.placeholder(`a${i}`), position: i })))
           .prepare(),
       );
-      for (const [position, authorId] of authorIds.entries()) await add.execute({ articleId, authorId, position });
+      await add.execute({ articleId, ...Object.fromEntries(authorIds.map((id, i) => [`a${i}`, id])) });
     },
 
     async replaceTags(articleId: number, tagIds: number[], isNew = false) {
       const c = db.conn;
       if (!isNew) await c.delete(articleTags).where(eq(articleTags.articleId, articleId));
-      const add = prepared(c, 'articles.addTag', () =>
-        c.insert(articleTags).values({ articleId: sql.placeholder('articleId'), tagId: sql.placeholder('tagId') }).prepare(),
+      if (tagIds.length === 0) return;
+      const add = prepared(c, `articles.addTags:${tagIds.length}`, () =>
+        c
+          .insert(articleTags)
+          .values(tagIds.map((_, i) => ({ articleId: sql.placeholder('articleId'), tagId: sql.placeholder(`t${i}`) })))
+          .prepare(),
       );
-      for (const tagId of tagIds) await add.execute({ articleId, tagId });
+      await add.execute({ articleId, ...Object.fromEntries(tagIds.map((id, i) => [`t${i}`, id])) });
     },
 
     async bylineIds(articleId: number) {

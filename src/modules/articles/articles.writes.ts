@@ -21,9 +21,13 @@ export type Expected = number | null | undefined;
 export function createArticleWrites(db: Database, repo: ArticlesRepository, readAll: (id: number) => Promise<Snapshot>, limits: RevisionLimits) {
   const { articles, authors, bureaus, tags } = db.tables;
   const revisions = createRevisions(db, limits);
-  /** The stored article; an old slug answers 308 to the same operation at the current one. */
-  const stored = async (key: string) => {
-    const row = await repo.findStored(key);
+  /**
+   * The stored article; an old slug answers 308 to the same operation at the current one.
+   * `lock`: for a write, the row is held until the unit of work ends (the If-Match check,
+   * the revision number and the slug decisions all read it).
+   */
+  const stored = async (key: string, lock = false) => {
+    const row = await repo.findStored(key, lock);
     if (!row) await redirectIfMoved(db, 'article', articles, key);
     return required(row, 'article', key);
   };
@@ -46,7 +50,7 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
    * write through here, so no public slug is missed.
    */
   async function guard(key: string, actor: Actor, expected: Expected, bylineAfter?: () => Promise<number[] | undefined>) {
-    const current = await stored(key);
+    const current = await stored(key, true);
     const stale = expected !== undefined && expected !== null && expected !== current.version;
     checkVersion(expected, current.version, true, stale ? await readAll(current.id) : undefined);
     assertMayChange(actor, current, await repo.bylineIds(current.id), await bylineAfter?.());
@@ -102,17 +106,18 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
         if (input.slug) await assertSlugFree(db, 'article', articles, input.slug);
         const now = nowIso();
         const r = rendered(input.body ?? '', body);
-        // The search row (articles_fts) is built by triggers: once when the row goes in and
-        // again for each byline added. Inserting the body text after the bylines means its
+        // SQLite's search row (articles_fts) is built by triggers: once when the row goes in
+        // and again for each byline added. Inserting the body text after the bylines means its
         // words are indexed once, not once per byline (the other passes see only headline
-        // and standfirst).
+        // and standfirst). Where bylines are indexed apart, the body goes in with the row.
+        const bodyLater = authorIds.length > 0 && db.dialect.search.bylinesReindexBody;
         const id = await repo.insert({
           headline: input.headline,
           slug: input.slug ?? (await freshSlug(db, 'article', articles, slugFrom(input.headline, 'article'))),
           standfirst: input.standfirst ?? null,
           dateline: input.dateline ?? null,
           ...r,
-          bodyText: authorIds.length > 0 ? '' : r.bodyText,
+          bodyText: bodyLater ? '' : r.bodyText,
           bureauId: bureauId!,
           language: input.language ?? 'en',
           status: 'draft',
@@ -122,7 +127,7 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
           updatedAt: now,
         });
         await repo.replaceBylines(id, authorIds, true);
-        if (authorIds.length > 0) await repo.setBodyText(id, r.bodyText);
+        if (bodyLater) await repo.setBodyText(id, r.bodyText);
         await repo.replaceTags(id, tagIds, true);
         return commit(id, actor, 'article.created');
       });

@@ -1,5 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
+import type { RowLock } from '../../db/dialect.js';
 import type { Tables } from '../../db/tables.js';
 import { countWhere, idOrSlugWhere } from '../shared/lookup.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
@@ -36,8 +37,10 @@ export function createAuthorsRepository(db: Database) {
   });
 
   return {
-    find: async (key: string) => {
-      const [row] = await select(idOrSlugWhere(authors, key)).limit(1);
+    /** `lock`: inside a unit of work, the row stays as read until it ends (see Dialect.lockRows). */
+    find: async (key: string, lock?: RowLock) => {
+      const query = select(idOrSlugWhere(authors, key)).limit(1);
+      const [row] = await (lock ? db.dialect.lockRows(query, lock, { of: authors }) : query);
       return row && shape(row);
     },
 

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.js';
+import type { RowLock } from '../../db/dialect.js';
 import { AppError } from '../../errors.js';
 import { slugFrom } from '../../lib/slug.js';
 import { surrogateKeys } from '../../lib/surrogate-keys.js';
@@ -22,7 +23,7 @@ const forAudience = <T extends { email: string | null }>(author: T, showEmail: b
 export function createAuthorsService(db: Database) {
   const { authors, bureaus } = db.tables;
   const repo = createAuthorsRepository(db);
-  const stored = async (key: string) => required(await repo.find(key), 'author', key);
+  const stored = async (key: string, lock?: RowLock) => required(await repo.find(key, lock), 'author', key);
   const bureauId = async (ref: CreateAuthor['bureau']) =>
     ref === undefined || ref === null ? ref : (await resolveRefs(db, bureaus, 'bureau', [['body.bureau', ref]]))[0];
   const changed = async (id: number, actor: Actor, action: 'created' | 'updated') => {
@@ -59,7 +60,7 @@ export function createAuthorsService(db: Database) {
     /** `expected` is honoured when sent (If-Match), not required. */
     update(key: string, { bureau, ...input }: UpdateAuthor, actor: Actor, expected?: number | null) {
       return db.write(async () => {
-        const current = await stored(key);
+        const current = await stored(key, 'no key update');
         checkVersion(expected, current.version, false, current);
         if (input.slug) {
           await assertSlugFree(db, 'author', authors, input.slug, current.id);
@@ -72,7 +73,8 @@ export function createAuthorsService(db: Database) {
 
     async remove(key: string, actor: Actor, expected?: number | null) {
       await db.write(async () => {
-        const current = await stored(key);
+        // Locked before counting: an article adding a byline holds the row (key share) first.
+        const current = await stored(key, 'update');
         checkVersion(expected, current.version, false, current);
         const count = await repo.countBylines(current.id);
         if (count > 0) {

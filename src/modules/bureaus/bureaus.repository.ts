@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
+import type { RowLock } from '../../db/dialect.js';
 import type { Tables } from '../../db/tables.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
 import { countWhere, idOrSlugWhere } from '../shared/lookup.js';
@@ -10,9 +11,13 @@ const byName = (bureaus: Tables['bureaus']): SortSpec => ({ name: 'name', column
 export function createBureausRepository(db: Database) {
   const { articles, bureaus } = db.tables;
   const order = byName(bureaus);
-  const one = async (where: ReturnType<typeof eq>) => (await db.conn.select().from(bureaus).where(where).limit(1))[0];
+  const one = async (where: ReturnType<typeof eq>, lock?: RowLock) => {
+    const query = db.conn.select().from(bureaus).where(where).limit(1);
+    return (await (lock ? db.dialect.lockRows(query, lock) : query))[0];
+  };
   return {
-    find: (key: string) => one(idOrSlugWhere(bureaus, key)),
+    /** `lock`: inside a unit of work, the row stays as read until it ends (see Dialect.lockRows). */
+    find: (key: string, lock?: RowLock) => one(idOrSlugWhere(bureaus, key), lock),
     findBySlug: (slug: string) => one(eq(bureaus.slug, slug)),
     findById: (id: number) => one(eq(bureaus.id, id)),
 

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.js';
+import type { RowLock } from '../../db/dialect.js';
 import { AppError } from '../../errors.js';
 import { slugFrom } from '../../lib/slug.js';
 import { surrogateKeys } from '../../lib/surrogate-keys.js';
@@ -15,7 +16,7 @@ import type { CreateBureau, UpdateBureau } from './bureaus.schemas.js';
 export function createBureausService(db: Database) {
   const { bureaus } = db.tables;
   const repo = createBureausRepository(db);
-  const stored = async (key: string) => required(await repo.find(key), 'bureau', key);
+  const stored = async (key: string, lock?: RowLock) => required(await repo.find(key, lock), 'bureau', key);
   const changed = async <T extends { id: number; version: number }>(bureau: T, actor: Actor, action: 'created' | 'updated'): Promise<T> => {
     await audit(db, actor, `bureau.${action}`, 'bureau', bureau.id, bureau.version);
     await enqueueEvent(db, `bureau.${action}`, bureau, surrogateKeys('bureau', bureau));
@@ -42,7 +43,7 @@ export function createBureausService(db: Database) {
     /** `expected` is honoured when sent (If-Match), not required. */
     update(key: string, input: UpdateBureau, actor: Actor, expected?: number | null) {
       return db.write(async () => {
-        const current = await stored(key);
+        const current = await stored(key, 'no key update');
         checkVersion(expected, current.version, false, current);
         if (input.slug) {
           await assertSlugFree(db, 'bureau', bureaus, input.slug, current.id);
@@ -54,7 +55,8 @@ export function createBureausService(db: Database) {
 
     async remove(key: string, actor: Actor, expected?: number | null) {
       await db.write(async () => {
-        const current = await stored(key);
+        // Locked before counting: an article naming the bureau holds the row (key share) first.
+        const current = await stored(key, 'update');
         checkVersion(expected, current.version, false, current);
         const count = await repo.countArticles(current.id);
         if (count > 0) {

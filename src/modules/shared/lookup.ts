@@ -43,12 +43,16 @@ export async function resolveRefs(db: Database, table: SluggedTable, what: strin
   // Digits are an id whether sent as a number or a string, as in `/things/{idOrSlug}`.
   refs = refs.map(([path, k]) => [path, typeof k === 'string' && isId(k) ? Number(k) : k]);
   // One prepared primary-key or unique-index lookup per reference: lists are short (a few
-  // bylines and tags), and this beats building one IN query per write.
+  // bylines and tags), and this beats building one IN query per write. In a unit of work the
+  // rows are held (key share) until it commits: a concurrent delete of one waits, or has
+  // happened and the reference is a 422, never a foreign-key failure at insert.
   const c = db.conn;
+  const lock = db.inWrite;
   const lookup = (by: 'id' | 'slug') =>
-    prepared(c, `resolveRefs:${getTableName(table)}:${by}`, () =>
-      c.select({ id: table.id }).from(table).where(eq(table[by], sql.placeholder('key'))).prepare(),
-    );
+    prepared(c, `resolveRefs:${getTableName(table)}:${by}:${lock}`, () => {
+      const select = c.select({ id: table.id }).from(table).where(eq(table[by], sql.placeholder('key')));
+      return (lock ? db.dialect.lockRows(select, 'key share') : select).prepare();
+    });
   const errors: { path: string; message: string }[] = [];
   const out: number[] = [];
   for (const [path, k] of refs) {

@@ -97,8 +97,19 @@ export async function slugOwner(db: Database, resource: SlugOwner, table: Slugge
   return past && past.id !== exceptId ? 'past' : null;
 }
 
+/**
+ * Every unit of work that may give `slug` to a `resource` holds this first and only then
+ * checks that the slug is free: of two doing so at once, the second checks after the first
+ * committed, and sees its slug taken (see Database.serialise; nothing on SQLite). One key per
+ * slug, not per family: `foo-2` can come from the family of `foo` or be asked for outright.
+ * Keys are only ever taken base first, then longer candidates, so two units cannot wait on
+ * each other in a circle.
+ */
+const holdSlug = (db: Database, resource: SlugOwner, slug: string) => db.serialise(`slug:${resource}:${slug}`);
+
 /** A 409 naming `body.slug` when another item has, or had, the slug. */
 export async function assertSlugFree(db: Database, resource: SlugOwner, table: SluggedTable, slug: string, exceptId?: number) {
+  await holdSlug(db, resource, slug);
   const owner = await slugOwner(db, resource, table, slug, exceptId);
   if (owner === null) return;
   throw new AppError(
@@ -110,22 +121,28 @@ export async function assertSlugFree(db: Database, resource: SlugOwner, table: S
   );
 }
 
-/** The first slug among `base`, `base-2`, … that no item has or had. */
+/** The first slug among `base`, `base-2`, … that no item has or had, held (holdSlug) for the caller's unit of work. */
 export async function freshSlug(db: Database, resource: SlugOwner, table: SluggedTable, base: string): Promise<string> {
-  // Every create runs this: both queries are prepared once.
+  await holdSlug(db, resource, base);
+  // Every create runs this: one statement (current and past slugs), prepared once.
   const c = db.conn;
   const { slugHistory } = db.tables;
-  const now = (await prepared(c, `freshSlug:${resource}`, () =>
-    c.select({ slug: table.slug }).from(table).where(slugFamilyPlaceholders(table.slug)).prepare(),
-  ).execute(familyParams(base))) as { slug: string }[];
-  const past = !hasHistory(resource)
-    ? []
-    : await prepared(c, `freshSlug:${resource}:past`, () =>
-        c
-          .select({ slug: slugHistory.slug })
-          .from(slugHistory)
-          .where(and(eq(slugHistory.resource, resource), slugFamilyPlaceholders(slugHistory.slug)))
-          .prepare(),
-      ).execute(familyParams(base));
-  return uniqueSlug(base, new Set([...now, ...past].map((r) => r.slug)));
+  const family = prepared(c, `freshSlug:${resource}`, () => {
+    const current = c.select({ slug: table.slug }).from(table).where(slugFamilyPlaceholders(table.slug));
+    if (!hasHistory(resource)) return current.prepare();
+    const past = c
+      .select({ slug: slugHistory.slug })
+      .from(slugHistory)
+      .where(and(eq(slugHistory.resource, resource), slugFamilyPlaceholders(slugHistory.slug)));
+    return current.unionAll(past).prepare();
+  });
+  const taken = new Set(((await family.execute(familyParams(base))) as { slug: string }[]).map((r) => r.slug));
+  for (;;) {
+    const slug = uniqueSlug(base, taken);
+    if (slug === base) return slug;
+    await holdSlug(db, resource, slug);
+    // Checked again once held: another unit of work may have taken it and committed since.
+    if ((await slugOwner(db, resource, table, slug)) === null) return slug;
+    taken.add(slug);
+  }
 }

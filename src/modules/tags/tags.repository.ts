@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
+import type { RowLock } from '../../db/dialect.js';
 import type { Tables } from '../../db/tables.js';
 import { countWhere, idOrSlugWhere } from '../shared/lookup.js';
 import { afterCursor, finishPage, orderFor, type SortSpec } from '../shared/paging.js';
@@ -11,7 +12,11 @@ export function createTagsRepository(db: Database) {
   const { tags } = db.tables;
   const order = byName(tags);
   return {
-    find: async (key: string) => (await db.conn.select().from(tags).where(idOrSlugWhere(tags, key)).limit(1))[0],
+    /** `lock`: inside a unit of work, the row stays as read until it ends (see Dialect.lockRows). */
+    find: async (key: string, lock?: RowLock) => {
+      const query = db.conn.select().from(tags).where(idOrSlugWhere(tags, key)).limit(1);
+      return (await (lock ? db.dialect.lockRows(query, lock) : query))[0];
+    },
 
     async list(paging: PagingInput) {
       const rows = await db.conn

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.js';
+import type { RowLock } from '../../db/dialect.js';
 import { slugFrom } from '../../lib/slug.js';
 import { nowIso } from '../../lib/time.js';
 import { audit, type Actor } from '../shared/actor.js';
@@ -11,7 +12,7 @@ import type { CreateTag, UpdateTag } from './tags.schemas.js';
 export function createTagsService(db: Database) {
   const { tags } = db.tables;
   const repo = createTagsRepository(db);
-  const get = async (key: string) => required(await repo.find(key), 'tag', key);
+  const get = async (key: string, lock?: RowLock) => required(await repo.find(key, lock), 'tag', key);
 
   return {
     get,
@@ -30,7 +31,7 @@ export function createTagsService(db: Database) {
 
     update(key: string, input: UpdateTag, actor: Actor) {
       return db.write(async () => {
-        const current = await get(key);
+        const current = await get(key, 'no key update');
         if (input.slug) await assertSlugFree(db, 'tag', tags, input.slug, current.id);
         await audit(db, actor, 'tag.updated', 'tag', current.id);
         return repo.update(current.id, { ...input, updatedAt: nowIso() });
@@ -40,7 +41,7 @@ export function createTagsService(db: Database) {
     /** Removing a tag takes it off every article that had it; the articles stay. */
     async remove(key: string, actor: Actor) {
       await db.write(async () => {
-        const id = (await get(key)).id;
+        const id = (await get(key, 'update')).id;
         await repo.remove(id);
         await audit(db, actor, 'tag.deleted', 'tag', id);
       });

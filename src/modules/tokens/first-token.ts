@@ -24,5 +24,9 @@ export function writeFirstToken(databaseFile: string, token: string): string {
  * write, so instances starting together on an empty database make one token, not one each.
  */
 export function createFirstToken(db: Database): Promise<string | null> {
-  return db.write(async () => ((await countTokens(db)) === 0 ? (await createToken(db, { name: 'first admin', role: 'admin' })).token : null));
+  return db.write(async () => {
+    // Held before counting: the second instance counts after the first has committed.
+    await db.serialise('first-token');
+    return (await countTokens(db)) === 0 ? (await createToken(db, { name: 'first admin', role: 'admin' })).token : null;
+  });
 }

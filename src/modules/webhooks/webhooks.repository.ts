@@ -80,9 +80,12 @@ export function createWebhooksRepository(db: Database) {
         )[0]!,
       ),
 
-    /** Oldest due first, only for active webhooks (due index: status, next_attempt_at). */
-    due: (now: string, limit: number): Promise<DueDelivery[]> =>
-      db.conn
+    /**
+     * Oldest due first, only for active webhooks (due index: status, next_attempt_at), locked
+     * for the caller's unit of work; rows another instance is claiming are skipped, not waited for.
+     */
+    due: async (now: string, limit: number): Promise<DueDelivery[]> => {
+      const query = db.conn
         .select({
           id: webhookDeliveries.id,
           webhookId: webhookDeliveries.webhookId,
@@ -96,8 +99,9 @@ export function createWebhooksRepository(db: Database) {
         .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
         .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now), eq(webhooks.active, true)))
         .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
-        .limit(limit)
-        .then((rows) => rows),
+        .limit(limit);
+      return db.dialect.lockRows(query, 'no key update', { skipLocked: true, of: webhookDeliveries });
+    },
 
     /**
      * Takes a due row for one send: counts the attempt and pushes its next try past the
