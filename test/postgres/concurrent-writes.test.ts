@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
 import { etagOf, makeArticle, makeAuthor, makeBureau } from '../helpers/factories.js';
+import { postWire } from '../helpers/imports.js';
 import { freshPgDatabase } from '../helpers/pg.js';
 
 // Writers on PostgreSQL run side by side (src/db/postgres.ts): each decision is serialised by
@@ -47,4 +48,21 @@ t.test('one unit of work holding article A does not hold up an edit of article B
   release();
   await holder;
   t.equal((await edit(a.id, 'A afterwards')).statusCode, 200, 'and goes through once A is free');
+});
+
+t.test('one wire story imported six times at once: one article, one new bureau, one new author, no 500', async (t) => {
+  const ctx = await buildTestApp(t, { databaseUrl: (await freshPgDatabase(t)).url });
+  const text = 'Dam bursts\n\nA standfirst.\n\nKyiv Bureau/Olena Koval\n\nKYIV: Water flooded the valley.\n\nMore.';
+  // The same byline with other spelling in a second story: its new names race the first's.
+  const other = text.replace('Dam bursts', 'Second dam bursts').replace('Olena Koval', 'OLENA KOVAL');
+  const responses = await Promise.all([...Array.from({ length: 6 }, () => postWire(ctx, text, 'createMissing=true')), postWire(ctx, other, 'createMissing=true')]);
+  const codes = responses.map((r) => r.statusCode);
+  t.equal(codes.filter((c) => c === 201).length, 2, `one create per story (${codes.join(' ')})`);
+  t.equal(codes.filter((c) => c === 200).length, 5, 'the other five replay');
+  const ids = new Set(responses.slice(0, 6).map((r) => r.json<{ article: { id: number } }>().article.id));
+  t.equal(ids.size, 1, 'every answer names one article');
+  const count = async (table: string) => (await ctx.app.db.all<{ n: number }>(sql.raw(`SELECT count(*)::int AS n FROM ${table}`)))[0]!.n;
+  t.equal(await count('articles'), 2, 'two articles');
+  t.equal(await count(`bureaus WHERE name = 'Kyiv Bureau'`), 1, 'one bureau created');
+  t.equal(await count(`authors WHERE lower(name) = 'olena koval'`), 1, 'one author created');
 });

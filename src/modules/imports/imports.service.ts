@@ -58,6 +58,13 @@ export function createImportsService(db: Database, deps: { articles: ArticlesSer
       throw new AppError('forbidden', `Only editors create bureaus and authors: ${missing.map((m) => m.message).join('; ')}`);
     }
     const create = async (what: 'bureau' | 'author', name: string, bureauId?: number): Promise<Match> => {
+      // Another import may be creating the same name right now: wait for it, then look again
+      // in what is committed, so one name becomes one bureau or author.
+      await db.serialise(`import-name:${what}:${keyOf(name)}`);
+      // (SQLite has one writer: the names read in this transaction are already current.)
+      if (db.engine === 'postgres') names.forget(what);
+      const existing = await names.find(what, name);
+      if (existing !== undefined) return { name, id: existing, created: false };
       const made =
         what === 'bureau'
           ? await deps.bureaus.create({ name, description: null, location: null }, actor)
@@ -103,6 +110,11 @@ export function createImportsService(db: Database, deps: { articles: ArticlesSer
    */
   function apply(p: Prepared, body: Rendered | null, actor: Actor, opts: ImportOptions, names: NameIndex = createNameIndex(repo, keyOf)): Promise<Outcome> {
     return db.write(async (): Promise<Outcome> => {
+      // The same text, or versions of one ninjs item, imported at once (on several instances
+      // too): the second waits for the first, then replays or compares versions instead of
+      // colliding on import_sources' key. Always hash, then uri: no two items wait in a circle.
+      await db.serialise(`import:${p.hash}`);
+      if (p.ninjs) await db.serialise(`import-uri:${p.ninjs.uri}`);
       const seen = await repo.byHash(p.hash);
       if (seen) return { status: 'replayed', articleId: seen.articleId, bureau: null, authors: [], warnings: [...p.report.warnings] };
       const warnings = [...p.report.warnings];

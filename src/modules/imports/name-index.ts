@@ -29,6 +29,8 @@ export function createNameIndex(repo: ImportsRepository, keyOf: (name: string) =
   return {
     find: async (what: What, name: string) => (await mapOf(what)).get(keyOf(name)),
     add: async (what: What, name: string, id: number) => void (await mapOf(what)).set(keyOf(name), id),
+    /** Read this kind again on the next lookup (another transaction may have added one). */
+    forget: (what: What) => void maps.delete(what),
   };
 }
 
