@@ -62,7 +62,7 @@ const envSchema = z.object({
     .min(100)
     .max(60_000)
     .default(5000)
-    .describe('Longest a write waits for the database write lock before answering 503 with Retry-After, ms'),
+    .describe('Longest a write waits for a lock (SQLite: the write lock; PostgreSQL: a connection, then each row or key lock) before answering 503 with Retry-After, ms'),
   REVISIONS_KEEP: z.coerce.number().int().min(1).max(10_000).default(50).describe('Revisions kept per article'),
   REVISIONS_MAX_BYTES: z.coerce
     .number()
