@@ -80,6 +80,17 @@ async function probeWhile(base: string, paths: string[], until: Promise<unknown>
 }
 
 /** The issue's bar for every probe, and sanity checks on the measured times. */
+/** A served newsroom of ARTICLES, worst searches that each ask for another page (so none is answered from the response cache), and the paths probed meanwhile. */
+async function listeningNewsroom(t: Test, queryTimeoutMs: number) {
+  const ctx = await buildTestApp(t, { workers: { threads: 2, queryTimeoutMs, renderTimeoutMs: 60_000 } });
+  await fillNewsroom(ctx.app.db, ARTICLES);
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
+  let page = 0;
+  const search = () => `/v1/articles?q=${encodeURIComponent(WORST_SEARCH)}&total=true&offset=${900 - page++}&limit=100`;
+  return { ctx, base, search, probes: ['/health', '/v1/articles'] };
+}
+
 function holdsTheBar(t: Test, seen: Probe[], limit: { ms: number; ownMs: number }) {
   const measured = summary(seen, 'ms');
   const own = summary(seen, 'ownMs');
@@ -95,14 +106,7 @@ function holdsTheBar(t: Test, seen: Probe[], limit: { ms: number; ownMs: number 
 if (testEngine === 'sqlite') {
   // SQLite: reads run on reader threads, each bounded by its own timer.
   t.test('a worst search and a worst body leave other requests unhindered', async (t) => {
-    const ctx = await buildTestApp(t, { workers: { threads: 2, queryTimeoutMs: 30_000, renderTimeoutMs: 60_000 } });
-    await fillNewsroom(ctx.app.db, ARTICLES);
-    await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
-    // Each search asks for another page, so none is answered from the response cache.
-    let page = 0;
-    const search = () => `/v1/articles?q=${encodeURIComponent(WORST_SEARCH)}&total=true&offset=${900 - page++}&limit=100`;
-    const probes = ['/health', '/v1/articles'];
+    const { ctx, base, search, probes } = await listeningNewsroom(t, 30_000);
 
     // Start the reader threads first: starting one (seconds under tsx on a busy machine) is
     // not what this test measures.
@@ -215,13 +219,7 @@ function postgresVariant() {
   const QUERY_TIMEOUT_MS = 300;
 
   t.test('a worst search is cut at its budget and leaves other requests unhindered (PostgreSQL)', async (t) => {
-    const ctx = await buildTestApp(t, { workers: { threads: 2, queryTimeoutMs: QUERY_TIMEOUT_MS, renderTimeoutMs: 60_000 } });
-    await fillNewsroom(ctx.app.db, ARTICLES);
-    await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
-    let page = 0;
-    const search = () => `/v1/articles?q=${encodeURIComponent(WORST_SEARCH)}&total=true&offset=${900 - page++}&limit=100`;
-    const probes = ['/health', '/v1/articles'];
+    const { ctx, base, search, probes } = await listeningNewsroom(t, QUERY_TIMEOUT_MS);
 
     await t.test('the search itself is over budget: with a generous one it takes longer', async (t) => {
       // A second app on the same database, with a budget the search fits in.
