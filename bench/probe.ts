@@ -12,7 +12,7 @@ export type Probe = { requests: number; hitRate: number; queriesPerRequest?: num
 type Counts = { requests: number; hits: number; queries: number | undefined; serverCpuMs: number; databaseCpuMs: number | undefined };
 
 /** User + system CPU of a process in ms (Linux, 100 ticks a second); 0 once it is gone. */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
