@@ -105,6 +105,18 @@ t.test('after-commit hooks run once the outermost unit commits, and never on rol
   t.same(ran, ['outer', 'nested', 'outside'], 'outside a unit of work a hook runs at once');
 });
 
+t.test('once no unit runs, work a unit left behind runs outside it (its AsyncLocalStorage is off)', async (t) => {
+  const db = database(t);
+  let leftBehind!: Promise<{ inWrite: boolean; wrote: boolean }>;
+  await db.write(async () => {
+    // Not awaited: it outlives the unit and its transaction.
+    leftBehind = sleep(20).then(async () => ({ inWrite: db.inWrite, wrote: await addTag(db, 'late').then(() => true, () => false) }));
+  });
+  t.same(await leftBehind, { inWrite: false, wrote: false }, 'no stale unit: the reader, which refuses the write');
+  await db.write(async () => t.equal(db.inWrite, true, 'the next unit turns it back on'));
+  t.same(await slugs(db), []);
+});
+
 t.test('units of work in one process queue on the lock, in order', async (t) => {
   const db = database(t);
   const order: string[] = [];
