@@ -31,8 +31,12 @@ export default fp(
   async (app, opts: { requestTimeoutMs: number }) => {
     app.addHook('onRequest', (req, reply, done) => {
       const raw = req.raw;
-      // Injected requests (tests) have no socket to protect.
-      if (raw.complete || !(raw.socket instanceof Socket)) return done();
+      // No Content-Length and no Transfer-Encoding: HTTP/1.1 has no body to wait for (RFC 9112
+      // §6.3), though `complete` is only set after this hook. Skipping those keeps a timer and
+      // two listeners off every read. Injected requests (tests) have no socket to protect.
+      const { headers } = raw;
+      if (raw.complete || (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined)) return done();
+      if (!(raw.socket instanceof Socket)) return done();
       const cut = () => (reply.raw.headersSent ? raw.socket.destroy() : answerAndClose(raw.socket, 'request_timeout'));
       const stop = req.routeOptions.config.streamedUpload ? keepMoving(raw, opts.requestTimeoutMs, cut) : deadline(raw, opts.requestTimeoutMs, cut);
       raw.once('end', stop);
