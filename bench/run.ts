@@ -47,6 +47,7 @@ function options() {
     connections: num('connections', 50, 1),
     warmup: num('warmup', 2, 0),
     // A subset of workloads, for quick comparisons while working on one of them.
+    // Compared upper-cased: `--only w6c` and `--only W6C` both mean W6c.
     only: values.only?.split(',').map((id) => id.trim().toUpperCase()),
     // A folder that keeps the dataset between runs (a million articles take ~25 min to
     // build). Reused when it holds one of the same size; W5's drafts stay in it.
@@ -170,7 +171,7 @@ async function main() {
   // shared machine getting slower or faster during the run moves both sides alike.
   rows.push(await measureCeiling('C1', 'before'));
 
-  const ids = workloads(first.url, ds, token).map((w) => w.id).filter((id) => id !== 'W8' && (!opts.only || opts.only.includes(id)));
+  const ids = workloads(first.url, ds, token).map((w) => w.id).filter((id) => id !== 'W8' && (!opts.only || opts.only.includes(id.toUpperCase())));
   for (const id of ids) {
     const prepared = [];
     for (const s of servers) {

@@ -1,4 +1,5 @@
-// `npm run soak -- [--seconds 30] [--warmup 20] [--connections 16] [--articles 300]`
+// `npm run soak -- [--seconds 30] [--warmup 20] [--connections 16] [--articles 300] [--engine sqlite|postgres]`
+// (--engine postgres: on a private cluster of its own, see lib/pg-cluster.ts, never a shared server)
 // Starts the real server (a child process on 127.0.0.1) on a seeded newsroom, finds its
 // throughput on the mixed workload (scripts/lib/workload.ts) with a 5 s unthrottled burst,
 // then runs the mix at 70% of it: a warm-up, then `--seconds` measured in 5 s windows,
@@ -25,6 +26,7 @@ import autocannon from 'autocannon';
 import { exitOnSignals, wholeNumber } from './lib/cli.js';
 import { adminTokenIn, freshDatabase } from './lib/db.js';
 import { client } from './lib/http.js';
+import { createCluster } from './lib/pg-cluster.js';
 import { memory, root, startReady, stop, type Memory } from './lib/server.js';
 import type { DatabaseTarget } from './lib/target.js';
 import { mixedRequests, seedNewsroom } from './lib/workload.js';
@@ -221,19 +223,26 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakResult> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const int = { type: 'string' } as const;
-  const { values } = parseArgs({ options: { seconds: int, warmup: int, connections: int, articles: int } });
+  const { values } = parseArgs({ options: { seconds: int, warmup: int, connections: int, articles: int, engine: int } });
+  if (values.engine !== undefined && values.engine !== 'sqlite' && values.engine !== 'postgres') throw new Error('--engine must be sqlite or postgres');
   exitOnSignals();
-  const r = await runSoak({
-    seconds: wholeNumber('seconds', values.seconds, 30, 0),
-    warmup: wholeNumber('warmup', values.warmup, 20, 0),
-    connections: wholeNumber('connections', values.connections, 16, 0),
-    articles: wholeNumber('articles', values.articles, 300, 0),
-    log: (line) => console.log(line),
-  });
-  console.log(`\n${r.requests} requests at ${r.achievedRps} req/s (max ${r.maxRps}, target ${r.targetRps})`);
-  for (const c of r.criteria) console.log(`${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}`);
-  console.log(`diagnosis: private (anon) memory over the second half of the run: ${r.memory.anonSecondHalfGrowthPct}%`);
-  if (r.serverDied) console.log(`server output:\n${r.serverDied.output}`);
-  console.log(`results: ${r.file}`);
-  process.exitCode = r.pass ? 0 : 1;
+  const cluster = values.engine === 'postgres' ? await createCluster() : undefined;
+  try {
+    const r = await runSoak({
+      seconds: wholeNumber('seconds', values.seconds, 30, 0),
+      warmup: wholeNumber('warmup', values.warmup, 20, 0),
+      connections: wholeNumber('connections', values.connections, 16, 0),
+      articles: wholeNumber('articles', values.articles, 300, 0),
+      target: cluster && { engine: 'postgres', url: cluster.url, dir: cluster.dir },
+      log: (line) => console.log(line),
+    });
+    console.log(`\nengine: ${values.engine ?? 'sqlite'}; ${r.requests} requests at ${r.achievedRps} req/s (max ${r.maxRps}, target ${r.targetRps})`);
+    for (const c of r.criteria) console.log(`${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}`);
+    console.log(`diagnosis: private (anon) memory over the second half of the run: ${r.memory.anonSecondHalfGrowthPct}%`);
+    if (r.serverDied) console.log(`server output:\n${r.serverDied.output}`);
+    console.log(`results: ${r.file}`);
+    process.exitCode = r.pass ? 0 : 1;
+  } finally {
+    await cluster?.destroy();
+  }
 }

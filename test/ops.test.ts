@@ -33,6 +33,19 @@ t.test('health, readiness and metrics', async (t) => {
   t.equal(notReady.json().migrations, false);
 });
 
+t.test('readiness with a database that does not answer: 503, and the driver\'s message stays in the log', async (t) => {
+  const ctx = await buildTestApp(t);
+  const secret = 'password authentication failed for user "dateline_secret" at db.internal:5432';
+  // What a driver throws when the server refuses or drops the connection.
+  (ctx.app.db as { migrationsApplied: () => Promise<number> }).migrationsApplied = async () => {
+    throw new Error(secret);
+  };
+  const res = await ctx.app.inject({ url: '/ready' });
+  t.equal(res.statusCode, 503);
+  t.same(res.json(), { status: 'not_ready', database: false, migrations: false, detail: 'The database did not answer' });
+  t.notMatch(res.body, /dateline_secret|db\.internal/);
+});
+
 t.test('metrics can sit behind their own token', async (t) => {
   const ctx = await buildTestApp(t, { metricsToken: 'metrics-secret-0123456789' });
   t.equal((await ctx.app.inject({ url: '/metrics' })).statusCode, 401);

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
@@ -8,7 +7,7 @@ import { createPgContentStateReader } from './pg/content-state.js';
 import { migratePostgres, pgMigrationsFolder } from './pg/migrate.js';
 import { postgresDialect } from './postgres-dialect.js';
 import { pgTables } from './tables.js';
-import { busy, runHooks, type WriteOptions } from './unit-of-work.js';
+import { busy, createUnitOfWork, type Session } from './unit-of-work.js';
 
 export type PostgresOptions = {
   /** Longest wait for a pooled connection, then for each lock a unit of work takes, before a 503. */
@@ -31,8 +30,8 @@ export type PostgresDatabase = Database & {
 // `Conn` is typed as SQLite's (see tables.ts); raw SQL needs the driver's own API.
 const asPg = (conn: Conn) => conn as unknown as NodePgDatabase;
 
-/** One level of a unit of work on PostgreSQL: its pooled connection travels with it. */
-type Frame = { depth: number; hooks: (() => void)[]; conn: Conn; client: pg.PoolClient; flat: boolean };
+/** A unit of work's pooled connection, and the Drizzle database on it that repositories use. */
+type PgSession = Session & { client: pg.PoolClient; conn: Conn };
 
 // The first half of every key serialise() takes: the two-integer form of advisory locks is
 // its own key space, apart from the one-bigint locks of migrations and the change feed.
@@ -108,10 +107,9 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     if (!conn) perClient.set(client, (conn = drizzle({ client }) as unknown as Conn));
     return conn;
   };
-  const context = new AsyncLocalStorage<Frame>();
   const translate = (err: unknown) => fromDatabaseError(err) ?? err;
 
-  async function acquire(): Promise<pg.PoolClient> {
+  async function connect(): Promise<pg.PoolClient> {
     try {
       return await pool.connect();
     } catch (err) {
@@ -121,47 +119,30 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     }
   }
 
-  async function nested<T>(parent: Frame, fn: () => Promise<T> | T): Promise<T> {
-    // `flat` (WriteOptions): nested units join the outer one without a savepoint.
-    if (parent.flat) return fn();
-    const frame: Frame = { ...parent, depth: parent.depth + 1, hooks: [] };
-    const name = `uow_${frame.depth}`;
-    await frame.client.query(`SAVEPOINT ${name}`);
-    try {
-      const result = await context.run(frame, fn);
-      await frame.client.query(`RELEASE SAVEPOINT ${name}`);
-      parent.hooks.push(...frame.hooks);
-      return result;
-    } catch (err) {
-      await frame.client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
-      throw err;
-    }
-  }
-
-  async function outermost<T>(fn: () => Promise<T> | T, flat: boolean): Promise<T> {
-    const client = await acquire();
-    const frame: Frame = { depth: 0, hooks: [], conn: connOf(client), client, flat };
-    // A connection whose transaction state is unknown (a failed ROLLBACK) is closed, not pooled.
-    let broken: Error | undefined;
-    let result: T;
-    try {
-      try {
-        // One round trip: the transaction and its own bounds on lock waits and statements.
-        await client.query(`BEGIN READ WRITE; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs}`);
-        result = await context.run(frame, fn);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-        throw err;
-      }
-    } catch (err) {
-      throw translate(err);
-    } finally {
-      client.release(broken);
-    }
-    runHooks(frame.hooks, onHookError);
-    return result;
-  }
+  const uow = createUnitOfWork<PgSession>({
+    // Each unit of work holds one pooled connection for its whole life.
+    async open() {
+      const client = await connect();
+      return {
+        client,
+        conn: connOf(client),
+        async begin() {
+          // One round trip: the transaction and its own bounds on lock waits and statements.
+          await client.query(`BEGIN READ WRITE; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs}`);
+        },
+        commit: async () => void (await client.query('COMMIT')),
+        rollback: async () => void (await client.query('ROLLBACK')),
+        savepoint: async (name) => void (await client.query(`SAVEPOINT ${name}`)),
+        release: async (name) => void (await client.query(`RELEASE SAVEPOINT ${name}`)),
+        undo: async (name) => void (await client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`)),
+        // A connection whose transaction state is unknown (a failed ROLLBACK) is closed, not pooled.
+        end: (broken) => client.release(broken === undefined ? undefined : broken instanceof Error ? broken : new Error(String(broken))),
+      };
+    },
+    lockTimeoutMs,
+    onHookError,
+    translate,
+  });
 
   // The content-state check runs before every public read, cache hits included: on its own
   // connection it never queues behind the pool's reads and writes, and costs no pool checkout.
@@ -182,31 +163,24 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     tables: pgTables,
     migrationsFolder: pgMigrationsFolder,
     get conn() {
-      return context.getStore()?.conn ?? poolConn;
+      return uow.current()?.conn ?? poolConn;
     },
     get inWrite() {
-      return context.getStore() !== undefined;
+      return uow.current() !== undefined;
     },
     async all<T>(query: SQL) {
-      return ((await asPg(context.getStore()?.conn ?? poolConn).execute(query)).rows ?? []) as T[];
+      return ((await asPg(uow.current()?.conn ?? poolConn).execute(query)).rows ?? []) as T[];
     },
     async run(query: SQL) {
-      await asPg(context.getStore()?.conn ?? poolConn).execute(query);
+      await asPg(uow.current()?.conn ?? poolConn).execute(query);
     },
-    write<T>(fn: () => Promise<T> | T, opts: WriteOptions = {}): Promise<T> {
-      const frame = context.getStore();
-      return frame ? nested(frame, fn) : outermost(fn, opts.flat === true);
-    },
+    write: uow.write,
     async serialise(key: string) {
-      const frame = context.getStore();
-      if (!frame) throw new Error('serialise() is for decisions inside a unit of work');
-      await frame.client.query({ ...SERIALISE, values: [key] });
+      const session = uow.current();
+      if (!session) throw new Error('serialise() is for decisions inside a unit of work');
+      await session.client.query({ ...SERIALISE, values: [key] });
     },
-    onCommit(hook: () => void) {
-      const frame = context.getStore();
-      if (frame) frame.hooks.push(hook);
-      else hook();
-    },
+    onCommit: uow.onCommit,
     async close() {
       await Promise.all([pool.end(), statePool.end()]);
     },

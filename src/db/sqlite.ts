@@ -1,3 +1,4 @@
+import { E_TIMEOUT, Mutex, withTimeout } from 'async-mutex';
 import BetterSqlite3 from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -7,7 +8,7 @@ import type { Database } from './database.js';
 import * as schema from './schema.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 import { sqliteTables } from './tables.js';
-import { busy, createUnitOfWork } from './unit-of-work.js';
+import { busy, createUnitOfWork, type Session } from './unit-of-work.js';
 
 export type SqliteOptions = {
   /** Longest wait for the write lock (this process's queue, then other processes') before a 503. */
@@ -60,39 +61,53 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): SqliteDataba
   const applied = reader.prepare('SELECT count(*) FROM __drizzle_migrations').pluck();
   const size = reader.prepare('SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()').pluck();
 
-  const uow = createUnitOfWork(
-    {
-      async begin(deadline) {
-        for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-          try {
-            writer.exec('BEGIN IMMEDIATE');
-            return;
-          } catch (err) {
-            if (!isBusy(err)) throw err;
-            if (Date.now() + pause > deadline) throw busy('another process holds the write lock');
-            await sleep(pause);
-          }
+  const lockTimeoutMs = opts.lockTimeoutMs ?? 5000;
+  // Units of work in this process queue here, never on the connection.
+  const lock = withTimeout(new Mutex(), lockTimeoutMs, E_TIMEOUT);
+  const session = (release: () => void): Session => ({
+    async begin(deadline) {
+      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+        try {
+          writer.exec('BEGIN IMMEDIATE');
+          return;
+        } catch (err) {
+          if (!isBusy(err)) throw err;
+          if (Date.now() + pause > deadline) throw busy('another process holds the write lock');
+          await sleep(pause);
         }
-      },
-      async commit() {
-        writer.exec('COMMIT');
-      },
-      async rollback() {
-        if (writer.inTransaction) writer.exec('ROLLBACK');
-      },
-      async savepoint(name) {
-        writer.exec(`SAVEPOINT ${name}`);
-      },
-      async release(name) {
-        writer.exec(`RELEASE ${name}`);
-      },
-      async rollbackTo(name) {
-        writer.exec(`ROLLBACK TO ${name}`);
-      },
+      }
     },
-    opts.lockTimeoutMs ?? 5000,
-    opts.onHookError ?? ((err) => process.emitWarning(`after-commit hook failed: ${String(err)}`)),
-  );
+    async commit() {
+      writer.exec('COMMIT');
+    },
+    async rollback() {
+      if (writer.inTransaction) writer.exec('ROLLBACK');
+    },
+    async savepoint(name) {
+      writer.exec(`SAVEPOINT ${name}`);
+    },
+    async release(name) {
+      writer.exec(`RELEASE ${name}`);
+    },
+    async undo(name) {
+      writer.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+    },
+    // One writer for the process: it cannot be swapped for a new one. A ROLLBACK that failed
+    // (it does not, short of a disk error) would leave the next BEGIN failing loudly.
+    end: () => release(),
+  });
+  const uow = createUnitOfWork({
+    async open() {
+      try {
+        return session(await lock.acquire());
+      } catch (err) {
+        if (err === E_TIMEOUT) throw busy('waiting for the write lock');
+        throw err;
+      }
+    },
+    lockTimeoutMs,
+    onHookError: opts.onHookError ?? ((err) => process.emitWarning(`after-commit hook failed: ${String(err)}`)),
+  });
 
   const contentState = createContentStateReader(reader);
   return {

@@ -1,12 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { E_TIMEOUT, Mutex, withTimeout } from 'async-mutex';
 import { AppError } from '../errors.js';
-
-/**
- * One level of a unit of work: hooks wait here until it is known whether the level commits.
- * `flat`: nested units join this one without a savepoint (see WriteOptions).
- */
-export type Frame = { depth: number; hooks: (() => void)[]; flat?: boolean };
 
 export type WriteOptions = {
   /**
@@ -20,18 +13,39 @@ export type WriteOptions = {
   flat?: boolean;
 };
 
-/** What an engine does at each step; the bookkeeping (lock, nesting, hooks) is shared. */
-export type TransactionSteps = {
+/**
+ * One transaction's connection, opened by the engine for an outermost unit of work: each
+ * step on it, and how it is given back. The session travels in every frame of the unit, so
+ * an engine reads its own fields (the connection repositories use) from `current()`.
+ */
+export type Session = {
   begin(deadline: number): Promise<void>;
   commit(): Promise<void>;
+  /** Rolls back whatever is open; a failure leaves the connection's state unknown (see end). */
   rollback(): Promise<void>;
   savepoint(name: string): Promise<void>;
   release(name: string): Promise<void>;
-  rollbackTo(name: string): Promise<void>;
+  /** Rolls back to the savepoint and releases it (one step: on a server, one round trip). */
+  undo(name: string): Promise<void>;
+  /** Gives the connection back; `broken`: a ROLLBACK failed, so it must not be reused. */
+  end(broken?: unknown): void;
+};
+
+/** One level of a unit of work: hooks wait here until it is known whether the level commits. */
+export type Frame<S extends Session> = { depth: number; hooks: (() => void)[]; session: S; flat: boolean };
+
+export type UnitOfWorkOptions<S extends Session> = {
+  /** A session for a new outermost unit, by `deadline` (ms since the epoch) or a 503. */
+  open(deadline: number): Promise<S>;
+  /** Longest wait for the session and the transaction's start. */
+  lockTimeoutMs: number;
+  onHookError: (err: unknown) => void;
+  /** The engine's failures as the errors clients should see (e.g. a dropped connection → 503). */
+  translate?: (err: unknown) => unknown;
 };
 
 /** After-commit hooks, in order. One that throws is reported, never a failed write: the change is committed. */
-export function runHooks(hooks: (() => void)[], onHookError: (err: unknown) => void): void {
+function runHooks(hooks: (() => void)[], onHookError: (err: unknown) => void): void {
   for (const hook of hooks) {
     try {
       hook();
@@ -45,61 +59,61 @@ export const busy = (what: string) =>
   new AppError('database_busy', `The database was busy for too long (${what}); retry shortly`, { extra: { retryAfter: 1 } });
 
 /**
- * A unit of work on one writer: an async lock (in-process, with a timeout) in front of the
- * engine's own transaction, AsyncLocalStorage to carry it, savepoints for nesting, and
- * after-commit hooks. A hook that throws is reported, never turned into a failed write:
- * the change is already committed.
+ * The unit of work both engines share: AsyncLocalStorage carries it (so repositories need
+ * no transaction argument, and a call made inside a unit cannot land outside it), nesting
+ * opens savepoints, and after-commit hooks run once the outermost level has committed. A
+ * hook that throws is reported, never turned into a failed write: the change is committed.
+ * What differs per engine — where a connection comes from, how long one may be waited for,
+ * the statements of each step — is the session (see sqlite.ts, postgres.ts).
  */
-export function createUnitOfWork(steps: TransactionSteps, lockTimeoutMs: number, onHookError: (err: unknown) => void) {
-  const context = new AsyncLocalStorage<Frame>();
-  const lock = withTimeout(new Mutex(), lockTimeoutMs, E_TIMEOUT);
+export function createUnitOfWork<S extends Session>(opts: UnitOfWorkOptions<S>) {
+  const context = new AsyncLocalStorage<Frame<S>>();
+  const translate = opts.translate ?? ((err: unknown) => err);
 
-  async function nested<T>(parent: Frame, fn: () => Promise<T> | T): Promise<T> {
+  async function nested<T>(parent: Frame<S>, fn: () => Promise<T> | T): Promise<T> {
+    // `flat` (WriteOptions): nested units join the outer one without a savepoint.
     if (parent.flat) return fn();
-    const frame: Frame = { depth: parent.depth + 1, hooks: [] };
+    const frame: Frame<S> = { depth: parent.depth + 1, hooks: [], session: parent.session, flat: false };
     const name = `uow_${frame.depth}`;
-    await steps.savepoint(name);
+    await frame.session.savepoint(name);
     try {
       const result = await context.run(frame, fn);
-      await steps.release(name);
+      await frame.session.release(name);
       parent.hooks.push(...frame.hooks);
       return result;
     } catch (err) {
-      await steps.rollbackTo(name);
-      await steps.release(name);
+      await frame.session.undo(name);
       throw err;
     }
   }
 
   async function outermost<T>(fn: () => Promise<T> | T, flat: boolean): Promise<T> {
-    const deadline = Date.now() + lockTimeoutMs;
-    let release: () => void;
-    try {
-      release = await lock.acquire();
-    } catch (err) {
-      if (err === E_TIMEOUT) throw busy('waiting for the write lock');
-      throw err;
-    }
-    const frame: Frame = { depth: 0, hooks: [], flat };
+    const deadline = Date.now() + opts.lockTimeoutMs;
+    const session = await opts.open(deadline);
+    const frame: Frame<S> = { depth: 0, hooks: [], session, flat };
+    let broken: unknown;
     let result: T;
     try {
-      await steps.begin(deadline);
       try {
+        await session.begin(deadline);
         result = await context.run(frame, fn);
-        await steps.commit();
+        await session.commit();
       } catch (err) {
-        await steps.rollback();
+        await session.rollback().catch((e: unknown) => (broken = e));
         throw err;
       }
+    } catch (err) {
+      throw translate(err);
     } finally {
-      release();
+      session.end(broken);
     }
-    runHooks(frame.hooks, onHookError);
+    runHooks(frame.hooks, opts.onHookError);
     return result;
   }
 
   return {
-    current: () => context.getStore(),
+    /** The session of the unit of work this call runs in, if any. */
+    current: (): S | undefined => context.getStore()?.session,
     write<T>(fn: () => Promise<T> | T, opts: WriteOptions = {}): Promise<T> {
       const frame = context.getStore();
       return frame ? nested(frame, fn) : outermost(fn, opts.flat === true);

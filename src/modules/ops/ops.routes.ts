@@ -42,12 +42,15 @@ export const opsRoutes: FastifyPluginAsyncZod<{ metricsToken?: string }> = async
       description: 'The database answers and every migration is applied; 503 otherwise.',
       response: { ...pickProblems(400, 500), 200: Ready, 503: Ready },
     },
-    handler: async (_req, reply) => {
+    handler: async (req, reply) => {
       try {
         const migrations = (await app.db.migrationsApplied()) >= expected;
         return reply.code(migrations ? 200 : 503).send({ status: migrations ? 'ready' : 'not_ready', database: true, migrations });
       } catch (err) {
-        return reply.code(503).send({ status: 'not_ready', database: false, migrations: false, detail: (err as Error).message });
+        // The driver's message can name hosts, users and paths: it goes to the log, and the
+        // unauthenticated caller learns only that the database did not answer.
+        req.log.error({ err }, 'readiness: the database did not answer');
+        return reply.code(503).send({ status: 'not_ready', database: false, migrations: false, detail: 'The database did not answer' });
       }
     },
   });
