@@ -20,6 +20,7 @@ import { HOME, workloads } from './workloads.js';
 import { counts, describeProbe, probeEnv, probeOf } from './probe.js';
 import { describeStateCost, measureContentStateCost } from './pg-content-state.js';
 import { importChecks, importRow, runImport, type ImportRun } from './import.js';
+import { cpuBetween, threadCpuMs } from './thread-cpu.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -202,7 +203,10 @@ async function main() {
     process.stdout.write(`  W8 bulk import of ${opts.importStories.toLocaleString('en')} wire stories … `);
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(first) ?? 0)), 500);
+    const pid = first.proc.pid!;
+    const cpuBefore = threadCpuMs(pid);
     imported = await runImport(first.url, token, ds.bureauSlugs[0]!, opts.importStories).finally(() => clearInterval(sampler));
+    imported.cpu = cpuBetween(pid, cpuBefore, threadCpuMs(pid));
     byEngine[servers[0]!.engine]!.push(importRow(imported, peak || rssMb(first)));
     console.log(`${imported.perSec} articles/s, editor p99 ${imported.editor.p99.toFixed(1)} ms`);
   }
