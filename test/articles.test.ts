@@ -54,6 +54,23 @@ t.test('createArticle', async (t) => {
     t.match(a.bodyHtml, '“inflation is no longer the main risk” — a shift');
   });
 
+  t.test('the answer is the article as a read gives it (built from what was written, not read back)', async (t) => {
+    // Tags by name in the engine's order (mixed case, an accent), bylines as sent, by id and slug.
+    const tags = [await makeTag(ctx, { name: 'zebra crossings' }), await makeTag(ctx, { name: 'Élections' }), await makeTag(ctx, { name: 'bonds' })];
+    for (const refs of [[tags[0]!.slug, tags[1]!.id, tags[2]!.slug], [tags[2]!.id], []]) {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/articles',
+        headers: ctx.auth,
+        payload: { headline: `Answer ${refs.length}`, body: wireBody, bureau: bureau.id, authors: [joao.id, jane.slug], tags: refs, publishedAt: '2031-01-02T03:04:05Z' },
+      });
+      t.equal(res.statusCode, 201, res.body);
+      const read = await ctx.app.inject({ url: `/v1/articles/${res.json().id}`, headers: ctx.auth });
+      t.same(res.json(), read.json(), `${refs.length} tags`);
+      t.equal(JSON.stringify(res.json()), JSON.stringify(read.json()), 'same fields in the same order');
+    }
+  });
+
   t.test('generated slugs get a suffix, a taken slug is a 409', async (t) => {
     const one = await makeArticle(ctx, { headline: 'Same headline', bureau: bureau.slug, authors: [jane.slug] });
     const two = await makeArticle(ctx, { headline: 'Same headline', bureau: bureau.slug, authors: [jane.slug] });

@@ -14,6 +14,12 @@ export type Dialect = {
   /** `column IN (…ids)` with the whole list bound as one parameter: one statement whatever the length. */
   inIds(column: AnyColumn, ids: number[]): SQL;
   /**
+   * Where every statement is a round trip to a server (PostgreSQL): `column` equal to any
+   * element of the array bound to `list`, so a short list of lookups is one statement. Absent
+   * where statements cost no round trip (SQLite): one prepared point lookup each is cheaper.
+   */
+  anyOf?: (column: AnyColumn, list: Placeholder, type: 'integer' | 'text') => SQL;
+  /**
    * `query` (a select) locking the rows it returns until the unit of work ends, on engines
    * with row locks (SQLite's one writer needs none: it returns `query` as it is). `update`:
    * the row is about to be deleted or its key changed; `no key update`: other columns

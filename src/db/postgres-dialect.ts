@@ -23,6 +23,7 @@ export const postgresDialect: Dialect = {
   // PostgreSQL's planner needs no hint to treat the publish-time test as a filter.
   filterOnly: (column: AnyColumn) => sql`${column}`,
   inIds: (column: AnyColumn, ids: number[]) => inIds(column as unknown as PgColumn, ids),
+  anyOf: (column: AnyColumn, list: Placeholder, type: 'integer' | 'text') => sql`${column} = ANY(${list}::${sql.raw(type)}[])`,
   lockRows: (query, strength, opts = {}) =>
     (query as unknown as Lockable).for(strength, { skipLocked: opts.skipLocked ? true : undefined, of: opts.of as PgTable | undefined } as LockConfig) as typeof query,
   isUniqueViolation: (err: unknown) => {

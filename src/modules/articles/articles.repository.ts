@@ -77,6 +77,9 @@ export type ArticleRow = {
   [K in keyof BaseColumns]: BaseColumns[K]['_']['notNull'] extends true ? BaseColumns[K]['_']['data'] : BaseColumns[K]['_']['data'] | null;
 } & { body?: string; bodyHtml?: string; bodyText?: string; snippet?: string };
 
+/** An article row as inserted: every list column but the bureau's (see insertRow). */
+export type InsertedRow = Omit<ArticleRow, 'bureauId' | 'bureauSlug' | 'bureauName' | 'body' | 'bodyHtml' | 'bodyText' | 'snippet'>;
+
 // `published_at <= now` must not be the index range: it is a cheap filter (only scheduled
 // articles fail it), and leaving the range free lets a keyset cursor seek straight to its
 // row, so page 200 costs what page 1 does.
@@ -135,6 +138,7 @@ export function createArticlesRepository(db: Database) {
   const { articleAuthors, articles, articleTags, authors, bureaus, tags } = t;
   const sorts = sortsOf(t);
   const baseColumns = baseColumnsOf(t);
+  const { bureauId: _id, bureauSlug: _slug, bureauName: _name, ...insertedColumns } = baseColumns;
   const RELEVANCE: SortSpec = { name: 'relevance', column: articles.id, dir: 'asc' };
   const countMatching = async (where: SQL | undefined, match?: string) => {
     if (!match) return countWhere(db, articles, where);
@@ -246,6 +250,25 @@ export function createArticlesRepository(db: Database) {
       c.select({ id: table.id }).from(table).where(eq(table.slug, sql.placeholder('slug'))).prepare(),
     );
     return (await query.execute({ slug }))[0]?.id ?? -1;
+  }
+
+  /**
+   * Inserts an article and gives back its stored columns as the database wrote them (id,
+   * defaults), bodies and bureau aside: the caller has those in hand, and a create's answer
+   * needs no read after the insert.
+   */
+  async function insertRow(values: Tables['articles']['$inferInsert']): Promise<InsertedRow> {
+    // Prepared per set of columns given (creates always give the same set).
+    const columns = Object.keys(values).sort();
+    const c = db.conn;
+    const query = prepared(c, `articles.insertRow:${columns.join(',')}`, () =>
+      c
+        .insert(articles)
+        .values(Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as unknown as Tables['articles']['$inferInsert'])
+        .returning(insertedColumns)
+        .prepare(),
+    );
+    return (await query.execute(values as Record<string, unknown>))[0]! as InsertedRow;
   }
 
   return {
@@ -365,19 +388,7 @@ export function createArticlesRepository(db: Database) {
       await db.conn.update(articles).set({ announcedAt: at }).where(eq(articles.id, id));
     },
 
-    async insert(values: Tables['articles']['$inferInsert']): Promise<number> {
-      // Prepared per set of columns given (creates always give the same set).
-      const columns = Object.keys(values).sort();
-      const c = db.conn;
-      const query = prepared(c, `articles.insert:${columns.join(',')}`, () =>
-        c
-          .insert(articles)
-          .values(Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as unknown as Tables['articles']['$inferInsert'])
-          .returning({ id: articles.id })
-          .prepare(),
-      );
-      return (await query.execute(values as Record<string, unknown>))[0]!.id;
-    },
+    insertRow,
 
     update: async (id: number, values: Partial<Tables['articles']['$inferInsert']>) => {
       await db.conn

@@ -4,7 +4,7 @@ import { parseSearch, SearchLimitError, type SearchTerm } from '../../lib/fts-qu
 import type { SiteLinks } from '../../lib/site-links.js';
 import { nowIso, toIso } from '../../lib/time.js';
 import { redirectIfMoved } from '../shared/slug-history.js';
-import { createArticlesRepository, type ArticleFilter, type ArticleRow } from './articles.repository.js';
+import { createArticlesRepository, type ArticleFilter, type ArticleRow, type Summary } from './articles.repository.js';
 import type { Article, ListArticlesInput } from './articles.schemas.js';
 import { bodyColumns, toArticle, toArticleView, wantsRelation, type ViewOptions } from './articles.view.js';
 import type { RevisionLimits } from './articles.revisions.js';
@@ -117,7 +117,8 @@ export function createArticlesService(db: Database, opts: ArticlesOptions) {
     return toArticle(row, bylines.get(id) ?? [], tagMap.get(id) ?? [], now, urlOf);
   }
 
-  return { get: read, list, ...createArticleWrites(db, repo, readAll, opts) };
+  const shape = (row: ArticleRow, bylines: Summary[], tags: Summary[]) => toArticle(row, bylines, tags, nowIso(), urlOf);
+  return { get: read, list, ...createArticleWrites(db, repo, readAll, shape, opts) };
 }
 
 export type ArticlesService = ReturnType<typeof createArticlesService>;

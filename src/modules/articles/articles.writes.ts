@@ -7,10 +7,10 @@ import { surrogateKeys } from '../../lib/surrogate-keys.js';
 import { nowIso, toIso } from '../../lib/time.js';
 import { enqueueEvent, type EventType } from '../webhooks/outbox.js';
 import { audit, SYSTEM, type Actor } from '../shared/actor.js';
-import { listRefs, required, resolveRefs } from '../shared/lookup.js';
+import { listRefs, required, resolveRefs, resolveSummaries } from '../shared/lookup.js';
 import { checkVersion } from '../shared/preconditions.js';
 import { assertSlugFree, forgetSlugs, freshSlug, markSlugPublic, redirectIfMoved } from '../shared/slug-history.js';
-import type { ArticlesRepository } from './articles.repository.js';
+import type { ArticleRow, ArticlesRepository, Summary } from './articles.repository.js';
 import { createRevisions, diffSnapshots, type RevisionLimits, type Snapshot } from './articles.revisions.js';
 import { assertEditorial, assertMayChange, assertMayEdit, assertPublishable, imageColumns, isPublicNow, rendered } from './articles.rules.js';
 import type { CreateArticle, UpdateArticle } from './articles.schemas.js';
@@ -18,7 +18,16 @@ import type { CreateArticle, UpdateArticle } from './articles.schemas.js';
 /** `undefined`: no precondition sent; `null`: `If-Match: *`; a number: the version the client saw. */
 export type Expected = number | null | undefined;
 
-export function createArticleWrites(db: Database, repo: ArticlesRepository, readAll: (id: number) => Promise<Snapshot>, limits: RevisionLimits) {
+/** The full article from a row and its relations, as readAll gives it (what writes answer). */
+export type ShapeArticle = (row: ArticleRow, bylines: Summary[], tags: Summary[]) => Snapshot;
+
+export function createArticleWrites(
+  db: Database,
+  repo: ArticlesRepository,
+  readAll: (id: number) => Promise<Snapshot>,
+  shape: ShapeArticle,
+  limits: RevisionLimits,
+) {
   const { articles, authors, bureaus, tags } = db.tables;
   const revisions = createRevisions(db, limits);
   /**
@@ -34,8 +43,8 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
   const isLive = (a: { status: string; announcedAt: string | null }) => a.status === 'published' && a.announcedAt !== null;
 
   /** Everything that follows a change, in its transaction: revision, audit entry, event. */
-  async function commit(id: number, actor: Actor, action: string, event?: EventType) {
-    const snapshot = await readAll(id);
+  async function commit(id: number, actor: Actor, action: string, event?: EventType, inHand?: Snapshot) {
+    const snapshot = inHand ?? (await readAll(id));
     await revisions.record(snapshot, actor);
     await audit(db, actor, action, 'article', id, snapshot.version);
     if (event) await enqueueEvent(db, event, snapshot, surrogateKeys('article', snapshot));
@@ -99,9 +108,10 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
     /** `body`: the input's body rendered beforehand (off the event loop); rendered here when absent. */
     create(input: CreateArticle, actor: Actor, body?: Rendered) {
       return db.write(async () => {
-        const [bureauId] = await resolveRefs(db, bureaus, 'bureau', [['body.bureau', input.bureau]]);
-        const authorIds = await resolveRefs(db, authors, 'author', listRefs('body.authors', input.authors ?? []));
-        const tagIds = await resolveRefs(db, tags, 'tag', listRefs('body.tags', input.tags ?? []));
+        const [bureau] = await resolveSummaries(db, bureaus, 'bureau', [['body.bureau', input.bureau]]);
+        const bylines = await resolveSummaries(db, authors, 'author', listRefs('body.authors', input.authors ?? []));
+        const tagList = await resolveSummaries(db, tags, 'tag', listRefs('body.tags', input.tags ?? []));
+        const authorIds = bylines.map((a) => a.id);
         assertMayEdit(actor, authorIds);
         if (input.slug) await assertSlugFree(db, 'article', articles, input.slug);
         const now = nowIso();
@@ -111,14 +121,14 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
         // words are indexed once, not once per byline (the other passes see only headline
         // and standfirst). Where bylines are indexed apart, the body goes in with the row.
         const bodyLater = authorIds.length > 0 && db.dialect.search.bylinesReindexBody;
-        const id = await repo.insert({
+        const row = await repo.insertRow({
           headline: input.headline,
           slug: input.slug ?? (await freshSlug(db, 'article', articles, slugFrom(input.headline, 'article'))),
           standfirst: input.standfirst ?? null,
           dateline: input.dateline ?? null,
           ...r,
           bodyText: bodyLater ? '' : r.bodyText,
-          bureauId: bureauId!,
+          bureauId: bureau!.id,
           language: input.language ?? 'en',
           status: 'draft',
           publishedAt: input.publishedAt ? toIso(input.publishedAt) : null,
@@ -126,10 +136,16 @@ export function createArticleWrites(db: Database, repo: ArticlesRepository, read
           createdAt: now,
           updatedAt: now,
         });
+        const { id } = row;
         await repo.replaceBylines(id, authorIds, true);
         if (bodyLater) await repo.setBodyText(id, r.bodyText);
-        await repo.replaceTags(id, tagIds, true);
-        return commit(id, actor, 'article.created');
+        await repo.replaceTags(id, tagList.map((t) => t.id), true);
+        // The answer is built from what was just written, not read back (three reads fewer on
+        // every create). Tags are listed by name in the engine's collation: more than one is
+        // read back so that the order is the engine's, as on every later read.
+        const tagsInOrder = tagList.length > 1 ? ((await repo.tags([id])).get(id) ?? []) : tagList;
+        const full = { ...row, bureauId: bureau!.id, bureauSlug: bureau!.slug, bureauName: bureau!.name, body: r.body, bodyHtml: r.bodyHtml };
+        return commit(id, actor, 'article.created', undefined, shape(full, bylines, tagsInOrder));
       });
     },
 
