@@ -9,22 +9,13 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createPgContentStateReader } from '../src/db/pg/content-state.js';
 import { migratePostgres } from '../src/db/pg/migrate.js';
+import { closedLoop } from './closed-loop.js';
 
 export type ContentStateCost = { check: string; concurrency: number; requests: number; usPerRequest: number; queriesPerRequest?: number };
 
 async function perRequest(seconds: number, concurrency: number, op: () => Promise<unknown>) {
-  let done = 0;
-  const end = performance.now() + seconds * 1000;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        await op();
-        done++;
-      }
-    }),
-  );
-  return { requests: done, usPerRequest: Number((((performance.now() - t0) * 1000) / done).toFixed(1)) };
+  const r = await closedLoop(seconds, concurrency, op);
+  return { requests: r.requests, usPerRequest: Number(((r.seconds * 1e6) / r.requests).toFixed(1)) };
 }
 
 /** The check against a round trip, alone and 50 at once, on the migrated database at `url`. */

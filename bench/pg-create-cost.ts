@@ -13,6 +13,7 @@ import { createArticlesService } from '../src/modules/articles/articles.service.
 import { createAuthorsService } from '../src/modules/authors/authors.service.js';
 import { createBureausService } from '../src/modules/bureaus/bureaus.service.js';
 import { SYSTEM } from '../src/modules/shared/actor.js';
+import { closedLoop } from './closed-loop.js';
 import { markdownBody, prng } from './text.js';
 
 const { values } = parseArgs({ options: { creates: { type: 'string' }, seconds: { type: 'string' }, concurrency: { type: 'string' } } });
@@ -66,18 +67,7 @@ try {
   const perCreate = (roundTrips - rt0) / CREATES;
 
   const [cpu0, srv0] = [process.cpuUsage(), await serverCpu(admin)];
-  let done = 0;
-  const end = performance.now() + SECONDS * 1000;
-  const t1 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end) {
-        await create();
-        done++;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - t1) / 1000;
+  const { requests: done, seconds: elapsed } = await closedLoop(SECONDS, CONCURRENCY, create);
   const cpu = process.cpuUsage(cpu0);
   const srv = (await serverCpu(admin)) - srv0;
   console.log(
