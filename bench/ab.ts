@@ -26,7 +26,7 @@ import type { Dataset } from './dataset.js';
 import { measure, mergeRuns, type Measured } from './load.js';
 import { cpuMs, probeEnv } from './probe.js';
 import { freePort, killAll, spawnNode, stop, waitServing } from '../scripts/lib/server.js';
-import { workloads } from './workloads.js';
+import { parseOnly, selectedIds, workloads } from './workloads.js';
 
 const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -42,7 +42,7 @@ function options() {
   return {
     trees: { old: resolve(values.old), new: resolve(values.new ?? here) },
     dataset: resolve(values.dataset),
-    only: values.only?.split(',').map((id) => id.trim().toUpperCase()),
+    only: parseOnly(values.only),
     rounds: Math.max(1, num('rounds', 6)),
     seconds: Math.max(1, num('seconds', 3)),
     connections: Math.max(1, num('connections', 50)),
@@ -82,7 +82,7 @@ async function main() {
     sides.push({ name, url: server.url, pid: server.pid, server });
   }
 
-  const ids = workloads(sides[0]!.url, ds, token).map((w) => w.id).filter((id) => id !== 'W8' && (!o.only || o.only.includes(id)));
+  const ids = selectedIds(workloads(sides[0]!.url, ds, token), o.only);
   console.log(`${o.rounds} rounds of ${o.seconds} s per workload and side (A B B A …), ${o.connections} connections; load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
   const summary: string[] = [];
   for (const id of ids) {

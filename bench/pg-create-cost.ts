@@ -5,7 +5,6 @@
 // lock, when there was one, was held), creates/s with C at once, and CPU spent in this
 // process against the server's backends for this database.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openPostgres } from '../src/db/postgres.js';
@@ -14,6 +13,7 @@ import { createAuthorsService } from '../src/modules/authors/authors.service.js'
 import { createBureausService } from '../src/modules/bureaus/bureaus.service.js';
 import { SYSTEM } from '../src/modules/shared/actor.js';
 import { closedLoop } from './closed-loop.js';
+import { databaseCpuMs } from './probe.js';
 import { markdownBody, prng } from './text.js';
 
 const { values } = parseArgs({ options: { creates: { type: 'string' }, seconds: { type: 'string' }, concurrency: { type: 'string' } } });
@@ -31,21 +31,6 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   roundTrips++;
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof query;
-
-/** CPU seconds (user + system) of the server processes serving this database. */
-async function serverCpu(admin: pg.Client): Promise<number> {
-  const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // A backend that ended meanwhile.
-    }
-  }
-  return ticks / 100;
-}
 
 const admin = new pg.Client({ connectionString: server });
 await admin.connect();
@@ -66,10 +51,10 @@ try {
   const oneAtATime = (performance.now() - t0) / CREATES;
   const perCreate = (roundTrips - rt0) / CREATES;
 
-  const [cpu0, srv0] = [process.cpuUsage(), await serverCpu(admin)];
+  const [cpu0, srv0] = [process.cpuUsage(), await databaseCpuMs(url)];
   const { requests: done, seconds: elapsed } = await closedLoop(SECONDS, CONCURRENCY, create);
   const cpu = process.cpuUsage(cpu0);
-  const srv = (await serverCpu(admin)) - srv0;
+  const srvMs = (await databaseCpuMs(url)) - srv0;
   console.log(
     JSON.stringify(
       {
@@ -78,7 +63,7 @@ try {
         concurrency: CONCURRENCY,
         createsPerSecond: Math.round(done / elapsed),
         nodeCpuMsPerCreate: Number(((cpu.user + cpu.system) / 1000 / done).toFixed(2)),
-        serverCpuMsPerCreate: Number(((srv * 1000) / done).toFixed(2)),
+        serverCpuMsPerCreate: Number((srvMs / done).toFixed(2)),
         load: (await import('node:os')).loadavg().map((l) => Number(l.toFixed(1))),
       },
       null,

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { join } from 'node:path';
 import { compiledScript } from './procs.js';
+import { statCpuMs } from './thread-cpu.js';
 
 export type Probe = { requests: number; hitRate: number; queriesPerRequest?: number; serverCpuUs: number; databaseCpuUs?: number };
 type Counts = { requests: number; hits: number; queries: number | undefined; serverCpuMs: number; databaseCpuMs: number | undefined };
@@ -14,16 +15,14 @@ type Counts = { requests: number; hits: number; queries: number | undefined; ser
 /** User + system CPU of a process in ms (Linux, 100 ticks a second); 0 once it is gone. */
 export function cpuMs(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return statCpuMs(`/proc/${pid}/stat`);
   } catch {
     return 0;
   }
 }
 
 /** CPU of the backends connected to the database at `url` (other than this query's). */
-async function databaseCpuMs(url: string): Promise<number> {
+export async function databaseCpuMs(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

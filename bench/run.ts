@@ -16,7 +16,7 @@ import { measure, mergeRuns, type LoadOptions, type Measured } from './load.js';
 import { freePort, killAll, rssMb, startNode, stop, waitReady } from './procs.js';
 import { checkTargets, machineInfo, printChecks, printEngines, printTable, type Row } from './report.js';
 import { copyToPostgres, createPgDatabase, dropPgDatabase, reusedPgDatabase } from './pg-copy.js';
-import { HOME, workloads } from './workloads.js';
+import { HOME, parseOnly, selectedIds, workloads } from './workloads.js';
 import { counts, describeProbe, probeEnv, probeOf } from './probe.js';
 import { describeStateCost, measureContentStateCost } from './pg-content-state.js';
 import { importChecks, importRow, runImport, type ImportRun } from './import.js';
@@ -48,8 +48,7 @@ function options() {
     connections: num('connections', 50, 1),
     warmup: num('warmup', 2, 0),
     // A subset of workloads, for quick comparisons while working on one of them.
-    // Compared upper-cased: `--only w6c` and `--only W6C` both mean W6c.
-    only: values.only?.split(',').map((id) => id.trim().toUpperCase()),
+    only: parseOnly(values.only),
     // A folder that keeps the dataset between runs (a million articles take ~25 min to
     // build). Reused when it holds one of the same size; W5's drafts stay in it.
     dataset: values.dataset ? resolve(values.dataset) : undefined,
@@ -172,7 +171,7 @@ async function main() {
   // shared machine getting slower or faster during the run moves both sides alike.
   rows.push(await measureCeiling('C1', 'before'));
 
-  const ids = workloads(first.url, ds, token).map((w) => w.id).filter((id) => id !== 'W8' && (!opts.only || opts.only.includes(id.toUpperCase())));
+  const ids = selectedIds(workloads(first.url, ds, token), opts.only);
   for (const id of ids) {
     const prepared = [];
     for (const s of servers) {

@@ -3,6 +3,14 @@
 // On a shared machine rates move with the neighbours; CPU per article moves far less.
 import { readdirSync, readFileSync } from 'node:fs';
 
+/** ms of user + system CPU in a /proc `stat` file (100 ticks a second); throws if it is gone. */
+export function statCpuMs(file: string): number {
+  const stat = readFileSync(file, 'utf8');
+  // After the command name in parentheses (which may hold spaces), utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** ms of user + system CPU per thread id (100 ticks a second); empty where /proc is absent. */
 export function threadCpuMs(pid: number): Map<number, number> {
   const out = new Map<number, number>();
@@ -14,9 +22,7 @@ export function threadCpuMs(pid: number): Map<number, number> {
   }
   for (const tid of tids) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * 10);
+      out.set(Number(tid), statCpuMs(`/proc/${pid}/task/${tid}/stat`));
     } catch {
       // The thread ended between the listing and the read (an idle pool thread stopping).
     }

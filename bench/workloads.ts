@@ -28,6 +28,13 @@ async function call(url: string, init: RequestInit = {}) {
   }
 }
 
+/** `--only W1,w6c`: the list as given, upper-cased, so any case names a workload; undefined for all. */
+export const parseOnly = (only: string | undefined) => only?.split(',').map((id) => id.trim().toUpperCase());
+
+/** The ids of the measured workloads (W8, the bulk import, runs apart) that `only` selects. */
+export const selectedIds = (all: Workload[], only: string[] | undefined) =>
+  all.map((w) => w.id).filter((id) => id !== 'W8' && (!only || only.includes(id.toUpperCase())));
+
 export function workloads(base: string, ds: Dataset, token: string): Workload[] {
   const get = (path: string, headers: Record<string, string> = {}) => call(base + path, { headers });
   const expect200 = async (path: string) => {
