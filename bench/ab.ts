@@ -75,7 +75,7 @@ async function main() {
     copyFileSync(join(o.dataset, 'bench.db'), file);
     // --cpu-prof is not allowed in NODE_OPTIONS: bench/count-queries.ts profiles through the inspector.
     const prof = o.cpuProf ? probeEnv(here, o.cpuProf, name).env : {};
-    const env = { HOST: '127.0.0.1', DATABASE_FILE: file, LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '1000000000', ...prof };
+    const env = { HOST: '127.0.0.1', DATABASE_FILE: file, DATABASE_URL: undefined, LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '1000000000', ...prof };
     const server = spawnNode(join(tree, 'dist/server.js'), await freePort(), env, 8192);
     await waitServing(server, '/v1/articles?limit=1', performance.now(), 120_000);
     console.log(`${name}: ${tree} (pid ${server.pid}) on ${server.url}`);
