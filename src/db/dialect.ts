@@ -62,5 +62,14 @@ export type Dialect = {
     rank(query: string | Placeholder): SQL;
     /** An excerpt around the match, hits wrapped in \u0002…\u0003 (see lib/fts-query.ts snippetHtml). */
     snippet(query: string | Placeholder): SQL<string>;
+    /**
+     * Where the triggers' indexing of each write is costly in many small steps (SQLite's FTS5
+     * writes a segment per trigger-run statement), a batch for a unit of work that creates many
+     * articles: after `defer`, the triggers leave alone every article created from then on;
+     * `index` indexes those in one statement and ends the deferral. Both in the same outermost
+     * unit of work, so nothing committed is ever missing from the index. Absent where the
+     * index needs no batch (PostgreSQL).
+     */
+    batch?: { defer: SQL; index: SQL[] };
   };
 };

@@ -6,6 +6,11 @@ import { toFtsQueryText } from '../lib/fts-query.js';
 const fts = sql.raw('articles_fts');
 // bm25 weights per column: headline, standfirst, body, bylines.
 const RANK_WEIGHTS = sql.raw('10.0, 4.0, 1.0, 2.0');
+// The one-row switch the search triggers read (migrations/0005_search_index_deferral.sql).
+const deferral = sql.raw('search_index_deferral');
+const bylines = sql.raw(
+  `coalesce((SELECT group_concat(name, ' ') FROM (SELECT au.name AS name FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id ORDER BY aa.position)), '')`,
+);
 const UNIQUE = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 
 export const sqliteDialect: Dialect = {
@@ -34,5 +39,16 @@ export const sqliteDialect: Dialect = {
     // bm25() and snippet() read the MATCH of the same statement: they take no query.
     rank: () => sql`bm25(${fts}, ${RANK_WEIGHTS})`,
     snippet: () => sql<string>`snippet(articles_fts, -1, char(2), char(3), '…', 24)`,
+    // Articles above the highest id at `defer` are the ones created since: the triggers skip
+    // them (their rows, bylines and body text), and `index` reads their final state.
+    batch: {
+      defer: sql`UPDATE ${deferral} SET after_article_id = (SELECT coalesce(max(id), 0) FROM articles) WHERE id = 1`,
+      index: [
+        sql`INSERT INTO ${fts} (rowid, headline, standfirst, body, bylines)
+          SELECT a.id, a.headline, coalesce(a.standfirst, ''), a.body_text, ${bylines} FROM articles a
+          WHERE a.id > (SELECT after_article_id FROM ${deferral} WHERE id = 1)`,
+        sql`UPDATE ${deferral} SET after_article_id = NULL WHERE id = 1`,
+      ],
+    },
   },
 };

@@ -145,28 +145,28 @@ export async function runBulkImport(input: Readable, output: Writable, ctx: Bulk
     const reports: Report[] = [];
     let i = from;
     const deadline = performance.now() + ctx.sliceMs;
-    await ctx.db.write(
-      async () => {
-        let names = ctx.service.names();
-        do {
-          const item = items[i++]!;
-          if ('error' in item) {
-            reports.push({ line: item.line, status: 'failed', problem: problem(item.error) });
-            continue;
-          }
-          try {
-            const o = await ctx.service.apply(item.prepared, item.body, ctx.actor, ctx.options, names);
-            reports.push({ line: item.line, status: o.status, id: o.articleId });
-          } catch (err) {
-            if (!isolate) throw err;
-            // Bureaus or authors it created were rolled back with it: forget them.
-            names = ctx.service.names();
-            reports.push({ line: item.line, status: 'failed', problem: problem(err) });
-          }
-        } while (i < items.length && performance.now() < deadline);
-      },
-      { flat: !isolate },
-    );
+    const work = async () => {
+      let names = ctx.service.names();
+      do {
+        const item = items[i++]!;
+        if ('error' in item) {
+          reports.push({ line: item.line, status: 'failed', problem: problem(item.error) });
+          continue;
+        }
+        try {
+          const o = await ctx.service.apply(item.prepared, item.body, ctx.actor, ctx.options, names);
+          reports.push({ line: item.line, status: o.status, id: o.articleId });
+        } catch (err) {
+          if (!isolate) throw err;
+          // Bureaus or authors it created were rolled back with it: forget them.
+          names = ctx.service.names();
+          reports.push({ line: item.line, status: 'failed', problem: problem(err) });
+        }
+      } while (i < items.length && performance.now() < deadline);
+    };
+    // Flat: the slice's new articles are indexed for search in one batch at its end (any
+    // failure rolls back the whole slice, the batch with it). Isolated: each item as it goes.
+    await ctx.db.write(() => (isolate ? work() : ctx.service.indexedOnce(work)), { flat: !isolate });
     return { reports, next: i };
   }
 
