@@ -146,7 +146,7 @@ async function importAb(sides: { name: 'old' | 'new'; url: string; pid: number }
   };
   const [old, neu] = [of('old'), of('new')];
   for (const [name, x] of [['old', old], ['new', neu]] as const) {
-    const rounds = x.rs.map((r) => `${r.perSec}/s p99 ${r.editor.p99.toFixed(0)} ms loop ${(r.cpu!.mainMs / r.stories).toFixed(2)} others ${(r.cpu!.othersMs / r.stories).toFixed(2)}`);
+    const rounds = x.rs.map((r) => `${r.perSec}/s p99 ${r.editor.p99.toFixed(0)} ms (max ${r.editor.max.toFixed(0)}) loop ${(r.cpu!.mainMs / r.stories).toFixed(2)} others ${(r.cpu!.othersMs / r.stories).toFixed(2)}`);
     console.log(`  W8 ${name}: ${x.perSec.toFixed(0)} articles/s, editor p99 at most ${x.p99.toFixed(1)} ms, CPU per line loop ${x.loopMs.toFixed(3)} ms + others ${x.othersMs.toFixed(3)} ms (rounds: ${rounds.join('; ')})`);
   }
   const line = `W8: rate new/old ${pct(neu.perSec / old.perSec)}, CPU per line new/old: loop ${pct(neu.loopMs / old.loopMs)}, others ${pct(neu.othersMs / old.othersMs)}, total ${pct((neu.loopMs + neu.othersMs) / (old.loopMs + old.othersMs))}`;
