@@ -35,7 +35,7 @@ export function compiledScript(cwd: string, script: string): string {
 }
 
 /** Starts the compiled form of `script` with plain `node`; keeps the last 8 KB of output. */
-export const startNode = (cwd: string, script: string, port: number, env: Record<string, string>): Child => spawnNode(compiledScript(cwd, script), port, env, 8192);
+export const startNode = (cwd: string, script: string, port: number, env: Record<string, string | undefined>): Child => spawnNode(compiledScript(cwd, script), port, env, 8192);
 
 /** Polls `path` until it answers 200; returns the milliseconds since `since`. */
 export const waitReady = (child: Child, path: string, since: number, timeoutMs = 60_000): Promise<number> => waitServing(child, path, since, timeoutMs);

@@ -150,7 +150,9 @@ async function main() {
   for (const engine of opts.engines) {
     const t1 = performance.now();
     // One client from one address: the per-client rate limit stays on (its cost counts) but out of reach.
-    const database: Record<string, string> = engine === 'postgres' ? { DATABASE_URL: pgUrl! } : { DATABASE_FILE: file };
+    // DATABASE_URL in this process names the PostgreSQL server for the copy: the SQLite
+    // server must not inherit it (an undefined value leaves it out of the child's environment).
+    const database = engine === 'postgres' ? { DATABASE_URL: pgUrl! } : { DATABASE_FILE: file, DATABASE_URL: undefined };
     const probing = opts.probe ? probeEnv(root, opts.probe, engine) : undefined;
     const env = { HOST: '127.0.0.1', ...database, LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '1000000000', ...probing?.env };
     const server = startNode(root, join(root, 'src/server.ts'), await freePort(), env);

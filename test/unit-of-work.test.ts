@@ -117,6 +117,21 @@ t.test('once no unit runs, work a unit left behind runs outside it (its AsyncLoc
   t.same(await slugs(db), []);
 });
 
+t.test('work a unit left behind never joins a later unit, even while that one runs', async (t) => {
+  const db = database(t);
+  let leftBehind!: Promise<{ inWrite: boolean; wrote: boolean }>;
+  await db.write(async () => {
+    leftBehind = sleep(20).then(async () => ({ inWrite: db.inWrite, wrote: await addTag(db, 'late').then(() => true, () => false) }));
+  });
+  // A later unit is running (its AsyncLocalStorage on) when the left-behind work wakes up:
+  // Node keeps the finished unit's frame on that work's promises, so it must be refused there.
+  await db.write(async () => {
+    await addTag(db, 'on-time');
+    t.same(await leftBehind, { inWrite: false, wrote: false }, 'the finished unit is not current: the reader refuses the write');
+  });
+  t.same(await slugs(db), ['on-time'], 'nothing of the left-behind work landed in the later unit');
+});
+
 t.test('units of work in one process queue on the lock, in order', async (t) => {
   const db = database(t);
   const order: string[] = [];

@@ -31,8 +31,11 @@ export type Session = {
   end(broken?: unknown): void;
 };
 
-/** One level of a unit of work: hooks wait here until it is known whether the level commits. */
-export type Frame<S extends Session> = { depth: number; hooks: (() => void)[]; session: S; flat: boolean };
+/**
+ * One level of a unit of work: hooks wait here until it is known whether the level commits.
+ * `ended` once the level has committed or rolled back: work it left behind may still hold it.
+ */
+export type Frame<S extends Session> = { depth: number; hooks: (() => void)[]; session: S; flat: boolean; parent?: Frame<S>; ended: boolean };
 
 export type UnitOfWorkOptions<S extends Session> = {
   /** A session for a new outermost unit, by `deadline` (ms since the epoch) or a 503. */
@@ -75,6 +78,16 @@ export function createUnitOfWork<S extends Session>(opts: UnitOfWorkOptions<S>) 
   // it back on); outside a unit getStore() is undefined either way, and work a unit left
   // behind (a promise it did not await) no longer finds its finished frame.
   let running = 0;
+  // Node keeps a store on every promise made under it: work a unit left behind (not awaited)
+  // still holds that unit's frame, and once another unit has turned the storage back on it
+  // would find it — and on SQLite, whose session is the one writer, write inside whatever
+  // transaction runs now. So a frame that has ended is never current: its still-open parent
+  // is, or none.
+  const live = (): Frame<S> | undefined => {
+    let frame = context.getStore();
+    while (frame?.ended) frame = frame.parent;
+    return frame;
+  };
   const inContext = async <T>(frame: Frame<S>, fn: () => Promise<T> | T): Promise<T> => {
     running++;
     try {
@@ -87,7 +100,7 @@ export function createUnitOfWork<S extends Session>(opts: UnitOfWorkOptions<S>) 
   async function nested<T>(parent: Frame<S>, fn: () => Promise<T> | T): Promise<T> {
     // `flat` (WriteOptions): nested units join the outer one without a savepoint.
     if (parent.flat) return fn();
-    const frame: Frame<S> = { depth: parent.depth + 1, hooks: [], session: parent.session, flat: false };
+    const frame: Frame<S> = { depth: parent.depth + 1, hooks: [], session: parent.session, flat: false, parent, ended: false };
     const name = `uow_${frame.depth}`;
     await frame.session.savepoint(name);
     try {
@@ -98,13 +111,15 @@ export function createUnitOfWork<S extends Session>(opts: UnitOfWorkOptions<S>) 
     } catch (err) {
       await frame.session.undo(name);
       throw err;
+    } finally {
+      frame.ended = true;
     }
   }
 
   async function outermost<T>(fn: () => Promise<T> | T, flat: boolean): Promise<T> {
     const deadline = Date.now() + opts.lockTimeoutMs;
     const session = await opts.open(deadline);
-    const frame: Frame<S> = { depth: 0, hooks: [], session, flat };
+    const frame: Frame<S> = { depth: 0, hooks: [], session, flat, ended: false };
     let broken: unknown;
     let result: T;
     try {
@@ -119,6 +134,7 @@ export function createUnitOfWork<S extends Session>(opts: UnitOfWorkOptions<S>) 
     } catch (err) {
       throw translate(err);
     } finally {
+      frame.ended = true;
       session.end(broken);
     }
     runHooks(frame.hooks, opts.onHookError);
@@ -127,13 +143,13 @@ export function createUnitOfWork<S extends Session>(opts: UnitOfWorkOptions<S>) 
 
   return {
     /** The session of the unit of work this call runs in, if any. */
-    current: (): S | undefined => context.getStore()?.session,
+    current: (): S | undefined => live()?.session,
     write<T>(fn: () => Promise<T> | T, opts: WriteOptions = {}): Promise<T> {
-      const frame = context.getStore();
+      const frame = live();
       return frame ? nested(frame, fn) : outermost(fn, opts.flat === true);
     },
     onCommit(hook: () => void) {
-      const frame = context.getStore();
+      const frame = live();
       if (frame) frame.hooks.push(hook);
       else hook();
     },
