@@ -1,7 +1,7 @@
 // `npx tsx bench/pg-create-cost.ts [--creates N] [--seconds S] [--concurrency C]`
 // What one W5 create (a ~500-word Markdown draft, two bylines) costs on the PostgreSQL of
 // DATABASE_URL (default: local `test`), in its own migrated database, through the articles
-// service (no HTTP): round trips per create, the unit of work's time (the time a writers'
+// service (no HTTP): statements and round trips per create, the unit of work's time (the time a writers'
 // lock, when there was one, was held), creates/s with C at once, and CPU spent in this
 // process against the server's backends for this database.
 import { randomBytes } from 'node:crypto';
@@ -24,11 +24,16 @@ const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/t
 const name = `pg_create_cost_${process.pid}_${randomBytes(3).toString('hex')}`;
 const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
 
-// Every statement a pooled connection sends is one round trip (node-postgres does not pipeline).
+// Statements a pooled connection sends, and round trips: the pool pipelines (src/db/postgres.ts),
+// so a statement sent while another is still unanswered on its connection waits for no answer of
+// its own (node-postgres' in-flight queries are private fields, read only here).
+let statements = 0;
 let roundTrips = 0;
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  roundTrips++;
+  statements++;
+  const inFlight = this as unknown as { _activeQuery?: unknown; _sentQueryQueue?: unknown[] };
+  if (!inFlight._activeQuery && !inFlight._sentQueryQueue?.length) roundTrips++;
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof query;
 
@@ -45,11 +50,11 @@ try {
   const create = () => articles.create({ headline: `Bench draft ${n++}`, body, bureau, authors, tags: [] } as never, SYSTEM);
   for (let i = 0; i < 20; i++) await create(); // warm: prepared statements, caches
 
-  const rt0 = roundTrips;
+  const [st0, rt0] = [statements, roundTrips];
   const t0 = performance.now();
   for (let i = 0; i < CREATES; i++) await create();
   const oneAtATime = (performance.now() - t0) / CREATES;
-  const perCreate = (roundTrips - rt0) / CREATES;
+  const [statementsPerCreate, roundTripsPerCreate] = [(statements - st0) / CREATES, (roundTrips - rt0) / CREATES];
 
   const [cpu0, srv0] = [process.cpuUsage(), await databaseCpuMs(url)];
   const { requests: done, seconds: elapsed } = await closedLoop(SECONDS, CONCURRENCY, create);
@@ -58,7 +63,8 @@ try {
   console.log(
     JSON.stringify(
       {
-        roundTripsPerCreate: perCreate,
+        statementsPerCreate,
+        roundTripsPerCreate,
         msPerCreateOneAtATime: Number(oneAtATime.toFixed(2)),
         concurrency: CONCURRENCY,
         createsPerSecond: Math.round(done / elapsed),

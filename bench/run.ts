@@ -61,6 +61,11 @@ function options() {
   };
 }
 
+// Clean-up that must be awaited (dropping the PostgreSQL copy) runs before the exit: an
+// 'exit' listener cannot wait for a query, so a drop started there never reached the server
+// and every run left its database behind.
+const beforeExit: (() => Promise<void>)[] = [];
+
 async function main() {
   const opts = options();
   const load: LoadOptions = opts;
@@ -122,7 +127,7 @@ async function main() {
     else {
       const pgName = opts.pgDatabase ?? `dateline_bench_${process.pid}`;
       pgUrl = await createPgDatabase(pgServer, pgName);
-      if (!opts.pgDatabase) process.on('exit', () => void dropPgDatabase(pgServer, pgName).catch(() => undefined));
+      if (!opts.pgDatabase) beforeExit.push(() => dropPgDatabase(pgServer, pgName));
       const copied = await copyToPostgres(file, pgUrl);
       console.log(`Copied ${copied.rows.toLocaleString('en')} rows to PostgreSQL in ${secs(copied.ms)}`);
     }
@@ -252,10 +257,16 @@ async function main() {
   console.log(`\nWrote ${out}`);
 }
 
+async function exit(code: number) {
+  killAll(); // the servers hold connections to the database about to be dropped
+  for (const cleanUp of beforeExit) await cleanUp().catch((err: unknown) => console.error(`Clean-up failed: ${String(err)}`));
+  process.exit(code);
+}
+
 main().then(
-  () => process.exit(0),
+  () => exit(0),
   (err: unknown) => {
     console.error(`Benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(1);
+    return exit(1);
   },
 );

@@ -85,6 +85,12 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     connectionTimeoutMillis: lockTimeoutMs,
     // A crashed or hung unit of work must not hold its locks for ever.
     idle_in_transaction_session_timeout: Math.max(statementTimeoutMs, 10_000),
+    // A query is written as soon as it is made, not after the answer to the one before: a
+    // unit of work's statements that do not need each other's answers (BEGIN and the first
+    // reads, a lock and the read it guards) cost one round trip together. The server still
+    // runs them one after another, in order; each has its own Sync, so after an error the
+    // transaction is aborted and what follows fails with it.
+    pipeline: true,
     options: '-c default_transaction_read_only=on',
     // PostgreSQL bounds and cancels a read on its own, so reads need no reader threads here.
     statement_timeout: opts.queryTimeoutMs ?? 10_000,
@@ -123,15 +129,27 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     // Each unit of work holds one pooled connection for its whole life.
     async open() {
       const client = await connect();
+      let begun: Promise<unknown> = Promise.resolve();
       return {
         client,
         conn: connOf(client),
-        async begin() {
-          // One round trip: the transaction and its own bounds on lock waits and statements.
-          await client.query(`BEGIN READ WRITE; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs}`);
+        begin() {
+          // The transaction and its own bounds on lock waits and statements, sent with the
+          // unit's first statements instead of a round trip ahead of them (pipeline, above).
+          // Its answer is awaited at COMMIT; should it fail, the statements behind it run in a
+          // read-only session (default_transaction_read_only): a write or a row lock fails.
+          begun = client.query(`BEGIN READ WRITE; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs}`);
+          begun.catch(() => {}); // awaited by commit or rollback
+          return Promise.resolve();
         },
-        commit: async () => void (await client.query('COMMIT')),
-        rollback: async () => void (await client.query('ROLLBACK')),
+        async commit() {
+          await begun;
+          await client.query('COMMIT');
+        },
+        async rollback() {
+          await begun.catch(() => {});
+          await client.query('ROLLBACK');
+        },
         savepoint: async (name) => void (await client.query(`SAVEPOINT ${name}`)),
         release: async (name) => void (await client.query(`RELEASE SAVEPOINT ${name}`)),
         undo: async (name) => void (await client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`)),

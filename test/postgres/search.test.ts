@@ -76,6 +76,49 @@ t.test('the triggers keep the document in step with writes', async (t) => {
   t.equal(await countMatches(db, parseSearch('brasilia')!, live), 1, 'only the standfirst match is left');
 });
 
+t.test('a new article is indexed once, at commit, as the transaction left it', async (t) => {
+  const { pool, reporter, idsOf } = await seeded(t);
+  const client = await pool.connect();
+  t.teardown(() => client.release());
+  const document = async (id: number) =>
+    (await client.query<{ d: string | null }>('SELECT document::text AS d FROM articles_search WHERE article_id = $1', [id])).rows[0]?.d ?? null;
+  // This session's writes to the search table so far; they are flushed only between transactions.
+  const written = async () =>
+    (await client.query<{ ins: string; upd: string }>(
+      `SELECT n_tup_ins AS ins, n_tup_upd AS upd FROM pg_stat_xact_user_tables WHERE relname = 'articles_search'`,
+    )).rows.map((r) => ({ ins: Number(r.ins), upd: Number(r.upd) }))[0]!;
+  await client.query('BEGIN');
+  const before = await written();
+  const { rows } = await client.query<{ id: number }>(
+    `INSERT INTO articles (slug, headline, bureau_id, status, published_at, body_text, created_at, updated_at)
+       VALUES ('kiln', 'Kiln fires', 1, 'published', $1, 'Potters gather.', $1, $1) RETURNING id`,
+    [at],
+  );
+  const id = rows[0]!.id;
+  await client.query('INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, 0)', [id, reporter.id]);
+  await client.query(`UPDATE articles SET headline = 'Glaze prices' WHERE id = $1`, [id]);
+  t.equal(await document(id), null, 'no search row before COMMIT');
+  // Runs the deferred triggers now, as COMMIT would, so this transaction's counters show them.
+  await client.query('SET CONSTRAINTS ALL IMMEDIATE');
+  const after = await written();
+  t.same({ ins: after.ins - before.ins, upd: after.upd - before.upd }, { ins: 1, upd: 0 }, 'one row written, never rewritten (its words enter the index once)');
+  await client.query('COMMIT');
+  t.same(await idsOf('glaze'), [id], 'the headline as last updated is found');
+  t.same(await idsOf('kiln'), [], 'not the one inserted');
+  t.ok((await idsOf('goncalves')).includes(id), 'the byline added after the insert is found');
+  t.ok((await idsOf('potters')).includes(id), 'and the body');
+
+  await client.query('BEGIN');
+  const gone = (await client.query<{ id: number }>(
+    `INSERT INTO articles (slug, headline, bureau_id, status, body_text, created_at, updated_at)
+       VALUES ('gone', 'Gone', 1, 'draft', '', $1, $1) RETURNING id`,
+    [at],
+  )).rows[0]!.id;
+  await client.query('DELETE FROM articles WHERE id = $1', [gone]);
+  await client.query('COMMIT');
+  t.equal(await document(gone), null, 'an article deleted in its own transaction leaves no search row');
+});
+
 t.test('snippets are computed for the page only', async (t) => {
   const { db } = await seeded(t);
   const more = Array.from({ length: 30 }, (_, i) => ({

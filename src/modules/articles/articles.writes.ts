@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.js';
+import { together } from '../../db/together.js';
 import type { Tables } from '../../db/tables.js';
 import type { Rendered } from '../../lib/markdown.js';
 import { AppError } from '../../errors.js';
@@ -45,8 +46,7 @@ export function createArticleWrites(
   /** Everything that follows a change, in its transaction: revision, audit entry, event. */
   async function commit(id: number, actor: Actor, action: string, event?: EventType, inHand?: Snapshot) {
     const snapshot = inHand ?? (await readAll(id));
-    await revisions.record(snapshot, actor);
-    await audit(db, actor, action, 'article', id, snapshot.version);
+    await together([revisions.record(snapshot, actor), audit(db, actor, action, 'article', id, snapshot.version)]);
     if (event) await enqueueEvent(db, event, snapshot, surrogateKeys('article', snapshot));
     return snapshot;
   }
@@ -108,9 +108,11 @@ export function createArticleWrites(
     /** `body`: the input's body rendered beforehand (off the event loop); rendered here when absent. */
     create(input: CreateArticle, actor: Actor, body?: Rendered) {
       return db.write(async () => {
-        const [bureau] = await resolveSummaries(db, bureaus, 'bureau', [['body.bureau', input.bureau]]);
-        const bylines = await resolveSummaries(db, authors, 'author', listRefs('body.authors', input.authors ?? []));
-        const tagList = await resolveSummaries(db, tags, 'tag', listRefs('body.tags', input.tags ?? []));
+        const [[bureau], bylines, tagList] = await together([
+          resolveSummaries(db, bureaus, 'bureau', [['body.bureau', input.bureau]]),
+          resolveSummaries(db, authors, 'author', listRefs('body.authors', input.authors ?? [])),
+          resolveSummaries(db, tags, 'tag', listRefs('body.tags', input.tags ?? [])),
+        ]);
         const authorIds = bylines.map((a) => a.id);
         assertMayEdit(actor, authorIds);
         if (input.slug) await assertSlugFree(db, 'article', articles, input.slug);
@@ -137,9 +139,8 @@ export function createArticleWrites(
           updatedAt: now,
         });
         const { id } = row;
-        await repo.replaceBylines(id, authorIds, true);
+        await together([repo.replaceBylines(id, authorIds, true), repo.replaceTags(id, tagList.map((t) => t.id), true)]);
         if (bodyLater) await repo.setBodyText(id, r.bodyText);
-        await repo.replaceTags(id, tagList.map((t) => t.id), true);
         // The answer is built from what was just written, not read back (three reads fewer on
         // every create). Tags are listed by name in the engine's collation: more than one is
         // read back so that the order is the engine's, as on every later read.

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/database.js';
 import { prepared } from '../../db/prepared.js';
+import { together } from '../../db/together.js';
 import type { slugResources } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { nowIso } from '../../lib/time.js';
@@ -123,7 +124,6 @@ export async function assertSlugFree(db: Database, resource: SlugOwner, table: S
 
 /** The first slug among `base`, `base-2`, … that no item has or had, held (holdSlug) for the caller's unit of work. */
 export async function freshSlug(db: Database, resource: SlugOwner, table: SluggedTable, base: string): Promise<string> {
-  await holdSlug(db, resource, base);
   // Every create runs this: one statement (current and past slugs), prepared once.
   const c = db.conn;
   const { slugHistory } = db.tables;
@@ -136,7 +136,9 @@ export async function freshSlug(db: Database, resource: SlugOwner, table: Slugge
       .where(and(eq(slugHistory.resource, resource), slugFamilyPlaceholders(slugHistory.slug)));
     return current.unionAll(past).prepare();
   });
-  const taken = new Set(((await family.execute(familyParams(base))) as { slug: string }[]).map((r) => r.slug));
+  // Sent together with the lock, and run after it: the read's snapshot is taken once the slug is held.
+  const [, rows] = await together([holdSlug(db, resource, base), family.execute(familyParams(base))]);
+  const taken = new Set((rows as { slug: string }[]).map((r) => r.slug));
   for (;;) {
     const slug = uniqueSlug(base, taken);
     if (slug === base) return slug;
