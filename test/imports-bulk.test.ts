@@ -6,6 +6,7 @@ import vm from 'node:vm';
 import BetterSqlite3 from 'better-sqlite3';
 import t from 'tap';
 import { buildTestApp, type TestApp } from './helpers/app.js';
+import { ndjson, parseReport as parseLines, postBulk } from './helpers/imports.js';
 import { rawValue } from './helpers/db.js';
 import { makeAuthor, makeBureau } from './helpers/factories.js';
 
@@ -14,11 +15,7 @@ v8.setFlagsFromString('--expose_gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 type Line = { line: number; status: string; id?: number; problem?: { status: number; errors?: { path: string }[] } };
-const ndjson = (items: unknown[]) => items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))).join('\n') + '\n';
-const parseReport = (body: string): Line[] => body.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
-
-const postBulk = (ctx: TestApp, payload: string, query = '') =>
-  ctx.app.inject({ method: 'POST', url: `/v1/imports${query}`, headers: { ...ctx.auth, 'content-type': 'application/x-ndjson' }, payload });
+const parseReport = (body: string) => parseLines<Line>(body);
 
 const count = async (ctx: TestApp, table: string) => Number(await rawValue(ctx.app.db, `SELECT count(*) AS n FROM ${table}`));
 

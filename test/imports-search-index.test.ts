@@ -2,6 +2,7 @@ import t, { type Test } from 'tap';
 import { buildTestApp, type TestApp } from './helpers/app.js';
 import { rawSql, sqliteOf } from './helpers/db.js';
 import { makeAuthor, makeBureau } from './helpers/factories.js';
+import { ndjson, parseReport, postBulk } from './helpers/imports.js';
 
 // A bulk slice indexes the articles it creates for search in one batch at its end (SQLite:
 // Dialect.search.batch), while every other write in it is indexed as it happens. Whatever the
@@ -10,17 +11,10 @@ import { makeAuthor, makeBureau } from './helpers/factories.js';
 // must be found by its words and its byline, and nothing else.
 
 type Line = { line: number; status: string; id?: number };
-const ndjson = (items: unknown[]) => items.map((i) => JSON.stringify(i)).join('\n') + '\n';
-
 async function bulk(t: Test, ctx: TestApp, items: unknown[], query = ''): Promise<Line[]> {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: `/v1/imports${query}`,
-    headers: { ...ctx.auth, 'content-type': 'application/x-ndjson' },
-    payload: ndjson(items),
-  });
+  const res = await postBulk(ctx, ndjson(items), query);
   t.equal(res.statusCode, 200);
-  return res.body.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+  return parseReport<Line>(res.body);
 }
 
 /** Ids of drafts and published articles matching `q`, sorted. */

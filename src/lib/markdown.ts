@@ -65,10 +65,10 @@ const escapeText = (text: string) => text.replace(/[&<>]/g, (c) => TEXT_ESCAPES[
  * plain-text ninjs bodies, most bulk-imported lines), or null. Such a body renders to those
  * paragraphs as typed, each one `<p>` of escaped text, so it needs neither markdown-it's
  * parse nor the sanitiser (which finds only `<p>` and escaped text to keep): that took the
- * pool threads' CPU per imported wire line from ~0.9 ms to ~0.55 ms. Recognised exactly: a block counts only if escaping its unescaped text
- * gives the block back, the text obeys escapeMarkdown's contract, and no piece of text
- * markdown-it would scan holds a link for linkify (a domain or an address); any other body
- * goes through markdown-it. test/markdown-plain.test.ts holds both paths to the same bytes.
+ * pool threads' CPU per imported wire line from ~0.9 ms to ~0.55 ms. Recognised exactly: a
+ * block counts only if escaping its unescaped text gives the block back, the text obeys
+ * escapeMarkdown's contract, and no piece of text markdown-it would scan holds a link for
+ * linkify (a domain or an address); any other body goes through markdown-it. test/markdown-plain.test.ts holds both paths to the same bytes.
  */
 export function plainParagraphs(body: string): string[] | null {
   const paragraphs: string[] = [];
