@@ -103,6 +103,8 @@ t.test('bulk-imported articles are found by body word and byline, whichever path
     t.equal(indexed!.n, articles!.n, 'one index row per article');
     const [mode] = await rawSql<{ after: number | null }>(ctx.app.db, 'SELECT after_article_id AS after FROM search_index_deferral');
     t.equal(mode!.after, null, 'no deferral is left set after the imports');
+    const config = await rawSql<{ k: string; v: number }>(ctx.app.db, "SELECT k, v FROM articles_fts_config WHERE k IN ('automerge', 'crisismerge') ORDER BY k");
+    t.same(config, [{ k: 'automerge', v: 16 }, { k: 'crisismerge', v: 48 }], 'segments merge 16 at a time, a little per commit (migration 0006)');
   }
 });
 
