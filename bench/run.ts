@@ -2,7 +2,7 @@
 // Builds a seeded dataset in a temp dir, starts the real server and a bare node:http ceiling
 // as child processes, loads them over 127.0.0.1 with autocannon, prints a table and the
 // targets, and writes everything to bench/results/<timestamp>.json.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,6 +117,15 @@ async function main() {
   await db.close();
   const dbMb = Math.round(statSync(file).size / 2 ** 20);
   console.log(`Database: ${dbMb} MB`);
+  // W5 and W8 write (drafts, an import of 100,000 articles): a kept dataset would grow with
+  // every run and the next run would measure other data. They write to a copy (a reflink
+  // where the filesystem has them, else a plain copy).
+  const writes = !opts.only || opts.only.includes('W5') || opts.only.includes('W8');
+  let serverFile = file;
+  if (opts.dataset && writes) {
+    serverFile = join(tmp, 'bench.db');
+    copyFileSync(file, serverFile, constants.COPYFILE_FICLONE);
+  }
 
   // PostgreSQL gets a copy of the same rows (made before any workload writes to the file).
   const pgServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -157,7 +166,7 @@ async function main() {
     // One client from one address: the per-client rate limit stays on (its cost counts) but out of reach.
     // DATABASE_URL in this process names the PostgreSQL server for the copy: the SQLite
     // server must not inherit it (an undefined value leaves it out of the child's environment).
-    const database = engine === 'postgres' ? { DATABASE_URL: pgUrl! } : { DATABASE_FILE: file, DATABASE_URL: undefined };
+    const database = engine === 'postgres' ? { DATABASE_URL: pgUrl! } : { DATABASE_FILE: serverFile, DATABASE_URL: undefined };
     const probing = opts.probe ? probeEnv(root, opts.probe, engine) : undefined;
     const env = { HOST: '127.0.0.1', ...database, LOG_LEVEL: 'warn', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '1000000000', ...probing?.env };
     const server = startNode(root, join(root, 'src/server.ts'), await freePort(), env);
